@@ -1,0 +1,18 @@
+// Weight initialisation, including the head-symmetry experiments of
+// DESIGN.md: normal(0, 0.02) weights, zero biases, LayerNorm gain 1 / bias 0,
+// then per-layer cloning of head slices according to HeadInit.
+#pragma once
+#include <cstdint>
+
+#include "core/config.h"
+#include "core/params.h"
+
+namespace headlab {
+
+// Magnitude of the perturbation that clone-all-eps adds to every cloned slice.
+constexpr float kCloneEps = 1e-3f;
+
+void init_params(float* params, const ParamLayout& layout, const ModelConfig& cfg, HeadInit mode,
+                 uint64_t seed);
+
+}  // namespace headlab

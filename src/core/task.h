@@ -1,0 +1,53 @@
+// A toy task: a vocabulary with printable tokens, a seeded batch generator,
+// a fixed probe example for the visualiser, and which positions are scored.
+//
+// Encoding shared by all tasks: a batch is B rows of T token ids; targets[i]
+// is the id that should follow tokens[i], or -1 where the next token is not
+// predictable from the context (those positions are excluded from both the
+// loss and the accuracy).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+
+namespace headlab {
+
+// What the user asked for; make_task() checks it and builds the task.
+struct TaskSpec {
+  std::string name = "induction";  // induction, coref, copy, reverse, sort, modadd, text
+  int ctx = 32;                    // the model's context; the task picks a length T <= ctx
+  int symbols = 0;                 // alphabet size for induction/copy/reverse/sort, modulus for modadd; 0 = task default
+  std::string text;                // training text for the `text` task (UTF-8)
+};
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  virtual std::string name() const = 0;
+  // One or two sentences for a tutorial reader: what the model must learn.
+  virtual std::string description() const = 0;
+  const std::vector<std::string>& vocab() const { return vocab_; }
+  int vocab_size() const { return static_cast<int>(vocab_.size()); }
+  // Sequence length T of every example (<= the ctx it was made for).
+  int seq_len() const { return seq_len_; }
+  // Writes B examples ([B*T] tokens and targets). Must not allocate.
+  virtual void sample(Rng& rng, int B, int* tokens, int* targets) const = 0;
+  // The fixed example every head view shows ([T] tokens and targets).
+  // Default: a sample drawn from a fixed seed, so every run shows the same probe.
+  virtual void probe(int* tokens, int* targets) const;
+
+ protected:
+  std::vector<std::string> vocab_;
+  int seq_len_ = 0;
+  uint64_t probe_seed_ = 12345;  // tasks whose probe is a random sample use this fixed seed
+};
+
+// Builds the task or returns nullptr and sets *error to one line naming what is wrong.
+std::unique_ptr<Task> make_task(const TaskSpec& spec, std::string* error);
+
+// Task names in menu order.
+const std::vector<std::string>& task_names();
+
+}  // namespace headlab

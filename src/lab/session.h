@@ -1,0 +1,107 @@
+// A Session is one experiment: a task, a model, its optimiser and the
+// Recorder that watches every head. It has no GL, no ImGui and no threads;
+// platforms drive it (time-sliced on the web, on a worker thread natively).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/adamw.h"
+#include "core/rng.h"
+#include "core/task.h"
+#include "core/transformer.h"
+#include "lab/history.h"
+#include "lab/options.h"
+#include "lab/snapshot.h"
+
+namespace headlab {
+
+struct HistoryPoint {
+  int step = 0;
+  float loss = 0.0f;
+  float accuracy = -1.0f;  // held-out accuracy when evaluated at this step, else -1
+};
+
+// Why training stopped on its own.
+enum class Fault { None, NonFiniteLoss, NonFiniteGrad };
+
+class Session {
+ public:
+  // Validates the options, builds task and model, initialises weights and
+  // records the step-0 snapshot. Returns nullptr with *error set on bad options.
+  static std::unique_ptr<Session> create(const RunOptions& options, std::string* error);
+
+  // One optimiser step on a fresh batch (and a snapshot/eval when due).
+  // Returns false, leaving the weights of the last good step in place, if the
+  // loss or gradients became NaN/Inf; fault() then says what happened.
+  bool step();
+  // Runs steps until budget_ms of wall time is spent (at least one step,
+  // unless faulted). Returns the number of steps taken.
+  int advance(double budget_ms);
+
+  int step_count() const { return step_; }
+  float last_loss() const { return last_loss_; }
+  // Latest held-out accuracy (fraction of scored positions), -1 before the first evaluation.
+  float last_accuracy() const { return last_accuracy_; }
+  // Held-out accuracy on `batches` fresh batches from the evaluation stream.
+  float evaluate(int batches);
+
+  Fault fault() const { return fault_; }
+  const std::string& fault_message() const { return fault_message_; }
+  // Clears the fault so training may continue with (perhaps) a new learning rate.
+  void clear_fault();
+  // Puts back the weights, optimiser state and step of the last snapshot
+  // whose loss was finite (kept automatically), and clears the fault.
+  void restore_last_good();
+  int last_good_step() const { return last_good_step_; }
+
+  const RunOptions& options() const { return options_; }
+  // Changes options that do not alter the model's shape (lr, clip, weight decay,
+  // snapshot/eval cadence). Returns "" or an error naming the option.
+  std::string update_hyperparameters(const RunOptions& options);
+
+  const Task& task() const { return *task_; }
+  const Transformer& model() const { return model_; }
+  Transformer& model() { return model_; }
+  const std::vector<int>& probe_tokens() const { return probe_tokens_; }
+  const std::vector<int>& probe_targets() const { return probe_targets_; }
+
+  const ThinningSeries<HistoryPoint>& history() const { return history_; }
+  const ThinningSeries<std::shared_ptr<const Snapshot>>& snapshots() const { return snapshots_; }
+  // Measures the current weights on the probe (attention, head gradients, metrics).
+  std::shared_ptr<Snapshot> measure();
+
+  // Throughput of the most recent advance() calls.
+  double steps_per_second() const { return steps_per_sec_; }
+  double tokens_per_step() const;
+
+  // Checkpoints: the complete state (options, weights, Adam moments, RNG,
+  // step). load() validates everything before touching this session.
+  std::vector<uint8_t> save() const;
+  static std::unique_ptr<Session> load(const std::vector<uint8_t>& bytes, std::string* error);
+
+ private:
+  Session(const RunOptions& options, std::unique_ptr<Task> task, const ModelConfig& cfg);
+  void record_snapshot();
+  AdamWConfig adamw_config() const;
+
+  RunOptions options_;
+  std::unique_ptr<Task> task_;
+  Transformer model_;
+  AdamW optimiser_;
+  Rng data_rng_, eval_rng_;
+  std::vector<int> batch_tokens_, batch_targets_;
+  std::vector<int> probe_tokens_, probe_targets_;
+  int step_ = 0;
+  float last_loss_ = 0.0f, last_accuracy_ = -1.0f;
+  Fault fault_ = Fault::None;
+  std::string fault_message_;
+  ThinningSeries<HistoryPoint> history_;
+  ThinningSeries<std::shared_ptr<const Snapshot>> snapshots_;
+  double steps_per_sec_ = 0.0;
+  std::vector<float> last_good_params_, last_good_m_, last_good_v_;
+  int last_good_step_ = 0;
+};
+
+}  // namespace headlab

@@ -1,0 +1,89 @@
+# The ImGui app: headlab_ui (panels + GL heatmaps, shared by web and desktop)
+# and, under Emscripten, the web app `headlab_web` with its page in build/<preset>/web/.
+# The desktop target (src/platform/main_desktop.cpp) belongs in the marked section below.
+if(NOT EXISTS ${IMGUI_DIR}/imgui.cpp)
+  message(WARNING "Dear ImGui not found in ${IMGUI_DIR}: run scripts/setup.sh or pass -DIMGUI_DIR=; skipping the app")
+  return()
+endif()
+if(NOT TARGET headlab_lab)
+  message(STATUS "headlab_lab has no sources yet; skipping the app")
+  return()
+endif()
+
+# --- Dear ImGui: core + GLFW/OpenGL3 backends, built without our warnings -----
+add_library(headlab_imgui STATIC
+  ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp
+  ${IMGUI_DIR}/imgui_widgets.cpp ${IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp
+  ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(headlab_imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends ${IMGUI_DIR}/misc/cpp)
+# 32-bit indices: WebGL2 has them, and the OpenGL3 backend cannot offset
+# vertices on GLES, so a busy panel could otherwise overflow 65536 vertices.
+target_compile_definitions(headlab_imgui PUBLIC "ImDrawIdx=unsigned int" IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+if(EMSCRIPTEN)
+  # GLFW and WebGL come with Emscripten; the backend would pick WebGL1 without ES3.
+  target_compile_definitions(headlab_imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
+  target_link_options(headlab_imgui PUBLIC -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2)
+else()
+  find_package(glfw3 3.3 REQUIRED)
+  find_package(OpenGL REQUIRED)
+  target_link_libraries(headlab_imgui PUBLIC glfw OpenGL::GL)
+endif()
+
+# --- Embedded assets: the UI font and the shaders (the web has no filesystem) -
+find_file(HEADLAB_FONT DejaVuSans.ttf PATHS /usr/share/fonts/truetype/dejavu
+          NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+set(HEADLAB_ASSET_SOURCES)
+function(headlab_embed input symbol)
+  set(output ${CMAKE_CURRENT_BINARY_DIR}/assets/${symbol}.cpp)
+  add_custom_command(OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output} -DSYMBOL=${symbol}
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Embed.cmake
+    DEPENDS ${input} ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Embed.cmake
+    COMMENT "Embedding ${symbol}" VERBATIM)
+  set(HEADLAB_ASSET_SOURCES ${HEADLAB_ASSET_SOURCES} ${output} PARENT_SCOPE)
+endfunction()
+headlab_embed(${HEADLAB_FONT} font_dejavu_sans)
+file(GLOB HEADLAB_SHADERS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/shaders/*.vert ${CMAKE_CURRENT_SOURCE_DIR}/shaders/*.frag)
+foreach(shader ${HEADLAB_SHADERS})
+  get_filename_component(name ${shader} NAME)
+  string(REPLACE "." "_" symbol "shader_${name}")
+  headlab_embed(${shader} ${symbol})
+endforeach()
+
+# --- headlab_ui: App, panels, heatmap renderer --------------------------------
+file(GLOB HEADLAB_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
+add_library(headlab_ui STATIC ${HEADLAB_UI_SOURCES} ${HEADLAB_ASSET_SOURCES})
+target_link_libraries(headlab_ui PUBLIC headlab_lab headlab_imgui)
+headlab_warnings(headlab_ui)
+
+# --- Web app -------------------------------------------------------------------
+if(EMSCRIPTEN)
+  add_executable(headlab_web src/platform/main_web.cpp)
+  target_link_libraries(headlab_web PRIVATE headlab_ui)
+  headlab_warnings(headlab_web)
+  set(HEADLAB_WEB_DIR ${CMAKE_BINARY_DIR}/web)
+  set_target_properties(headlab_web PROPERTIES OUTPUT_NAME headlab SUFFIX ".js"
+                        RUNTIME_OUTPUT_DIRECTORY ${HEADLAB_WEB_DIR})
+  # One module factory per page (createHeadlab), instantiated once per canvas;
+  # started by headlab_start() from our JS glue, after the page's options are set.
+  target_link_options(headlab_web PRIVATE
+    --no-entry -sMODULARIZE=1 -sEXPORT_NAME=createHeadlab -sENVIRONMENT=web
+    -sFILESYSTEM=0 -sASSERTIONS=0 -sEXPORTED_FUNCTIONS=_malloc,_free
+    $<$<CONFIG:Release>:-O3>)
+  # The page itself (index.html, JS glue) sits next to the .js/.wasm, ready to serve.
+  add_custom_target(headlab_web_page ALL
+    COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/web ${HEADLAB_WEB_DIR}
+    COMMENT "Copying web/ to ${HEADLAB_WEB_DIR}")
+  add_dependencies(headlab_web headlab_web_page)
+
+  if(HEADLAB_TESTS)
+    # Headless Chromium loads the built page, trains, and checks console, steps, loss and pixels.
+    add_test(NAME web_e2e
+      COMMAND node ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/e2e.mjs
+              --root ${HEADLAB_WEB_DIR} --out ${CMAKE_CURRENT_SOURCE_DIR}/build/e2e)
+    set_tests_properties(web_e2e PROPERTIES TIMEOUT 420 RUN_SERIAL TRUE)
+  endif()
+endif()
+
+# --- Desktop app ---------------------------------------------------------------
+# (added with src/platform/main_desktop.cpp: link headlab_ui, same App as the web)

@@ -1,0 +1,138 @@
+#include "ui/app.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "ui/fonts.h"
+#include "ui/layout.h"
+#include "ui/panels.h"
+#include "ui/theme.h"
+
+namespace headlab::ui {
+namespace {
+
+constexpr float kMaxFrameSeconds = 0.1f;  // a stalled tab must not make animations jump ahead
+constexpr float kMaxBudgetMs = 50.0f;     // the speed option's range; more would starve drawing
+
+const char* panel_title(const std::string& name) {
+  if (name == "controls") return "Controls";
+  if (name == "loss") return "Loss & accuracy";
+  if (name == "grid") return "Attention grid";
+  if (name == "head") return "Head view";
+  if (name == "timeline") return "Timeline";
+  if (name == "why") return "Why heads differ";
+  return "?";
+}
+
+std::vector<std::string> visible_panels(const ViewOptions& view) {
+  std::vector<std::string> out = view.panels.empty() ? panel_names() : view.panels;
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const std::string& p) {
+                             return std::find(view.hide.begin(), view.hide.end(), p) != view.hide.end();
+                           }),
+            out.end());
+  return out;
+}
+
+}  // namespace
+
+bool App::init(const ViewOptions& view, std::string* error) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is computed, nothing to save (and no filesystem on the web)
+  io.ConfigWindowsMoveFromTitleBarOnly = true;
+  set_view(view);
+  return s_.heatmaps.init(error);
+}
+
+void App::shutdown() { s_.heatmaps.shutdown(); }
+
+void App::set_view(const ViewOptions& view) {
+  s_.view = view;
+  s_.view.budget_ms = std::clamp(s_.view.budget_ms, 0.0f, kMaxBudgetMs);
+  apply_theme(view.theme);
+}
+
+void App::prepare(float framebuffer_scale) { update_fonts(framebuffer_scale, s_.view.compact); }
+
+ImVec4 App::clear_color() const { return theme().clear; }
+
+bool App::item_rect(const std::string& name, ImVec4* rect) const {
+  auto it = s_.item_rects.find(name);
+  if (it == s_.item_rects.end()) return false;
+  *rect = it->second;
+  return true;
+}
+
+void App::on_new_run(const LabView& v) {
+  generation_ = v.generation;
+  s_.pending = v.options;
+  s_.playback.reset();
+  s_.token = -1;
+  s_.hidden_heads = 0;
+  s_.layer = std::min(s_.layer, std::max(v.options.layers - 1, 0));
+  s_.head = std::min(s_.head, std::max(v.options.heads - 1, 0));
+}
+
+void App::frame(Runner& runner) {
+  using Clock = std::chrono::steady_clock;
+  auto t0 = Clock::now();
+  runner.frame(s_.view.budget_ms);
+  float train_ms = std::chrono::duration<float, std::milli>(Clock::now() - t0).count();
+  const LabView& v = runner.view();
+  if (v.generation != generation_) on_new_run(v);
+
+  // Smoothed so the numbers on screen are readable, not flickering.
+  ImGuiIO& io = ImGui::GetIO();
+  const float dt = std::min(io.DeltaTime, kMaxFrameSeconds);
+  s_.stats.frame_ms += (io.DeltaTime * 1000.0f - s_.stats.frame_ms) * 0.05f;
+  s_.stats.train_ms += (train_ms - s_.stats.train_ms) * 0.05f;
+
+  s_.playback.update(v.snapshots, dt);
+  s_.heatmaps.set_snapshots(s_.playback.from(), s_.playback.to());
+  s_.heatmaps.render(s_.playback.t(), s_.gamma, s_.colormap, theme().masked);
+  ready_ = s_.heatmaps.has_data();
+
+  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  const ImVec2 display = io.DisplaySize;
+  const float bar_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
+  ImGui::Begin("##top", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  top_bar(runner, v, s_);
+  ImGui::End();
+
+  int slot_id = 0;
+  for (const PanelSlot& slot : dashboard_layout(ImVec2(0, bar_h), ImVec2(display.x, display.y - bar_h), visible_panels(s_.view))) {
+    ImGui::SetNextWindowPos(slot.pos);
+    ImGui::SetNextWindowSize(slot.size);
+    // One panel: its title on the window. Several: a tab bar, one tab per panel.
+    std::string title = slot.panels.size() == 1 ? panel_title(slot.panels[0]) : std::string("Inspect");
+    title += "##slot" + std::to_string(slot_id++);
+    ImGuiWindowFlags flags = fixed | (slot.panels.size() > 1 ? ImGuiWindowFlags_NoTitleBar : 0);
+    if (slot.panels[0] == "grid" || slot.panels[0] == "head") flags |= ImGuiWindowFlags_NoScrollbar;
+    ImGui::Begin(title.c_str(), nullptr, flags);
+    if (slot.panels.size() == 1) {
+      draw_panel(slot.panels[0], runner, v);
+    } else if (ImGui::BeginTabBar("tabs")) {
+      for (const std::string& p : slot.panels)
+        if (ImGui::BeginTabItem(panel_title(p))) {
+          draw_panel(p, runner, v);
+          ImGui::EndTabItem();
+        }
+      ImGui::EndTabBar();
+    }
+    ImGui::End();
+  }
+}
+
+void App::draw_panel(const std::string& name, Runner& runner, const LabView& v) {
+  if (name == "controls") panel_controls(runner, v, s_);
+  else if (name == "loss") panel_loss(v, s_);
+  else if (name == "grid") panel_attention_grid(v, s_);
+  else if (name == "head") panel_head_view(v, s_);
+  else if (name == "timeline") panel_timeline(v, s_);
+  else if (name == "why") panel_why_heads(v, s_);
+}
+
+}  // namespace headlab::ui

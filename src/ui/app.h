@@ -1,0 +1,45 @@
+// The headlab app, shared by the web page and the desktop window. The
+// platform owns the window, the GL context, the ImGui context and backends
+// and the loop; each frame it calls prepare() before ImGui::NewFrame() and
+// frame() between NewFrame() and Render(). The App trains through a Runner
+// for the frame's budget and draws what the Runner's LabView shows. It never
+// touches a Session or weights.
+#pragma once
+#include <string>
+
+#include "lab/runner.h"
+#include "ui/ui_state.h"
+
+namespace headlab::ui {
+
+class App {
+ public:
+  // Needs a current GL context and initialised ImGui GLFW/OpenGL3 backends.
+  bool init(const ViewOptions& view, std::string* error);
+  void shutdown();
+
+  // Rebuilds fonts if the framebuffer scale (devicePixelRatio) changed.
+  void prepare(float framebuffer_scale);
+  // Trains for view().budget_ms (clamped) and draws all panels.
+  void frame(Runner& runner);
+
+  // View options can change at run time (e.g. the page's reset(options)).
+  void set_view(const ViewOptions& view);
+  const ViewOptions& view() const { return s_.view; }
+  ImVec4 clear_color() const;
+  const FrameStats& stats() const { return s_.stats; }
+  // True once the first snapshot is on screen.
+  bool ready() const { return ready_; }
+  // Test hook: (x, y, w, h) in CSS pixels of a named control ("play", "replay").
+  bool item_rect(const std::string& name, ImVec4* rect) const;
+
+ private:
+  void on_new_run(const LabView& v);
+  void draw_panel(const std::string& name, Runner& runner, const LabView& v);
+
+  UiState s_;
+  uint64_t generation_ = ~uint64_t{0};
+  bool ready_ = false;
+};
+
+}  // namespace headlab::ui

@@ -1,0 +1,165 @@
+// Controls: the run's settings, the buttons, training speed and the look.
+// Shape-changing settings wait for Reset (they need a new model); learning
+// rate, weight decay and clipping apply to the running model at once.
+// Widgets only offer valid values, so an invalid run cannot be entered:
+// ranges come from the shared option table, d_model is a multiple of heads.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/task.h"
+#include "imgui.h"
+#include "imgui_stdlib.h"  // after imgui.h, which it needs
+#include "ui/panels.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace headlab::ui {
+namespace {
+
+// Integer bounds of an option from its "lo..hi" range text in option_table().
+void option_range(const char* key, int* lo, int* hi) {
+  for (const OptionInfo& o : option_table()) {
+    if (std::strcmp(o.key, key) != 0) continue;
+    const char* dots = std::strstr(o.range, "..");
+    if (dots) *lo = std::atoi(o.range), *hi = std::atoi(dots + 2);
+    return;
+  }
+}
+
+void section(const char* title) {
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", title);
+  ImGui::Separator();
+}
+
+bool slider(const char* label, const char* key, int* v, int cap, const char* help) {
+  int lo = 1, hi = cap;
+  option_range(key, &lo, &hi);
+  if (hi > cap) hi = cap;  // keep the web app's sliders in sizes that train at interactive speed
+  bool changed = ImGui::SliderInt(label, v, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp);
+  if (help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+  return changed;
+}
+
+// Nearest multiple of heads to d_model that is at least 4 wide in total and 2 per head.
+int snap_d_model(int d_model, int heads) {
+  int per_head = std::max(2, (d_model + heads / 2) / heads);
+  int d = per_head * heads;
+  while (d > 512) d -= heads;
+  return std::max(d, heads * 2 < 4 ? 4 : heads * 2);
+}
+
+const char* const kInitHelp =
+    "How each head's weights start.\n"
+    "random: every head drawn independently (the normal case).\n"
+    "clone-qkv: all heads of a layer start with the same query/key/value weights, but the output "
+    "projection reads each head differently. They compute the same pattern at step 0, yet receive "
+    "different gradients, so they split.\n"
+    "clone-all: query/key/value AND output weights identical. Swapping two heads changes nothing, so "
+    "their gradients are identical and they stay identical for ever.\n"
+    "clone-all-eps: clone-all plus a tiny random nudge; the symmetry breaks, slowly.";
+
+}  // namespace
+
+void panel_controls(Runner& runner, const LabView& v, UiState& s) {
+  panel_intro("Set up a run, then Train.",
+              "Choose what the model learns (task) and its size, then press Train. Model settings "
+              "apply when you press Reset; the learning rate applies immediately. The speed slider "
+              "sets how many milliseconds of each frame go to training.");
+  if (v.fault != Fault::None) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme().bad));
+    ImGui::TextWrapped("Training stopped: %s", v.fault_message.c_str());
+    ImGui::PopStyleColor();
+    char label[64];
+    std::snprintf(label, sizeof label, "Restore step %d", v.last_good_step);
+    if (ImGui::Button(label)) runner.restore_last_good();
+    ImGui::SameLine();
+    ImGui::TextDisabled("then lower the learning rate");
+  }
+
+  RunOptions& p = s.pending;
+  ImGui::PushItemWidth(-ImGui::GetFontSize() * 5.5f);
+
+  section("Task and model");
+  const auto& tasks = task_names();
+  if (ImGui::BeginCombo("task", p.task.c_str())) {
+    for (const std::string& t : tasks)
+      if (ImGui::Selectable(t.c_str(), t == p.task)) p.task = t;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  help_marker(v.task_description.empty() ? "The task the model is trained on." : v.task_description.c_str());
+  if (p.task == "text") {
+    ImGui::InputTextMultiline("##text", &p.text, ImVec2(-1, ImGui::GetTextLineHeight() * 4));
+  }
+  slider("layers", "layers", &p.layers, 4, "Transformer blocks. Induction needs 2.");
+  if (slider("heads", "heads", &p.heads, 16, "Attention heads per layer.")) p.d_model = snap_d_model(p.d_model, p.heads);
+  char dm[48];
+  std::snprintf(dm, sizeof dm, "%d  (%d per head)", p.d_model, p.d_model / p.heads);
+  if (ImGui::BeginCombo("d_model", dm)) {
+    for (int per_head : {2, 4, 8, 16, 32, 64}) {
+      int d = per_head * p.heads;
+      if (d < 4 || d > 512) continue;
+      std::snprintf(dm, sizeof dm, "%d  (%d per head)", d, per_head);
+      if (ImGui::Selectable(dm, d == p.d_model)) p.d_model = d;
+    }
+    ImGui::EndCombo();
+  }
+  p.d_mlp = 4 * p.d_model;
+  slider("context", "ctx", &p.ctx, 128, "Longest sequence the model sees; the task picks its length within it.");
+
+  section("Training");
+  slider("batch", "batch", &p.batch, 128, "Sequences per optimiser step.");
+  float lr = p.lr;
+  if (ImGui::SliderFloat("learning rate", &lr, 1e-4f, 3e-2f, "%.1e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
+    p.lr = lr;
+    RunOptions live = v.options;
+    live.lr = lr;
+    s.message = runner.set_hyperparameters(live);
+  }
+  ImGui::InputScalar("seed", ImGuiDataType_U64, &p.seed, nullptr, nullptr, "%llu");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Same seed and settings, same run, bit for bit.");
+  const char* inits[] = {"random", "clone-qkv", "clone-all", "clone-all-eps"};
+  int init = static_cast<int>(p.init);
+  if (ImGui::Combo("head init", &init, inits, 4)) p.init = static_cast<HeadInit>(init);
+  ImGui::SameLine();
+  help_marker(kInitHelp);
+
+  // Shape or data changes wait for Reset; say so, and say why Reset would fail.
+  RunOptions cur = v.options;
+  cur.lr = p.lr;
+  bool pending = describe(cur) != describe(p);
+  Options check;
+  check.run = p;
+  std::string invalid = validate(check);
+  ImGui::Spacing();
+  ImGui::BeginDisabled(!invalid.empty());
+  if (pending) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+  if (ImGui::Button(pending ? "Reset to apply" : "Reset")) s.message = runner.reset(p);
+  if (pending) ImGui::PopStyleColor();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("+1")) runner.step(1);
+  ImGui::SameLine();
+  if (ImGui::Button("+10")) runner.step(10);
+  ImGui::SameLine();
+  if (ImGui::Button("+100")) runner.step(100);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run that many steps now, then pause.");
+  if (!invalid.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "%s", invalid.c_str());
+  else if (!s.message.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "%s", s.message.c_str());
+  else if (pending) ImGui::TextDisabled("Changed settings apply on Reset.");
+
+  section("Speed and view");
+  ImGui::SliderFloat("ms/frame", &s.view.budget_ms, 1.0f, 50.0f, "%.0f ms", ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Training time per frame. More trains faster; past about 10 ms the page starts to stutter.");
+  int cmap = static_cast<int>(s.colormap);
+  if (ImGui::Combo("colours", &cmap, kColormapNames, 2)) s.colormap = static_cast<Colormap>(cmap);
+  ImGui::SliderFloat("contrast", &s.gamma, 0.25f, 1.0f, "w^%.2f", ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Heatmaps show weight^contrast: below 1, faint attention becomes visible. 1 = linear.");
+  ImGui::PopItemWidth();
+}
+
+}  // namespace headlab::ui

@@ -1,0 +1,54 @@
+// Loss & accuracy: the training loss on a log axis (it falls by orders of
+// magnitude) and held-out accuracy, over every step since 0. The history is a
+// bounded, thinning series kept by the lab, so this costs the same after a
+// million steps as after ten.
+#include <cmath>
+
+#include "ui/panels.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace headlab::ui {
+
+void panel_loss(const LabView& v, UiState& s) {
+  panel_intro("Training loss (log scale) and held-out accuracy.",
+              "Loss: the model's average surprise at the next token, on each training batch. The "
+              "dashed line is a uniform guess over the vocabulary (ln V): below it, the model has "
+              "learned something. Accuracy: fraction of next tokens predicted right on fresh examples "
+              "it never trained on. Sudden drops in loss often coincide with a head changing role - "
+              "compare with the attention grid. The blue line marks the step shown by the timeline.");
+  PlotLine loss{"loss", theme().accent, {}, {}};
+  PlotLine acc{"accuracy", theme().good, {}, {}};
+  for (const HistoryPoint& h : v.history) {
+    loss.x.push_back(static_cast<float>(h.step));
+    loss.y.push_back(h.loss);
+    acc.x.push_back(static_cast<float>(h.step));
+    acc.y.push_back(h.accuracy >= 0 ? h.accuracy : NAN);
+  }
+  const float x_max = std::max(static_cast<float>(v.step), 10.0f);
+  const float marker = s.playback.live() ? NAN : s.playback.step();
+  float avail = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y;
+  PlotSpec ls;
+  ls.size.y = std::max(avail * 0.62f, 60.0f);
+  ls.log_y = true;
+  ls.x_max = x_max;
+  ls.marker_x = marker;
+  ls.y_format = "%.4f";
+  ls.title = "loss";
+  float uniform = v.vocab.empty() ? NAN : std::log(static_cast<float>(v.vocab.size()));
+  ls.ref_y = uniform;
+  ls.ref_label = "uniform guess";
+  plot("loss", ls, {loss});
+
+  PlotSpec as;
+  as.size.y = std::max(avail - ls.size.y - ImGui::GetStyle().ItemSpacing.y, 50.0f);
+  as.y_min = 0.0f;
+  as.y_max = 1.0f;
+  as.x_max = x_max;
+  as.marker_x = marker;
+  as.y_format = "%.3f";
+  as.title = "held-out accuracy";
+  plot("accuracy", as, {acc});
+}
+
+}  // namespace headlab::ui

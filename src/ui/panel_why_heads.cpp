@@ -1,0 +1,204 @@
+// Why heads differ: the evidence for the answer to headlab's question. Heads
+// see the same input; they differ because they start from different weights
+// and so receive different gradients. Shown per layer: gradient sizes and the
+// cosine between heads' gradients, how different their maps are (Jensen-
+// Shannon) and the diversity curve from step 0, and the roles heads take.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "ui/panels.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace headlab::ui {
+namespace {
+
+constexpr float kBadgeThreshold = 0.4f;  // attention mass on the role's pattern
+
+const char* explanation(HeadInit init) {
+  switch (init) {
+    case HeadInit::CloneQKV:
+      return "clone-qkv: the heads of a layer started with identical query/key/value weights, so at "
+             "step 0 they all drew the same map. But the output projection reads each head "
+             "differently, so each receives a different gradient (cosine below 1) and they split: "
+             "watch diversity rise from 0.";
+    case HeadInit::CloneAll:
+      return "clone-all: the heads start as exact copies, output weights included. Swapping two "
+             "heads changes nothing, so their gradients are identical (cosine 1) and they stay "
+             "identical for ever (diversity stays 0). Different random starts are what let heads "
+             "specialise.";
+    case HeadInit::CloneAllEps:
+      return "clone-all-eps: copies plus a tiny nudge. Gradients start almost identical (cosine near "
+             "1); the small differences grow until the heads split - slowly.";
+    case HeadInit::Random:
+      break;
+  }
+  return "random: every head started from its own random weights. Same input, different starting "
+         "points, so each head receives a different gradient (cosine near 0: unrelated directions) "
+         "and drifts toward a different role. Try head init clone-all to see the opposite.";
+}
+
+void gradients_tab(const LabView& v, UiState& s, const Snapshot& now) {
+  const int H = now.H, l = s.layer;
+  std::vector<PlotLine> lines(H);
+  for (int h = 0; h < H; ++h) {
+    lines[h].label = "head " + std::to_string(h);
+    lines[h].color = head_color(h);
+    for (const auto& snap : v.snapshots) {
+      if (snap->H != H || l >= snap->L) continue;
+      lines[h].x.push_back(static_cast<float>(snap->step));
+      lines[h].y.push_back(snap->head(snap->grad_norm, l, h));
+    }
+  }
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float cell = std::clamp((avail.y - ImGui::GetFontSize() * 4) / H, 8.0f, ImGui::GetFontSize() * 2.2f);
+  const float mat_w = cell * H + ImGui::GetFontSize() * 2.5f;
+  const bool side = avail.x > mat_w + 220;
+  PlotSpec spec;
+  spec.size = ImVec2(side ? avail.x - mat_w - 12 : avail.x, side ? avail.y - 4 : avail.y * 0.5f);
+  spec.log_y = true;
+  spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
+  spec.marker_x = s.playback.step();
+  spec.title = "gradient norm per head";
+  spec.y_format = "%.3g";
+  plot("gradnorm", spec, lines);
+  if (side) ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("gradient cosine");
+  ImGui::SameLine();
+  help_marker("Cosine between two heads' gradients at the shown step: 1 = pushed in the same direction "
+              "(identical heads stay identical), 0 = unrelated, -1 = opposite.");
+  head_matrix("cos", now.grad_cos.data() + static_cast<size_t>(l) * H * H, H, -1.0f, 1.0f, s.colormap, cell,
+              "gradient cosine", "%.2f");
+  ImGui::EndGroup();
+}
+
+void similarity_tab(const LabView& v, UiState& s, const Snapshot& now) {
+  const int H = now.H, L = now.L, l = s.layer;
+  std::vector<PlotLine> lines(L);
+  for (int k = 0; k < L; ++k) {
+    lines[k].label = "layer " + std::to_string(k);
+    lines[k].color = k == l ? theme().accent : theme().text_dim;
+    for (const auto& snap : v.snapshots) {
+      if (snap->L != L) continue;
+      lines[k].x.push_back(static_cast<float>(snap->step));
+      lines[k].y.push_back(snap->diversity[k]);
+    }
+  }
+  float max_js = 0;
+  for (int a = 0; a < H; ++a)
+    for (int b = 0; b < H; ++b) max_js = std::max(max_js, now.pair(now.js, l, a, b));
+  if (H > 1) {
+    if (max_js == 0.0f) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "Layer %d: all heads identical (JS = 0 exactly)", l);
+    else ImGui::Text("Layer %d diversity %.3f nats", l, now.diversity[l]);
+  }
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float cell = std::clamp((avail.y - ImGui::GetFontSize() * 3) / H, 8.0f, ImGui::GetFontSize() * 2.2f);
+  const float mat_w = cell * H + ImGui::GetFontSize() * 2.5f;
+  const bool side = avail.x > mat_w + 220;
+  PlotSpec spec;
+  spec.size = ImVec2(side ? avail.x - mat_w - 12 : avail.x, side ? avail.y - 4 : avail.y * 0.5f);
+  spec.y_min = 0.0f;
+  spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
+  spec.marker_x = s.playback.step();
+  spec.title = "diversity (mean pairwise JS)";
+  plot("diversity", spec, lines);
+  if (side) ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("map difference");
+  ImGui::SameLine();
+  help_marker("Jensen-Shannon divergence between two heads' attention maps (nats, 0 = identical maps, "
+              "ln 2 = 0.69 = nothing in common). Diversity is the mean over all pairs of a layer.");
+  head_matrix("js", now.js.data() + static_cast<size_t>(l) * H * H, H, 0.0f, 0.6931f, s.colormap, cell, "JS divergence",
+              "%.2f");
+  ImGui::EndGroup();
+}
+
+void roles_tab(UiState& s, const Snapshot& now) {
+  const int H = now.H, l = s.layer;
+  const ImGuiTableFlags flags = ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
+  if (!ImGui::BeginTable("roles", kNumRoles + 1, flags)) return;
+  ImGui::TableSetupColumn("head", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 4.5f);
+  for (int r = 0; r < kNumRoles; ++r) ImGui::TableSetupColumn(role_short(r));
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("head");
+  for (int r = 0; r < kNumRoles; ++r) {
+    ImGui::TableSetColumnIndex(r + 1);
+    ImGui::TextDisabled("%s", role_short(r));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", role_name(r), role_help(r));
+  }
+  for (int h = 0; h < H; ++h) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(head_color(h)), "L%d H%d", l, h);
+    float best = 0;
+    int top = top_role(now, l, h, &best);
+    for (int r = 0; r < kNumRoles; ++r) {
+      ImGui::TableSetColumnIndex(r + 1);
+      float v = now.role(l, h, r);
+      char text[16];
+      std::snprintf(text, sizeof text, "%.2f", v);
+      if (r == top) badge(text, head_color(h));
+      else ImGui::TextDisabled("%s", text);
+    }
+  }
+  ImGui::EndTable();
+  ImGui::TextDisabled("Badge: the head's main role (score above %.1f).", kBadgeThreshold);
+}
+
+}  // namespace
+
+const char* role_short(int role) {
+  static const char* kShort[kNumRoles] = {"prev", "dup", "induct", "first", "self"};
+  return role >= 0 && role < kNumRoles ? kShort[role] : "?";
+}
+
+int top_role(const Snapshot& s, int l, int h, float* score) {
+  int best = -1;
+  *score = kBadgeThreshold;
+  for (int r = 0; r < kNumRoles; ++r)
+    if (s.role(l, h, r) >= *score) best = r, *score = s.role(l, h, r);
+  return best;
+}
+
+void panel_why_heads(const LabView& v, UiState& s) {
+  panel_intro("Same input, different heads: the evidence.",
+              "All heads read the same tokens. They end up different because (1) each starts from "
+              "different random weights and (2) the gradient that flows back to each head through "
+              "the output projection is different. The tabs show those gradients, how different the "
+              "heads' maps are, and which role each head takes. Change 'head init' in Controls and "
+              "Reset to run the counter-experiments.");
+  const Snapshot* now = s.playback.nearest();
+  if (!now) {
+    ImGui::TextDisabled("Waiting for the first snapshot...");
+    return;
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(explanation(v.options.init));
+  ImGui::PopTextWrapPos();
+  s.layer = std::clamp(s.layer, 0, now->L - 1);
+  for (int l = 0; l < now->L; ++l) {
+    char label[16];
+    std::snprintf(label, sizeof label, "L%d", l);
+    if (l) ImGui::SameLine();
+    if (ImGui::RadioButton(label, s.layer == l)) s.layer = l;
+  }
+  if (!ImGui::BeginTabBar("why")) return;
+  if (ImGui::BeginTabItem("Gradients")) {
+    gradients_tab(v, s, *now);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Similarity")) {
+    similarity_tab(v, s, *now);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Roles")) {
+    roles_tab(s, *now);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
+}  // namespace headlab::ui

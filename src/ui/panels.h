@@ -1,0 +1,25 @@
+// One function per panel, each drawing into the current ImGui window (the
+// layout decides windows and tabs). Each opens with a caption and a (?)
+// marker that explains the panel to a tutorial reader.
+#pragma once
+#include "lab/runner.h"
+#include "ui/ui_state.h"
+
+namespace headlab::ui {
+
+void top_bar(Runner& runner, const LabView& v, UiState& s);
+void panel_controls(Runner& runner, const LabView& v, UiState& s);
+void panel_loss(const LabView& v, UiState& s);
+void panel_attention_grid(const LabView& v, UiState& s);
+void panel_head_view(const LabView& v, UiState& s);
+void panel_timeline(const LabView& v, UiState& s);
+void panel_why_heads(const LabView& v, UiState& s);
+
+// Token label of the probe at position i ("·" for spaces, so they stay visible).
+std::string token_label(const LabView& v, int i);
+// The strongest role of head (l, h) if its score passes the badge threshold, else -1.
+int top_role(const Snapshot& s, int l, int h, float* score);
+// Short role names for badges ("prev", "induct", ...), indexed by Role.
+const char* role_short(int role);
+
+}  // namespace headlab::ui

@@ -1,0 +1,59 @@
+// The strip above the panels: name, the main buttons, and what the frame
+// costs (training and drawing), so a reader can see the page keeps up.
+#include <cstdio>
+
+#include "ui/panels.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace headlab::ui {
+
+void top_bar(Runner& runner, const LabView& v, UiState& s) {
+  const Theme& th = theme();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.accent), "headlab");
+  ImGui::SameLine();
+
+  const float bw = ImGui::CalcTextSize("\xe2\x80\x96 Pause").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+  if (ImGui::Button(v.playing ? "\xe2\x80\x96 Pause" : "\xe2\x96\xb6 Train", ImVec2(bw, 0))) v.playing ? runner.pause() : runner.play();
+  ImGui::PopStyleColor();
+  s.remember_item("play");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train continuously (or pause). Each frame spends about %.0f ms training.", s.view.budget_ms);
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) runner.step(1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One optimiser step, then pause.");
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) {
+    s.message = runner.reset(s.pending);
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from random weights with the Controls' settings.");
+
+  // Status items, most important first; those that do not fit are left out.
+  char buf[8][64];
+  int n = 0;
+  std::snprintf(buf[n++], 64, "step %d", v.step);
+  std::snprintf(buf[n++], 64, "loss %.3f", v.loss);
+  if (v.accuracy >= 0) std::snprintf(buf[n++], 64, "acc %.0f%%", v.accuracy * 100);
+  std::snprintf(buf[n++], 64, "%s steps/s", human_number(v.steps_per_sec).c_str());
+  std::snprintf(buf[n++], 64, "%s tok/s", human_number(v.tokens_per_sec).c_str());
+  std::snprintf(buf[n++], 64, "frame %.1f ms (%.0f fps)", s.stats.frame_ms, 1000.0f / std::max(s.stats.frame_ms, 1.0f));
+  std::snprintf(buf[n++], 64, "train %.1f ms/frame", s.stats.train_ms);
+  const float theme_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x;
+  for (int i = 0; i < n; ++i) {
+    float need = ImGui::CalcTextSize(buf[i]).x + ImGui::GetStyle().ItemSpacing.x * 2;
+    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
+    if (ImGui::GetContentRegionAvail().x < need + theme_w) break;
+    if (i < 3) ImGui::TextUnformatted(buf[i]);
+    else ImGui::TextDisabled("%s", buf[i]);
+  }
+
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::GetFrameHeight());
+  if (ImGui::Button(th.dark ? "\xe2\x98\x80" : "\xe2\x98\xbe", ImVec2(ImGui::GetFrameHeight(), 0))) {
+    s.view.theme = th.dark ? "light" : "dark";
+    apply_theme(s.view.theme);
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Light / dark theme");
+}
+
+}  // namespace headlab::ui

@@ -1,0 +1,51 @@
+// Small drawing helpers the panels share: the (?) help marker, a line plot
+// with log axis and hover readout, a head-by-head matrix, and a badge.
+#pragma once
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "ui/colormap.h"
+
+namespace headlab::ui {
+
+// A dim "(?)" that shows `text` in a wrapped tooltip on hover.
+void help_marker(const char* text);
+// A one-line dim caption followed by a (?) marker: the first lines of every panel.
+void panel_intro(const char* caption, const char* help);
+
+struct PlotLine {
+  std::string label;
+  ImU32 color = 0;
+  std::vector<float> x, y;  // x ascending; non-finite y values are gaps
+};
+
+struct PlotSpec {
+  ImVec2 size{0, 120};   // 0 width = all available
+  bool log_y = false;
+  float y_min = NAN, y_max = NAN;  // NAN = fit the data
+  float x_max = NAN;               // NAN = last x
+  float marker_x = NAN;            // vertical line, e.g. the step shown by the timeline
+  float ref_y = NAN;               // dashed horizontal reference line...
+  const char* ref_label = nullptr; // ...and its label
+  const char* y_format = "%.3g";
+  const char* title = nullptr;     // drawn in the top-left corner of the plot area
+};
+
+// Draws lines over x in [0, x_max]. On hover shows every line's value at the
+// nearest recorded x. Returns the hovered x, or NAN.
+float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& lines);
+
+// An n x n matrix of values (head pairs), coloured through `map` over
+// [vmin, vmax], heads labelled in their colours. `what` names the value in the tooltip.
+void head_matrix(const char* id, const float* values, int n, float vmin, float vmax, Colormap map,
+                 float cell, const char* what, const char* format);
+
+// A small rounded label in the given colour (role badges).
+void badge(const char* text, ImU32 color);
+
+// "12.3k" style numbers for compact status text.
+std::string human_number(double v);
+
+}  // namespace headlab::ui

@@ -1,0 +1,210 @@
+// End-to-end test of the web app in headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core; WebGL2 through SwiftShader).
+//
+//   node e2e.mjs --root build/web-release/web --out build/e2e
+//
+// Serves the built page on a free localhost port under a strict CSP (no eval,
+// no inline scripts), then at 1280x800: waits for ready, screenshots step 0,
+// clicks Train, waits until the step count advances and the loss drops,
+// screenshots step N and checks pixels (the heatmaps are not blank and changed).
+// Then 800x600 with URL options (including bad ones, which must only warn) and
+// devicePixelRatio 2 (the backbuffer must be 2x the CSS size). Any console error fails.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import {decodePng, regionDiff, regionStats} from './png.mjs';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const root = path.resolve(args.root || 'build/web-release/web');
+const outDir = path.resolve(args.out || 'build/e2e');
+const trainSteps = Number(args.steps || 300);
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let playwright;
+try {
+  playwright = await import('playwright-core');
+} catch {
+  console.error('e2e: playwright-core is missing: run scripts/setup.sh (npm install in tests/e2e)');
+  process.exit(1);
+}
+if (!fs.existsSync(path.join(root, 'index.html')) || !fs.existsSync(path.join(root, 'headlab.wasm'))) {
+  console.error(`e2e: no built page in ${root}: build the web-release preset first`);
+  process.exit(1);
+}
+fs.mkdirSync(outDir, {recursive: true});
+
+// --- static server ------------------------------------------------------------
+const TYPES = {'.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+               '.css': 'text/css', '.png': 'image/png', '.json': 'application/json'};
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'";
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  const file = path.join(root, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+  if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  res.writeHead(200, {'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Content-Security-Policy': CSP});
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+// --- browser ------------------------------------------------------------------
+// launch() gives every run a fresh temporary profile (Chromium's --user-data-dir).
+const browser = await playwright.chromium.launch({
+  executablePath: CHROMIUM,
+  headless: false,  // we pass --headless=new ourselves
+  args: ['--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const failures = [];
+const results = {};
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function openPage(name, query, contextOptions) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const log = {errors: [], warnings: []};
+  page.on('console', (m) => {
+    if (m.type() === 'error') log.errors.push(m.text());
+    if (m.type() === 'warning') log.warnings.push(m.text());
+  });
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  page.on('requestfailed', (r) => log.errors.push(`request failed: ${r.url()}`));
+  await page.goto(base + query);
+  const state = () => page.evaluate(() => window.headlabApp ? window.headlabApp.state() : {ready: false});
+  const start = Date.now();
+  let s = await state();
+  while (!s.ready && Date.now() - start < 90000) {
+    await sleep(250);
+    s = await state();
+  }
+  check(s.ready, `${name}: app ready (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+  return {page, context, log, state};
+}
+
+// Canvas-relative CSS rectangle -> page coordinates.
+async function toPage(page, rect) {
+  const c = await page.evaluate(() => {
+    const r = document.getElementById('canvas').getBoundingClientRect();
+    return {x: r.x, y: r.y};
+  });
+  return {x: c.x + rect[0], y: c.y + rect[1], w: rect[2], h: rect[3]};
+}
+
+try {
+  // --- 1280x800: train and compare ---------------------------------------------
+  {
+    const {page, context, log, state} = await openPage('1280x800', '?task=induction&seed=1', {viewport: {width: 1280, height: 800}});
+    let s = await state();
+    check(s.step === 0 && !s.playing, `starts paused at step 0 (step ${s.step})`);
+    await sleep(500);  // let the first frames settle (fonts, easing)
+    const shot0 = await page.screenshot({path: path.join(outDir, 'step0-1280x800.png')});
+    s = await state();
+    const grid = await toPage(page, s.ui.grid);
+
+    // Train by clicking the button, as a reader would.
+    const play = await toPage(page, s.ui.play);
+    await page.mouse.click(play.x + play.w / 2, play.y + play.h / 2);
+    await sleep(300);
+    s = await state();
+    check(s.playing, 'clicking Train starts training');
+    if (!s.playing) await page.evaluate(() => window.headlabApp.play());
+
+    const t0 = Date.now();
+    let first = null;
+    while (Date.now() - t0 < 240000) {
+      s = await state();
+      if (first === null && s.step > 0 && s.loss !== null) first = {step: s.step, loss: s.loss};
+      if (first && s.step >= trainSteps && s.loss < first.loss * 0.9) break;
+      await sleep(500);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    check(s.step >= trainSteps, `step count advanced to ${s.step} in ${seconds.toFixed(1)} s`);
+    check(first && s.loss < first.loss * 0.9, `loss dropped from ${first && first.loss.toFixed(3)} (step ${first && first.step}) to ${s.loss.toFixed(3)}`);
+    results.steps_per_sec = s.stepsPerSec;
+    results.tokens_per_sec = s.tokensPerSec;
+    results.frame_ms = s.frameMs;
+    results.train_ms_per_frame = s.trainMs;
+    results.wall_steps_per_sec = s.step / seconds;
+    await page.evaluate(() => window.headlabApp.pause());
+    await sleep(800);  // the easing reaches the newest snapshot
+    s = await state();
+    results.step_n = s.step;
+    results.loss_n = s.loss;
+    results.accuracy_n = s.accuracy;
+    const shotN = await page.screenshot({path: path.join(outDir, `stepN-1280x800.png`)});
+    console.log(`     ${s.step} steps: ${s.stepsPerSec.toFixed(0)} steps/s, ${s.tokensPerSec.toFixed(0)} tokens/s, ` +
+                `frame ${s.frameMs.toFixed(1)} ms, training ${s.trainMs.toFixed(1)} ms/frame`);
+
+    const a = decodePng(shot0), b = decodePng(shotN);
+    const st0 = regionStats(a, grid.x, grid.y, grid.w, grid.h), stN = regionStats(b, grid.x, grid.y, grid.w, grid.h);
+    results.grid_colours = [st0.colours, stN.colours];
+    check(st0.colours > 20 && st0.std > 8, `heatmaps at step 0 are not blank (${st0.colours} colours, std ${st0.std.toFixed(1)})`);
+    check(stN.colours > 20 && stN.std > 8, `heatmaps at step N are not blank (${stN.colours} colours, std ${stN.std.toFixed(1)})`);
+    const diff = regionDiff(a, b, grid.x, grid.y, grid.w, grid.h);
+    results.grid_change = diff;
+    check(diff > 2, `heatmaps changed between step 0 and step ${s.step} (mean |diff| ${diff.toFixed(1)})`);
+    const whole = regionStats(b, 0, 0, b.width, b.height);
+    check(whole.colours > 200, `the page is drawn (${whole.colours} colours)`);
+    check(log.errors.length === 0, `no console errors at 1280x800${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
+    await context.close();
+  }
+
+  // --- 800x600 with URL options, two of them bad ------------------------------------
+  {
+    const query = '?task=induction&heads=zzz&no-such-option=1&seed=3&autoplay=1';
+    const {page, context, log, state} = await openPage('800x600', query, {viewport: {width: 800, height: 600}});
+    const t0 = Date.now();
+    let s = await state();
+    while (s.step < 100 && Date.now() - t0 < 60000) {
+      await sleep(500);
+      s = await state();
+    }
+    check(s.playing && s.step >= 100, `autoplay=1 trains without a click (step ${s.step})`);
+    check(log.warnings.filter((w) => w.includes('headlab')).length === 2,
+          `two bad URL options give two console warnings (${log.warnings.join(' | ')})`);
+    await page.screenshot({path: path.join(outDir, 'training-800x600.png')});
+    check(log.errors.length === 0, `no console errors at 800x600${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
+    await context.close();
+  }
+
+  // --- devicePixelRatio 2 ---------------------------------------------------------
+  {
+    const {page, context, log, state} = await openPage('1280x800@2x', '?seed=2', {viewport: {width: 1280, height: 800}, deviceScaleFactor: 2});
+    await page.evaluate(() => window.headlabApp.step(60));
+    await sleep(800);
+    const size = await page.evaluate(() => {
+      const c = document.getElementById('canvas');
+      const r = c.getBoundingClientRect();
+      return {w: c.width, h: c.height, cssW: r.width, cssH: r.height};
+    });
+    check(size.w === Math.round(size.cssW * 2) && size.h === Math.round(size.cssH * 2),
+          `backbuffer follows devicePixelRatio 2 (${size.w}x${size.h} for ${size.cssW}x${size.cssH} CSS px)`);
+    await page.screenshot({path: path.join(outDir, 'dpr2-1280x800.png')});
+    // Resizing the window resizes the canvas's backbuffer.
+    await page.setViewportSize({width: 1000, height: 700});
+    await sleep(500);
+    const resized = await page.evaluate(() => document.getElementById('canvas').width);
+    check(resized === 2000, `canvas follows its box on resize (width ${resized})`);
+    check((await state()).ready, 'still ready after resize');
+    check(log.errors.length === 0, `no console errors at DPR 2${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({...results, failures}, null, 2) + '\n');
+}
+
+console.log(failures.length ? `e2e: ${failures.length} check(s) failed` : `e2e: all checks passed; screenshots in ${outDir}`);
+process.exit(failures.length ? 1 : 0);

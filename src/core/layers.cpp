@@ -1,6 +1,7 @@
 #include "core/layers.h"
 
 #include <cmath>
+#include <cstdint>
 
 namespace headlab {
 
@@ -62,6 +63,33 @@ void linear_backward(Mat din, Mat dw, Vec db, const CMatRef& dout, const CMatRef
   db += dout.colwise().sum();
 }
 
+// Bias gradients are summed row by row, in order, so every column's sum is
+// formed the same way (a vectorised column reduction would not guarantee it).
+template <class M>
+void add_row_sums(Vec db, const M& dout) {
+  for (Eigen::Index r = 0; r < dout.rows(); ++r) db += dout.row(r);
+}
+
+void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b) {
+  qkv.noalias() = in * w;
+  qkv.rowwise() += b;
+}
+
+void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w,
+                  float* dw_scratch) {
+  din.noalias() += dqkv * w.transpose();
+  ColMat tmp(dw_scratch, dw.rows(), dw.cols());
+  tmp.noalias() = in.transpose() * dqkv;
+  dw += tmp;
+  add_row_sums(db, dqkv);
+}
+
+void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w) {
+  dy.noalias() += dout * w.transpose();
+  dw.noalias() += y.transpose() * dout;
+  add_row_sums(db, dout);
+}
+
 // [SECTION] gelu
 
 namespace {
@@ -74,74 +102,102 @@ void gelu_forward(Mat out, const CMatRef& in) {
 }
 
 void gelu_backward(Mat din, const CMatRef& dout, const CMatRef& in) {
-  const Eigen::Index n = in.size();
-  const float* x = in.data();
-  const float* g = dout.data();
-  float* d = din.data();
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const float xi = x[i];
-    const float u = kGeluScale * (xi + 0.044715f * xi * xi * xi);
-    const float th = std::tanh(u);
-    const float sech2 = 1.0f - th * th;
-    const float du = kGeluScale * (1.0f + 3.0f * 0.044715f * xi * xi);
-    d[i] += g[i] * (0.5f * (1.0f + th) + 0.5f * xi * sech2 * du);
-  }
+  // One vectorised expression (Eigen's SIMD tanh), the same tanh as the forward.
+  const auto x = in.array();
+  const auto th = (kGeluScale * (x + 0.044715f * x.cube())).tanh();
+  const auto du = kGeluScale * (1.0f + 3.0f * 0.044715f * x.square());
+  din.array() += dout.array() * (0.5f * (1.0f + th) + 0.5f * x * (1.0f - th.square()) * du);
 }
 
 // [SECTION] attention
 
-void attention_forward(Mat y, float* probs, const CMatRef& qkv, int B, int T, int H) {
+namespace {
+
+constexpr size_t kAlignFloats = 16;  // 64 bytes: the widest SIMD register we build for
+
+size_t round_up(size_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
+
+// Per-head working set carved from scratch at fixed, aligned offsets.
+struct HeadScratch {
+  Mat q, k, v, y, p, dp;  // y doubles as dY in backward; dp also holds dS
+  Mat dq, dk, dv;
+  HeadScratch(float* s, int T, int dh)
+      : q(s, T, dh),
+        k(s + round_up(T * dh), T, dh),
+        v(s + 2 * round_up(T * dh), T, dh),
+        y(s + 3 * round_up(T * dh), T, dh),
+        p(s + 4 * round_up(T * dh), T, T),
+        dp(s + 4 * round_up(T * dh) + round_up(T * T), T, T),
+        dq(s + 4 * round_up(T * dh) + 2 * round_up(T * T), T, dh),
+        dk(s + 5 * round_up(T * dh) + 2 * round_up(T * T), T, dh),
+        dv(s + 6 * round_up(T * dh) + 2 * round_up(T * T), T, dh) {}
+};
+
+float* aligned(float* p) {
+  const auto a = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t bytes = kAlignFloats * sizeof(float);
+  return reinterpret_cast<float*>((a + bytes - 1) / bytes * bytes);
+}
+
+}  // namespace
+
+size_t attention_scratch_size(int T, int dh) {
+  return 7 * round_up(static_cast<size_t>(T) * dh) + 2 * round_up(static_cast<size_t>(T) * T) + kAlignFloats;
+}
+
+void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch) {
   const int C = static_cast<int>(y.cols());
   const int dh = C / H;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+  HeadScratch s(aligned(scratch), T, dh);
   for (int b = 0; b < B; ++b) {
-    const float* base = qkv.data() + static_cast<size_t>(b) * T * 3 * C;
     for (int h = 0; h < H; ++h) {
-      const auto q = strided(base + h * dh, T, dh, 3 * C);
-      const auto k = strided(base + C + h * dh, T, dh, 3 * C);
-      const auto v = strided(base + 2 * C + h * dh, T, dh, 3 * C);
-      Mat p(probs + (static_cast<size_t>(b) * H + h) * T * T, T, T);
-      p.noalias() = q * k.transpose();
+      s.q = qkv.block(b * T, h * dh, T, dh);
+      s.k = qkv.block(b * T, C + h * dh, T, dh);
+      s.v = qkv.block(b * T, 2 * C + h * dh, T, dh);
+      s.p.noalias() = s.q * s.k.transpose();
       for (int i = 0; i < T; ++i) {
-        auto row = p.row(i).head(i + 1);
+        auto row = s.p.row(i).head(i + 1);
         const float mx = row.maxCoeff();
         row = ((row.array() - mx) * scale).exp().matrix();
         row /= row.sum();
-        p.row(i).tail(T - i - 1).setZero();
+        s.p.row(i).tail(T - i - 1).setZero();
       }
-      strided(y.data() + static_cast<size_t>(b) * T * C + h * dh, T, dh, C).noalias() = p * v;
+      s.y.noalias() = s.p * s.v;
+      Mat(probs + (static_cast<size_t>(b) * H + h) * T * T, T, T) = s.p;
+      y.block(b * T, h * dh, T, dh) = s.y;
     }
   }
 }
 
-void attention_backward(Mat dqkv, const CMatRef& dy, const float* probs, const CMatRef& qkv, int B, int T, int H,
-                        float* scratch) {
+void attention_backward(ColMat dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,
+                        int T, int H, float* scratch) {
   const int C = static_cast<int>(dy.cols());
   const int dh = C / H;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  Mat dp(scratch, T, T);
-  Mat ds(scratch + T * T, T, T);
+  HeadScratch s(aligned(scratch), T, dh);
   for (int b = 0; b < B; ++b) {
-    const size_t row0 = static_cast<size_t>(b) * T;
-    const float* base = qkv.data() + row0 * 3 * C;
-    float* dbase = dqkv.data() + row0 * 3 * C;
     for (int h = 0; h < H; ++h) {
-      const auto q = strided(base + h * dh, T, dh, 3 * C);
-      const auto k = strided(base + C + h * dh, T, dh, 3 * C);
-      const auto v = strided(base + 2 * C + h * dh, T, dh, 3 * C);
-      const auto dyh = strided(dy.data() + row0 * C + h * dh, T, dh, C);
-      CMat p(probs + (static_cast<size_t>(b) * H + h) * T * T, T, T);
-      dp.noalias() = dyh * v.transpose();
-      strided(dbase + 2 * C + h * dh, T, dh, 3 * C).noalias() += p.transpose() * dyh;
-      // softmax backward, restricted to the causal (lower) triangle
+      s.q = qkv.block(b * T, h * dh, T, dh);
+      s.k = qkv.block(b * T, C + h * dh, T, dh);
+      s.v = qkv.block(b * T, 2 * C + h * dh, T, dh);
+      s.y = dy.block(b * T, h * dh, T, dh);  // dY
+      s.p = CMat(probs + (static_cast<size_t>(b) * H + h) * T * T, T, T);
+      s.dp.noalias() = s.y * s.v.transpose();
+      s.dv.noalias() = s.p.transpose() * s.y;
+      // softmax backward on the causal (lower) triangle; dS overwrites dP row by row
       for (int i = 0; i < T; ++i) {
-        const float dot = p.row(i).head(i + 1).dot(dp.row(i).head(i + 1));
-        ds.row(i).head(i + 1) =
-            (p.row(i).head(i + 1).array() * (dp.row(i).head(i + 1).array() - dot) * scale).matrix();
-        ds.row(i).tail(T - i - 1).setZero();
+        auto p = s.p.row(i).head(i + 1).array();
+        auto d = s.dp.row(i).head(i + 1).array();
+        const float dot = (p * d).sum();
+        d = p * (d - dot) * scale;
+        s.dp.row(i).tail(T - i - 1).setZero();
       }
-      strided(dbase + h * dh, T, dh, 3 * C).noalias() += ds * k;
-      strided(dbase + C + h * dh, T, dh, 3 * C).noalias() += ds.transpose() * q;
+      s.dq.noalias() = s.dp * s.k;
+      s.dk.noalias() = s.dp.transpose() * s.q;
+      dqkv.block(b * T, h * dh, T, dh) += s.dq;
+      dqkv.block(b * T, C + h * dh, T, dh) += s.dk;
+      dqkv.block(b * T, 2 * C + h * dh, T, dh) += s.dv;
     }
   }
 }

@@ -21,17 +21,37 @@ void layernorm_backward(Mat din, Vec dw, Vec db, const CMatRef& dout, const CMat
 void linear_forward(Mat out, const CMatRef& in, const CMatRef& w, const CVecRef& b);
 void linear_backward(Mat din, Mat dw, Vec db, const CMatRef& dout, const CMatRef& in, const CMatRef& w);
 
+// Head-sliced activations. The QKV projection's output columns, and the
+// gradient reaching the output projection's input columns, belong to heads.
+// Eigen's GEMM runs different micro-kernels (with different summation
+// orders) over different *rows* of a column-major result, but treats all
+// *columns* alike when their count is a multiple of 4. So these activations
+// are stored column-major: heads with identical weights then get
+// bit-identical values and gradients (clone-all stays identical for ever).
+void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b);
+// dw_scratch: [C_in, 3C] floats, column-major, for the same reason.
+void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w,
+                  float* dw_scratch);
+// The output projection's backward, writing the per-head gradient dy column-major.
+void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w);
+
 // GELU, tanh approximation (as PyTorch's approximate="tanh").
 void gelu_forward(Mat out, const CMatRef& in);
 void gelu_backward(Mat din, const CMatRef& dout, const CMatRef& in);
 
-// Causal multi-head self-attention on fused qkv [B*T, 3C] producing y [B*T, C]
+// Causal multi-head self-attention on fused qkv [B*T, 3C] (column-major, see
+// above) producing y [B*T, C]
 // (heads concatenated). probs [B, H, T, T] keeps the softmax for backward and
 // for the visualiser; entries above the diagonal are exactly 0.
-void attention_forward(Mat y, float* probs, const CMatRef& qkv, int B, int T, int H);
-// scratch needs 2*T*T floats.
-void attention_backward(Mat dqkv, const CMatRef& dy, const float* probs, const CMatRef& qkv, int B, int T, int H,
-                        float* scratch);
+//
+// Each head is computed in the same aligned scratch buffers, whatever its
+// offset inside qkv: SIMD code paths (peeling, vector vs scalar exp) depend
+// on alignment, and this keeps heads with identical weights bit-identical
+// (the clone-all experiment). scratch needs attention_scratch_size(T, d_head) floats.
+size_t attention_scratch_size(int T, int dh);
+void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch);
+void attention_backward(ColMat dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,
+                        int T, int H, float* scratch);
 
 // Softmax cross-entropy. Rows whose target is negative are ignored; the loss
 // is the mean over the remaining rows. Writes probs and per-row losses;

@@ -58,10 +58,19 @@ Transformer::Transformer(const ModelConfig& cfg, int max_batch)
   };
   acts_.setZero(static_cast<Eigen::Index>(carve(nullptr)));
   carve(acts_.data());
-  // Backward scratch: residual grad, a second [N,C] buffer, [N,3C], [N,F] x2, [N,V], attention 2*T*T.
   const size_t widest = std::max({3 * C, F, V});
-  dacts_.setZero(static_cast<Eigen::Index>(N * C * 2 + N * widest * 2 + N * V +
-                                           2 * static_cast<size_t>(cfg.ctx) * cfg.ctx));
+  auto carve_grads = [&](float* base) {
+    Carver c{base};
+    dres_ = c.take(N * C);        // gradient flowing along the residual stream
+    dtmp_ = c.take(N * C);        // gradient at a LayerNorm output or at the heads' outputs
+    dwide_ = c.take(N * widest);  // dlogits, dgelu or dqkv
+    dwide2_ = c.take(N * widest); // dfc
+    dw_qkv_ = c.take(C * 3 * C);  // column-major dW_qkv before it is added to grads
+    attn_scratch_ = c.take(attention_scratch_size(cfg.ctx, cfg.d_head()));
+    return c.used;
+  };
+  dacts_.setZero(static_cast<Eigen::Index>(carve_grads(nullptr)));
+  carve_grads(dacts_.data());
   tokens_.assign(N, 0);
   targets_.assign(N, -1);
 }
@@ -89,8 +98,8 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
     const LayerActs& a = layer_acts_[l];
     layernorm_forward(Mat(a.ln1, N, C), a.ln1_mean, a.ln1_rstd, CMat(x, N, C), s.ln1_w.vec(P),
                       s.ln1_b.vec(P));
-    linear_forward(Mat(a.qkv, N, 3 * C), CMat(a.ln1, N, C), s.w_qkv.view(P), s.b_qkv.vec(P));
-    attention_forward(Mat(a.atty, N, C), a.att, CMat(a.qkv, N, 3 * C), B, T, H);
+    qkv_forward(ColMat(a.qkv, N, 3 * C), CMat(a.ln1, N, C), s.w_qkv.view(P), s.b_qkv.vec(P));
+    attention_forward(Mat(a.atty, N, C), a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
     linear_forward(Mat(a.res1, N, C), CMat(a.atty, N, C), s.w_o.view(P), s.b_o.vec(P));
     Mat(a.res1, N, C) += CMat(x, N, C);
     layernorm_forward(Mat(a.ln2, N, C), a.ln2_mean, a.ln2_rstd, CMat(a.res1, N, C),
@@ -115,58 +124,46 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
 void Transformer::backward() {
   const int B = B_, T = T_, N = B * T;
   const int C = cfg_.d_model, F = cfg_.d_mlp, V = cfg_.vocab, H = cfg_.n_heads;
-  const size_t widest = std::max({3 * C, F, V});
   const float* P = params_.data();
   float* G = grads_.data();
-  // Scratch, reused layer by layer.
-  float* dres = dacts_.data();                // gradient flowing along the residual stream [N,C]
-  float* dtmp = dres + N * C;                 // [N,C]: grad at a LayerNorm output / attention output
-  float* dwide = dtmp + N * C;                // [N,3C] or [N,F] or [N,V]
-  float* dwide2 = dwide + N * widest;         // [N,F]
-  float* datt = dwide2 + N * widest;          // 2*T*T (dlogits reuse dwide)
+  Mat dres(dres_, N, C), dtmp(dtmp_, N, C);
 
-  Mat dlogits(dwide, N, V);
+  Mat dlogits(dwide_, N, V);
   crossentropy_backward(dlogits, CMat(probs_, N, V), targets_.data());
-  Mat(dtmp, N, C).setZero();
-  linear_backward(Mat(dtmp, N, C), layout_.head_w.view(G), layout_.head_b.vec(G), dlogits,
-                  CMat(lnf_, N, C), layout_.head_w.view(P));
+  dtmp.setZero();
+  linear_backward(dtmp, layout_.head_w.view(G), layout_.head_b.vec(G), dlogits, CMat(lnf_, N, C),
+                  layout_.head_w.view(P));
   const float* xlast = cfg_.n_layers > 0 ? layer_acts_.back().res2 : x0_;
-  Mat(dres, N, C).setZero();
-  layernorm_backward(Mat(dres, N, C), layout_.lnf_w.vec(G), layout_.lnf_b.vec(G),
-                     CMat(dtmp, N, C), CMat(xlast, N, C), lnf_mean_, lnf_rstd_,
-                     layout_.lnf_w.vec(P));
+  dres.setZero();
+  layernorm_backward(dres, layout_.lnf_w.vec(G), layout_.lnf_b.vec(G), dtmp, CMat(xlast, N, C), lnf_mean_,
+                     lnf_rstd_, layout_.lnf_w.vec(P));
 
   for (int l = cfg_.n_layers - 1; l >= 0; --l) {
     const LayerSlots& s = layout_.layers[l];
     const LayerActs& a = layer_acts_[l];
     const float* x = l > 0 ? layer_acts_[l - 1].res2 : x0_;
     // MLP branch: res2 = res1 + proj(gelu(fc(ln2(res1))))
-    Mat dgelu(dwide, N, F), dfc(dwide2, N, F);
+    Mat dgelu(dwide_, N, F), dfc(dwide2_, N, F);
     dgelu.setZero();
-    linear_backward(dgelu, s.w_proj.view(G), s.b_proj.vec(G), CMat(dres, N, C),
-                    CMat(a.fc_gelu, N, F), s.w_proj.view(P));
+    linear_backward(dgelu, s.w_proj.view(G), s.b_proj.vec(G), dres, CMat(a.fc_gelu, N, F), s.w_proj.view(P));
     dfc.setZero();
     gelu_backward(dfc, dgelu, CMat(a.fc, N, F));
-    Mat(dtmp, N, C).setZero();
-    linear_backward(Mat(dtmp, N, C), s.w_fc.view(G), s.b_fc.vec(G), dfc, CMat(a.ln2, N, C),
-                    s.w_fc.view(P));
-    layernorm_backward(Mat(dres, N, C), s.ln2_w.vec(G), s.ln2_b.vec(G), CMat(dtmp, N, C),
-                       CMat(a.res1, N, C), a.ln2_mean, a.ln2_rstd, s.ln2_w.vec(P));
-    // Attention branch: res1 = x + o(attn(qkv(ln1(x))))
-    Mat(dtmp, N, C).setZero();
-    linear_backward(Mat(dtmp, N, C), s.w_o.view(G), s.b_o.vec(G), CMat(dres, N, C),
-                    CMat(a.atty, N, C), s.w_o.view(P));
-    Mat dqkv(dwide, N, 3 * C);
+    dtmp.setZero();
+    linear_backward(dtmp, s.w_fc.view(G), s.b_fc.vec(G), dfc, CMat(a.ln2, N, C), s.w_fc.view(P));
+    layernorm_backward(dres, s.ln2_w.vec(G), s.ln2_b.vec(G), dtmp, CMat(a.res1, N, C), a.ln2_mean, a.ln2_rstd,
+                       s.ln2_w.vec(P));
+    // Attention branch: res1 = x + o(attn(qkv(ln1(x)))); dy and dqkv are column-major (layers.h)
+    ColMat dy(dtmp_, N, C), dqkv(dwide_, N, 3 * C);
+    dy.setZero();
+    out_proj_backward(dy, s.w_o.view(G), s.b_o.vec(G), dres, CMat(a.atty, N, C), s.w_o.view(P));
     dqkv.setZero();
-    attention_backward(dqkv, CMat(dtmp, N, C), a.att, CMat(a.qkv, N, 3 * C), B, T, H, datt);
-    Mat(dtmp, N, C).setZero();
-    linear_backward(Mat(dtmp, N, C), s.w_qkv.view(G), s.b_qkv.vec(G), dqkv, CMat(a.ln1, N, C),
-                    s.w_qkv.view(P));
-    layernorm_backward(Mat(dres, N, C), s.ln1_w.vec(G), s.ln1_b.vec(G), CMat(dtmp, N, C),
-                       CMat(x, N, C), a.ln1_mean, a.ln1_rstd, s.ln1_w.vec(P));
+    attention_backward(dqkv, dy, a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
+    dtmp.setZero();
+    qkv_backward(dtmp, s.w_qkv.view(G), s.b_qkv.vec(G), dqkv, CMat(a.ln1, N, C), s.w_qkv.view(P), dw_qkv_);
+    layernorm_backward(dres, s.ln1_w.vec(G), s.ln1_b.vec(G), dtmp, CMat(x, N, C), a.ln1_mean, a.ln1_rstd,
+                       s.ln1_w.vec(P));
   }
-  embedding_backward(layout_.wte.view(G), layout_.wpe.view(G), CMat(dres, N, C), tokens_.data(),
-                     B, T);
+  embedding_backward(layout_.wte.view(G), layout_.wpe.view(G), dres, tokens_.data(), B, T);
 }
 
 }  // namespace headlab

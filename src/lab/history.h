@@ -15,14 +15,19 @@ class ThinningSeries {
   }
   // True when a point for `step` should be kept at the current spacing.
   bool wants(int step) const { return step % stride_ == 0; }
-  void push(int step, T value) {
-    if (!wants(step)) return;
+  // Appends a point; callers push only steps that wants() accepts, so kept points stay evenly spaced.
+  void push(T value) {
     if (items_.size() == capacity_) thin();
     items_.push_back(std::move(value));
   }
   void clear(int stride) {
     items_.clear();
     stride_ = stride;
+  }
+  // Removes trailing items matching pred (used when a run rewinds to an earlier step).
+  template <class Pred>
+  void drop_after(Pred pred) {
+    while (!items_.empty() && pred(items_.back())) items_.pop_back();
   }
   const std::vector<T>& items() const { return items_; }
   int stride() const { return stride_; }

@@ -36,6 +36,7 @@ struct ViewOptions {
   bool autoplay = false;
   float budget_ms = 8.0f;           // training time per frame (web); "speed"
   std::vector<std::string> panels;  // empty = all; else any of panel_names()
+  std::vector<std::string> hide;    // panels to hide, applied after `panels`
   bool compact = false;
   std::string theme = "dark";       // dark | light
 };

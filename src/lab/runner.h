@@ -24,6 +24,7 @@ struct LabView {
   float accuracy = -1.0f;
   double steps_per_sec = 0.0;
   double tokens_per_sec = 0.0;
+  double ms_per_step = 0.0;  // training compute per step, without drawing
   bool playing = false;
   Fault fault = Fault::None;
   std::string fault_message;
@@ -31,6 +32,13 @@ struct LabView {
   std::vector<HistoryPoint> history;
   std::vector<std::shared_ptr<const Snapshot>> snapshots;
 };
+
+// Copies a session's state into *view (not `generation`, `playing` or the
+// wall-clock rates, which belong to the runner). Series are copied only when
+// they changed; snapshot copies share their data.
+void update_view(const Session& s, LabView* view);
+// Sets the fields that change only when a run starts (and bumps generation).
+void start_view(const Session& s, LabView* view);
 
 class Runner {
  public:

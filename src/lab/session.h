@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/adamw.h"
+#include "core/checkpoint.h"
 #include "core/rng.h"
 #include "core/task.h"
 #include "core/transformer.h"
@@ -19,8 +20,8 @@ namespace headlab {
 
 struct HistoryPoint {
   int step = 0;
-  float loss = 0.0f;
-  float accuracy = -1.0f;  // held-out accuracy when evaluated at this step, else -1
+  float loss = 0.0f;      // mean training loss of the steps since the previous point
+  float accuracy = 0.0f;  // latest held-out accuracy at this step (evaluated every eval_every steps)
 };
 
 // Why training stopped on its own.
@@ -44,8 +45,10 @@ class Session {
   float last_loss() const { return last_loss_; }
   // Latest held-out accuracy (fraction of scored positions), -1 before the first evaluation.
   float last_accuracy() const { return last_accuracy_; }
-  // Held-out accuracy on `batches` fresh batches from the evaluation stream.
+  // Held-out accuracy on `batches` fresh batches from the evaluation stream
+  // (their mean loss is kept as eval_loss()).
   float evaluate(int batches);
+  float eval_loss() const { return eval_loss_; }
 
   Fault fault() const { return fault_; }
   const std::string& fault_message() const { return fault_message_; }
@@ -54,7 +57,7 @@ class Session {
   // Puts back the weights, optimiser state and step of the last snapshot
   // whose loss was finite (kept automatically), and clears the fault.
   void restore_last_good();
-  int last_good_step() const { return last_good_step_; }
+  int last_good_step() const { return last_good_.step; }
 
   const RunOptions& options() const { return options_; }
   // Changes options that do not alter the model's shape (lr, clip, weight decay,
@@ -72,18 +75,21 @@ class Session {
   // Measures the current weights on the probe (attention, head gradients, metrics).
   std::shared_ptr<Snapshot> measure();
 
-  // Throughput of the most recent advance() calls.
-  double steps_per_second() const { return steps_per_sec_; }
+  // Training time per step (moving average over advance() calls), excluding the caller's own work.
+  double ms_per_step() const { return ms_per_step_; }
   double tokens_per_step() const;
 
   // Checkpoints: the complete state (options, weights, Adam moments, RNG,
   // step). load() validates everything before touching this session.
   std::vector<uint8_t> save() const;
   static std::unique_ptr<Session> load(const std::vector<uint8_t>& bytes, std::string* error);
+  CheckpointData checkpoint() const;
+  static std::unique_ptr<Session> from_checkpoint(const CheckpointData& d, std::string* error);
 
  private:
   Session(const RunOptions& options, std::unique_ptr<Task> task, const ModelConfig& cfg);
   void record_snapshot();
+  void keep_last_good();
   AdamWConfig adamw_config() const;
 
   RunOptions options_;
@@ -94,14 +100,21 @@ class Session {
   std::vector<int> batch_tokens_, batch_targets_;
   std::vector<int> probe_tokens_, probe_targets_;
   int step_ = 0;
-  float last_loss_ = 0.0f, last_accuracy_ = -1.0f;
+  float last_loss_ = 0.0f, last_accuracy_ = -1.0f, eval_loss_ = 0.0f;
   Fault fault_ = Fault::None;
   std::string fault_message_;
   ThinningSeries<HistoryPoint> history_;
   ThinningSeries<std::shared_ptr<const Snapshot>> snapshots_;
-  double steps_per_sec_ = 0.0;
-  std::vector<float> last_good_params_, last_good_m_, last_good_v_;
-  int last_good_step_ = 0;
+  double ms_per_step_ = 0.0;
+  double loss_sum_ = 0.0;  // losses since the last history point, so a thinned curve shows means
+  int loss_count_ = 0;
+  // The state at the last snapshot whose probe loss was finite (restore_last_good()).
+  struct GoodState {
+    std::vector<float> params, m, v;
+    int adam_steps = 0, step = 0;
+    Rng::State data_rng{}, eval_rng{};
+    float accuracy = -1.0f;
+  } last_good_;
 };
 
 }  // namespace headlab

@@ -71,25 +71,29 @@ TEST_CASE("gelu matches the tanh formula at known points", "[grad]") {
 }
 
 TEST_CASE("attention backward matches finite differences", "[grad]") {
+  // qkv, dy and dqkv are column-major (layers.h); the finite differences do not care.
   const int B = 2, T = 5, H = 2, C = 6;
   auto qkv = randn(B * T * 3 * C, 1), R = randn(B * T * C, 2);
-  std::vector<float> y(B * T * C), probs(B * H * T * T), scratch(2 * T * T);
+  std::vector<float> y(B * T * C), probs(B * H * T * T), scratch(attention_scratch_size(T, C / H));
   auto loss = [&] {
-    attention_forward(Mat(y.data(), B * T, C), probs.data(), CMat(qkv.data(), B * T, 3 * C), B, T, H);
+    attention_forward(Mat(y.data(), B * T, C), probs.data(), CColMat(qkv.data(), B * T, 3 * C), B, T, H,
+                      scratch.data());
     return dot(y, R);
   };
   loss();
-  std::vector<float> dqkv(qkv.size(), 0.0f);
-  attention_backward(Mat(dqkv.data(), B * T, 3 * C), CMat(R.data(), B * T, C), probs.data(),
-                     CMat(qkv.data(), B * T, 3 * C), B, T, H, scratch.data());
+  std::vector<float> dqkv(qkv.size(), 0.0f), dy(R.size());
+  ColMat(dy.data(), B * T, C) = CMat(R.data(), B * T, C);  // dL/dy, stored column-major
+  attention_backward(ColMat(dqkv.data(), B * T, 3 * C), CColMat(dy.data(), B * T, C), probs.data(),
+                     CColMat(qkv.data(), B * T, 3 * C), B, T, H, scratch.data());
   CHECK(rel_error(dqkv, numeric_grad(qkv, loss, 1e-2f)) < kTol);
 }
 
 TEST_CASE("attention is causal and rows are distributions", "[attention]") {
   const int B = 1, T = 6, H = 3, C = 6;
   auto qkv = randn(B * T * 3 * C, 5);
-  std::vector<float> y(B * T * C), probs(B * H * T * T);
-  attention_forward(Mat(y.data(), B * T, C), probs.data(), CMat(qkv.data(), B * T, 3 * C), B, T, H);
+  std::vector<float> y(B * T * C), probs(B * H * T * T), scratch(attention_scratch_size(T, C / H));
+  attention_forward(Mat(y.data(), B * T, C), probs.data(), CColMat(qkv.data(), B * T, 3 * C), B, T, H,
+                    scratch.data());
   for (int h = 0; h < H; ++h)
     for (int i = 0; i < T; ++i) {
       double sum = 0.0;
@@ -138,4 +142,41 @@ TEST_CASE("embedding backward scatters into the rows that were read", "[grad]") 
   embedding_backward(Mat(dwte.data(), V, C), Mat(dwpe.data(), T, C), CMat(R.data(), B * T, C), tokens, B, T);
   CHECK(rel_error(dwte, numeric_grad(wte, loss, 1e-2f)) < kTol);
   CHECK(rel_error(dwpe, numeric_grad(wpe, loss, 1e-2f)) < kTol);
+}
+
+TEST_CASE("qkv projection (column-major output) backward matches finite differences", "[grad]") {
+  const int N = 5, I = 4, C = 4;
+  auto x = randn(N * I, 1), w = randn(I * 3 * C, 2), b = randn(3 * C, 3), R = randn(N * 3 * C, 4);
+  std::vector<float> out(N * 3 * C), dw_scratch(I * 3 * C);
+  auto loss = [&] {
+    qkv_forward(ColMat(out.data(), N, 3 * C), CMat(x.data(), N, I), CMat(w.data(), I, 3 * C),
+                CVec(b.data(), 3 * C));
+    return dot(out, R);
+  };
+  std::vector<float> dx(N * I, 0.0f), dw(I * 3 * C, 0.0f), db(3 * C, 0.0f);
+  qkv_backward(Mat(dx.data(), N, I), Mat(dw.data(), I, 3 * C), Vec(db.data(), 3 * C),
+               CColMat(R.data(), N, 3 * C), CMat(x.data(), N, I), CMat(w.data(), I, 3 * C), dw_scratch.data());
+  CHECK(rel_error(dx, numeric_grad(x, loss, 1e-2f)) < kTol);
+  CHECK(rel_error(dw, numeric_grad(w, loss, 1e-2f)) < kTol);
+  CHECK(rel_error(db, numeric_grad(b, loss, 1e-2f)) < kTol);
+}
+
+TEST_CASE("output projection backward (column-major head gradient) matches finite differences", "[grad]") {
+  const int N = 6, C = 4, O = 5;
+  auto y = randn(N * C, 1), w = randn(C * O, 2), b = randn(O, 3), R = randn(N * O, 4);
+  std::vector<float> out(N * O);
+  auto loss = [&] {
+    linear_forward(Mat(out.data(), N, O), CMat(y.data(), N, C), CMat(w.data(), C, O), CVec(b.data(), O));
+    return dot(out, R);
+  };
+  std::vector<float> dy(N * C, 0.0f), dw(C * O, 0.0f), db(O, 0.0f);
+  out_proj_backward(ColMat(dy.data(), N, C), Mat(dw.data(), C, O), Vec(db.data(), O), CMat(R.data(), N, O),
+                    CMat(y.data(), N, C), CMat(w.data(), C, O));
+  // dy is column-major: compare element (r, c) with the row-major numeric gradient
+  std::vector<float> dy_rows(N * C);
+  for (int r = 0; r < N; ++r)
+    for (int c = 0; c < C; ++c) dy_rows[r * C + c] = dy[c * N + r];
+  CHECK(rel_error(dy_rows, numeric_grad(y, loss, 1e-2f)) < kTol);
+  CHECK(rel_error(dw, numeric_grad(w, loss, 1e-2f)) < kTol);
+  CHECK(rel_error(db, numeric_grad(b, loss, 1e-2f)) < kTol);
 }

@@ -1,0 +1,143 @@
+#include "lab/run_json.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace headlab {
+
+namespace {
+
+void number(std::ostream& o, double x, int digits = 6) {
+  if (!std::isfinite(x)) {
+    o << "null";  // JSON has no NaN/Inf
+    return;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  o << buf;
+}
+
+bool is_number(const std::string& s) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  const double x = std::strtod(s.c_str(), &end);
+  return *end == '\0' && std::isfinite(x);
+}
+
+void string(std::ostream& o, const std::string& s) {
+  o << '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': o << "\\\""; break;
+      case '\\': o << "\\\\"; break;
+      case '\n': o << "\\n"; break;
+      case '\t': o << "\\t"; break;
+      case '\r': o << "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          o << buf;
+        } else {
+          o << c;
+        }
+    }
+  }
+  o << '"';
+}
+
+// Writes v[0 .. dims[0]*dims[1]*...] as nested arrays.
+void nested(std::ostream& o, const float* v, const int* dims, int ndims, int digits = 6) {
+  o << '[';
+  size_t inner = 1;
+  for (int d = 1; d < ndims; ++d) inner *= dims[d];
+  for (int i = 0; i < dims[0]; ++i) {
+    if (i) o << ',';
+    if (ndims == 1)
+      number(o, v[i], digits);
+    else
+      nested(o, v + i * inner, dims + 1, ndims - 1, digits);
+  }
+  o << ']';
+}
+
+void snapshot(std::ostream& o, const Snapshot& s) {
+  const int lh[2] = {s.L, s.H}, lhh[3] = {s.L, s.H, s.H}, lhtt[4] = {s.L, s.H, s.T, s.T};
+  o << "{\"step\":" << s.step << ",\"loss\":";
+  number(o, s.loss);
+  o << ",\"probe_loss\":";
+  number(o, s.probe_loss);
+  o << ",\"attn\":";
+  nested(o, s.attn.data(), lhtt, 4, 4);  // 4 digits is finer than any colour map shows
+  o << ",\"grad_norm\":";
+  nested(o, s.grad_norm.data(), lh, 2);
+  o << ",\"grad_cos\":";
+  nested(o, s.grad_cos.data(), lhh, 3);
+  o << ",\"js\":";
+  nested(o, s.js.data(), lhh, 3);
+  o << ",\"diversity\":";
+  nested(o, s.diversity.data(), lh, 1);
+  o << ",\"entropy\":";
+  nested(o, s.entropy.data(), lh, 2);
+  o << ",\"confidence\":";
+  nested(o, s.confidence.data(), lh, 2);
+  o << ",\"roles\":{";
+  for (int r = 0; r < kNumRoles; ++r) {
+    if (r) o << ',';
+    string(o, role_name(r));
+    o << ":[";
+    for (int l = 0; l < s.L; ++l) {
+      o << (l ? ",[" : "[");
+      for (int h = 0; h < s.H; ++h) {
+        if (h) o << ',';
+        number(o, s.role(l, h, r));
+      }
+      o << ']';
+    }
+    o << ']';
+  }
+  o << "}}";
+}
+
+}  // namespace
+
+void write_run_json(std::ostream& o, const LabView& v) {
+  o << "{\"config\":{";
+  bool first = true;
+  for (const auto& [key, value] : describe(v.options)) {
+    if (!first) o << ',';
+    first = false;
+    string(o, key);
+    o << ':';
+    if (is_number(value))
+      o << value;
+    else
+      string(o, value);
+  }
+  o << "},\n\"vocab\":[";
+  for (size_t i = 0; i < v.vocab.size(); ++i) {
+    if (i) o << ',';
+    string(o, v.vocab[i]);
+  }
+  o << "],\n\"probe\":[";
+  for (size_t i = 0; i < v.probe.size(); ++i) o << (i ? "," : "") << v.probe[i];
+  o << "],\n\"history\":[";
+  for (size_t i = 0; i < v.history.size(); ++i) {
+    const HistoryPoint& p = v.history[i];
+    o << (i ? ",\n" : "") << "{\"step\":" << p.step << ",\"loss\":";
+    number(o, p.loss);
+    o << ",\"acc\":";
+    number(o, p.accuracy);
+    o << '}';
+  }
+  o << "],\n\"snapshots\":[";
+  for (size_t i = 0; i < v.snapshots.size(); ++i) {
+    if (i) o << ",\n";
+    snapshot(o, *v.snapshots[i]);
+  }
+  o << "]}\n";
+}
+
+}  // namespace headlab

@@ -1,0 +1,306 @@
+#include "lab/session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/init.h"
+#include "lab/metrics.h"
+
+namespace headlab {
+
+namespace {
+
+constexpr size_t kHistoryCapacity = 4096;
+constexpr int kEvalBatches = 4;
+// Snapshots from step 0 are kept within this budget, thinned as the run grows.
+constexpr double kSnapshotBudgetBytes = 64.0 * (1 << 20);
+
+// Seed salts: each random stream of a run is independent of the others.
+enum : uint64_t { kSaltData = 11, kSaltEval = 12 };
+
+size_t snapshot_capacity(const ModelConfig& cfg, int T) {
+  const double bytes = static_cast<double>(cfg.n_layers) * cfg.n_heads * (T * T + 3 * cfg.n_heads + 16) * 4.0;
+  return static_cast<size_t>(std::clamp(kSnapshotBudgetBytes / bytes, 32.0, 512.0));
+}
+
+ModelConfig model_config(const RunOptions& o, const Task& task) {
+  ModelConfig c;
+  c.vocab = task.vocab_size();
+  c.ctx = o.ctx;
+  c.d_model = o.d_model;
+  c.n_heads = o.heads;
+  c.n_layers = o.layers;
+  c.d_mlp = o.d_mlp;
+  return c;
+}
+
+double now_ms() {
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+bool all_finite(const float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(x[i])) return false;
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<Session> Session::create(const RunOptions& options, std::string* error) {
+  Options all;
+  all.run = options;
+  *error = validate(all);
+  if (!error->empty()) return nullptr;
+  TaskSpec spec;
+  spec.name = options.task;
+  spec.ctx = options.ctx;
+  spec.symbols = options.symbols;
+  spec.text = options.text;
+  auto task = make_task(spec, error);
+  if (!task) return nullptr;
+  const ModelConfig cfg = model_config(options, *task);
+  std::unique_ptr<Session> s(new Session(options, std::move(task), cfg));
+  return s;
+}
+
+Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const ModelConfig& cfg)
+    : options_(options),
+      task_(std::move(task)),
+      model_(cfg, options.batch),
+      optimiser_(model_.layout()),
+      data_rng_(options.seed, kSaltData),
+      eval_rng_(options.seed, kSaltEval),
+      history_(kHistoryCapacity, 1),
+      snapshots_(snapshot_capacity(cfg, task_->seq_len()), options.snapshot_every) {
+  const int T = task_->seq_len();
+  batch_tokens_.assign(static_cast<size_t>(options.batch) * T, 0);
+  batch_targets_.assign(batch_tokens_.size(), -1);
+  probe_tokens_.assign(T, 0);
+  probe_targets_.assign(T, -1);
+  task_->probe(probe_tokens_.data(), probe_targets_.data());
+  init_params(model_.params(), model_.layout(), cfg, options.init, options.seed);
+  last_accuracy_ = evaluate(kEvalBatches);
+  last_loss_ = eval_loss_;
+  history_.push({0, eval_loss_, last_accuracy_});
+  record_snapshot();
+}
+
+AdamWConfig Session::adamw_config() const {
+  AdamWConfig c;
+  c.lr = options_.lr;
+  c.weight_decay = options_.weight_decay;
+  c.clip = options_.clip;
+  return c;
+}
+
+double Session::tokens_per_step() const { return static_cast<double>(options_.batch) * task_->seq_len(); }
+
+bool Session::step() {
+  if (fault_ != Fault::None) return false;
+  const int B = options_.batch, T = task_->seq_len();
+  task_->sample(data_rng_, B, batch_tokens_.data(), batch_targets_.data());
+  model_.zero_grad();
+  const float loss = model_.forward(batch_tokens_.data(), batch_targets_.data(), B, T);
+  if (!std::isfinite(loss)) {
+    fault_ = Fault::NonFiniteLoss;
+    fault_message_ = "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " +
+                     std::to_string(step_ + 1) + " (learning rate " + std::to_string(options_.lr) +
+                     " is probably too high)";
+    return false;
+  }
+  model_.backward();
+  if (!all_finite(model_.grads(), model_.num_params())) {
+    fault_ = Fault::NonFiniteGrad;
+    fault_message_ = "gradients became NaN/infinite at step " + std::to_string(step_ + 1);
+    return false;
+  }
+  optimiser_.step(model_.params(), model_.grads(), adamw_config());
+  ++step_;
+  last_loss_ = loss;
+  loss_sum_ += loss;
+  ++loss_count_;
+  if (step_ % options_.eval_every == 0) last_accuracy_ = evaluate(kEvalBatches);
+  if (history_.wants(step_)) {
+    history_.push({step_, static_cast<float>(loss_sum_ / loss_count_), last_accuracy_});
+    loss_sum_ = 0.0;
+    loss_count_ = 0;
+  }
+  if (snapshots_.wants(step_)) record_snapshot();
+  return true;
+}
+
+int Session::advance(double budget_ms) {
+  const double start = now_ms();
+  int steps = 0;
+  for (;;) {
+    if (!step()) break;
+    ++steps;
+    const double elapsed = now_ms() - start;
+    // Stop early rather than overrun: the next step would likely cross the budget.
+    if (elapsed + elapsed / steps > budget_ms) break;
+  }
+  if (steps > 0) {
+    const double ms = (now_ms() - start) / steps;
+    ms_per_step_ = ms_per_step_ > 0.0 ? 0.9 * ms_per_step_ + 0.1 * ms : ms;
+  }
+  return steps;
+}
+
+float Session::evaluate(int batches) {
+  const int B = options_.batch, T = task_->seq_len();
+  long long correct = 0, scored = 0;
+  double loss = 0.0;
+  for (int b = 0; b < batches; ++b) {
+    task_->sample(eval_rng_, B, batch_tokens_.data(), batch_targets_.data());
+    loss += model_.forward(batch_tokens_.data(), batch_targets_.data(), B, T);
+    const CMat probs = model_.probs();
+    for (int r = 0; r < B * T; ++r) {
+      if (batch_targets_[r] < 0) continue;
+      Eigen::Index arg = 0;
+      probs.row(r).maxCoeff(&arg);
+      correct += arg == batch_targets_[r];
+      ++scored;
+    }
+  }
+  eval_loss_ = static_cast<float>(loss / batches);
+  return scored > 0 ? static_cast<float>(static_cast<double>(correct) / scored) : 0.0f;
+}
+
+void Session::clear_fault() {
+  fault_ = Fault::None;
+  fault_message_.clear();
+}
+
+std::string Session::update_hyperparameters(const RunOptions& o) {
+  Options all;
+  all.run = o;
+  const std::string error = validate(all);
+  if (!error.empty()) return error;
+  const RunOptions& c = options_;
+  if (o.task != c.task || o.layers != c.layers || o.heads != c.heads || o.d_model != c.d_model ||
+      o.d_mlp != c.d_mlp || o.ctx != c.ctx || o.batch != c.batch || o.symbols != c.symbols ||
+      o.text != c.text || o.seed != c.seed || o.init != c.init)
+    return "these options change the model or data; start a new run (reset) to apply them";
+  options_.lr = o.lr;
+  options_.weight_decay = o.weight_decay;
+  options_.clip = o.clip;
+  options_.eval_every = o.eval_every;
+  options_.snapshot_every = o.snapshot_every;
+  return "";
+}
+
+std::shared_ptr<Snapshot> Session::measure() {
+  const ModelConfig& cfg = model_.config();
+  const int L = cfg.n_layers, H = cfg.n_heads, C = cfg.d_model, dh = cfg.d_head();
+  const int T = task_->seq_len();
+  auto snap = std::make_shared<Snapshot>();
+  snap->step = step_;
+  snap->loss = last_loss_;
+  snap->L = L;
+  snap->H = H;
+  snap->T = T;
+  model_.zero_grad();
+  snap->probe_loss = model_.forward(probe_tokens_.data(), probe_targets_.data(), 1, T);
+  model_.backward();
+  snap->attn.resize(static_cast<size_t>(L) * H * T * T);
+  for (int l = 0; l < L; ++l)
+    std::copy_n(model_.attention(l), static_cast<size_t>(H) * T * T, snap->attn.begin() + l * H * T * T);
+
+  snap->grad_norm.assign(L * H, 0.0f);
+  snap->grad_qkvo.assign(L * H * 4, 0.0f);
+  snap->grad_cos.assign(L * H * H, 0.0f);
+  snap->js.assign(L * H * H, 0.0f);
+  snap->diversity.assign(L, 0.0f);
+  snap->entropy.assign(L * H, 0.0f);
+  snap->confidence.assign(L * H, 0.0f);
+  snap->roles.assign(L * H * kNumRoles, 0.0f);
+  const float* G = model_.grads();
+  for (int l = 0; l < L; ++l) {
+    const LayerSlots& s = model_.layout().layers[l];
+    const CMat gqkv = s.w_qkv.view(G);
+    const CVec gb = s.b_qkv.vec(G);
+    const CMat go = s.w_o.view(G);
+    // A head's gradient: its Q, K, V columns (with biases) and the rows of W_o that read it.
+    auto part = [&](int h, int p) -> double {
+      if (p == 3) return go.middleRows(h * dh, dh).squaredNorm();
+      return gqkv.middleCols(p * C + h * dh, dh).squaredNorm() + gb.segment(p * C + h * dh, dh).squaredNorm();
+    };
+    auto dot = [&](int a, int b) -> double {
+      double d = go.middleRows(a * dh, dh).cwiseProduct(go.middleRows(b * dh, dh)).sum();
+      for (int p = 0; p < 3; ++p)
+        d += gqkv.middleCols(p * C + a * dh, dh).cwiseProduct(gqkv.middleCols(p * C + b * dh, dh)).sum() +
+             gb.segment(p * C + a * dh, dh).cwiseProduct(gb.segment(p * C + b * dh, dh)).sum();
+      return d;
+    };
+    for (int h = 0; h < H; ++h) {
+      double total = 0.0;
+      for (int p = 0; p < 4; ++p) {
+        const double sq = part(h, p);
+        snap->grad_qkvo[(l * H + h) * 4 + p] = static_cast<float>(std::sqrt(sq));
+        total += sq;
+      }
+      snap->grad_norm[l * H + h] = static_cast<float>(std::sqrt(total));
+    }
+    double js_sum = 0.0;
+    for (int a = 0; a < H; ++a)
+      for (int b = 0; b < H; ++b) {
+        const double na = snap->grad_norm[l * H + a], nb = snap->grad_norm[l * H + b];
+        snap->grad_cos[(l * H + a) * H + b] =
+            a == b ? 1.0f : (na > 0 && nb > 0 ? static_cast<float>(dot(a, b) / (na * nb)) : 0.0f);
+        if (b > a) {
+          const float js = attention_js(snap->map(l, a), snap->map(l, b), T);
+          snap->js[(l * H + a) * H + b] = snap->js[(l * H + b) * H + a] = js;
+          js_sum += js;
+        }
+      }
+    snap->diversity[l] = H > 1 ? static_cast<float>(js_sum / (H * (H - 1) / 2)) : 0.0f;
+    for (int h = 0; h < H; ++h) {
+      snap->entropy[l * H + h] = attention_entropy(snap->map(l, h), T);
+      snap->confidence[l * H + h] = attention_confidence(snap->map(l, h), T);
+      role_scores(snap->map(l, h), probe_tokens_.data(), T, &snap->roles[(l * H + h) * kNumRoles]);
+    }
+  }
+  model_.zero_grad();
+  return snap;
+}
+
+void Session::record_snapshot() {
+  auto snap = measure();
+  if (std::isfinite(snap->probe_loss)) keep_last_good();
+  snapshots_.push(std::move(snap));
+}
+
+void Session::keep_last_good() {
+  const size_t n = model_.num_params();
+  last_good_.params.assign(model_.params(), model_.params() + n);
+  last_good_.m.assign(optimiser_.m(), optimiser_.m() + n);
+  last_good_.v.assign(optimiser_.v(), optimiser_.v() + n);
+  last_good_.adam_steps = optimiser_.steps_taken();
+  last_good_.step = step_;
+  last_good_.data_rng = data_rng_.save();
+  last_good_.eval_rng = eval_rng_.save();
+  last_good_.accuracy = last_accuracy_;
+}
+
+void Session::restore_last_good() {
+  const size_t n = model_.num_params();
+  std::copy_n(last_good_.params.begin(), n, model_.params());
+  std::copy_n(last_good_.m.begin(), n, optimiser_.m());
+  std::copy_n(last_good_.v.begin(), n, optimiser_.v());
+  optimiser_.set_steps_taken(last_good_.adam_steps);
+  step_ = last_good_.step;
+  data_rng_.restore(last_good_.data_rng);
+  eval_rng_.restore(last_good_.eval_rng);
+  last_accuracy_ = last_good_.accuracy;
+  loss_sum_ = 0.0;
+  loss_count_ = 0;
+  const int s = step_;
+  history_.drop_after([s](const HistoryPoint& p) { return p.step > s; });
+  snapshots_.drop_after([s](const std::shared_ptr<const Snapshot>& p) { return p->step > s; });
+  last_loss_ = snapshots_.empty() ? 0.0f : snapshots_.back()->loss;
+  clear_fault();
+}
+
+}  // namespace headlab

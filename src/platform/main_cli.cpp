@@ -1,0 +1,139 @@
+// headlab-train: trains a run from the command line, prints progress and a
+// summary, and writes the run (--out JSON) and a checkpoint (--save).
+//   headlab-train --task induction --layers 2 --heads 4 --steps 2000 --out run.json
+// Options use the same vocabulary as the web URL and the desktop app (lab/options.h).
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "core/checkpoint.h"
+#include "lab/options.h"
+#include "lab/run_json.h"
+#include "lab/runner.h"
+#include "lab/session.h"
+
+using namespace headlab;
+
+namespace {
+
+constexpr unsigned kScopes = kScopeRun | kScopeCli;
+constexpr int kExitFault = 1;  // training stopped on NaN/Inf
+constexpr int kExitUsage = 2;  // bad options or files
+
+std::atomic<bool> g_interrupted{false};
+
+void on_sigint(int) { g_interrupted = true; }
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "headlab-train: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::unique_ptr<Session> load_session(int argc, char** argv, const std::string& path, std::string* error) {
+  CheckpointData d;
+  if (!checkpoint_load_file(path, &d, error)) return nullptr;
+  auto s = Session::from_checkpoint(d, error);
+  if (!s) return nullptr;
+  // Options given with --load apply on top of the checkpoint's; only those
+  // that keep the model's shape can change.
+  Options o;
+  o.run = s->options();
+  *error = parse_args(argc, argv, kScopes, o);
+  if (error->empty()) *error = s->update_hyperparameters(o.run);
+  if (!error->empty()) return nullptr;
+  return s;
+}
+
+void print_progress(const Session& s, int target, double elapsed) {
+  const double rate = elapsed > 0 ? s.step_count() / elapsed : 0.0;
+  std::fprintf(stderr, "\rstep %7d/%d  loss %7.4f  acc %5.1f%%  %8.0f steps/s ", s.step_count(), target,
+               s.last_loss(), 100.0 * std::max(0.0f, s.last_accuracy()), rate);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  std::string error = parse_args(argc, argv, kScopes, opt);
+  if (!error.empty()) return usage_error(error);
+  if (opt.program.help) {
+    std::printf(
+        "headlab-train: train a tiny transformer and record how its attention heads learn.\n\n"
+        "usage: headlab-train [--key value | key=value]...\n"
+        "example: headlab-train --task induction --layers 2 --heads 4 --steps 2000 --out run.json\n\n%s",
+        help_text(kScopes).c_str());
+    return 0;
+  }
+  std::unique_ptr<Session> session;
+  if (!opt.program.load.empty()) {
+    session = load_session(argc, argv, opt.program.load, &error);
+  } else {
+    error = validate(opt);
+    if (error.empty()) session = Session::create(opt.run, &error);
+  }
+  if (!session) return usage_error(error);
+  if (!opt.program.out.empty()) {
+    // Fail before training, not after, if the output cannot be written.
+    std::ofstream probe(opt.program.out, std::ios::app);
+    if (!probe) return usage_error("--out: cannot write '" + opt.program.out + "'");
+  }
+
+  std::signal(SIGINT, on_sigint);
+  const bool tty = isatty(fileno(stderr));
+  const int start_step = session->step_count();
+  const int target = start_step + opt.program.steps;
+  const auto t0 = std::chrono::steady_clock::now();
+  double last_print = -1.0;
+  int exit_code = 0;
+  while (session->step_count() < target && !g_interrupted) {
+    if (!session->step()) {
+      std::fprintf(stderr, "%sheadlab-train: training stopped: %s; restoring step %d\n", tty ? "\n" : "",
+                   session->fault_message().c_str(), session->last_good_step());
+      session->restore_last_good();
+      exit_code = kExitFault;
+      break;
+    }
+    const double t = seconds_since(t0);
+    if (tty && t - last_print > 0.1) {
+      print_progress(*session, target, t);
+      last_print = t;
+    }
+  }
+  const double elapsed = seconds_since(t0);
+  if (tty) print_progress(*session, target, elapsed), std::fprintf(stderr, "\n");
+  if (g_interrupted) std::fprintf(stderr, "headlab-train: interrupted; writing what was trained\n");
+
+  const int trained = session->step_count() - start_step;
+  const float accuracy = session->evaluate(16);
+  const double steps_per_s = elapsed > 0 ? trained / elapsed : 0.0;
+  std::printf("task %s  steps %d  final loss %.4f  held-out accuracy %.1f%%  %.0f steps/s  %.0f tokens/s  (%.1f s)\n",
+              session->options().task.c_str(), session->step_count(), session->last_loss(), 100.0 * accuracy,
+              steps_per_s, steps_per_s * session->tokens_per_step(), elapsed);
+
+  if (!opt.program.out.empty()) {
+    LabView view;
+    start_view(*session, &view);
+    std::ofstream out(opt.program.out);
+    write_run_json(out, view);
+    out.close();
+    if (!out) return usage_error("--out: failed writing '" + opt.program.out + "'");
+    std::printf("wrote %s (%zu history points, %zu snapshots)\n", opt.program.out.c_str(), view.history.size(),
+                view.snapshots.size());
+  }
+  if (!opt.program.save.empty()) {
+    if (!checkpoint_save_file(opt.program.save, session->checkpoint(), &error))
+      return usage_error("--save: " + error);
+    std::printf("saved checkpoint %s\n", opt.program.save.c_str());
+  }
+  return exit_code;
+}

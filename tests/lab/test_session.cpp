@@ -1,0 +1,218 @@
+// Session: determinism, the head-symmetry experiments, faults, checkpoints
+// and bounded recording.
+#include <catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "lab/run_json.h"
+#include "lab/runner.h"
+#include "lab/session.h"
+
+using namespace headlab;
+
+namespace {
+
+RunOptions small(const char* task = "induction") {
+  RunOptions r;
+  r.task = task;
+  r.ctx = 16;
+  r.d_model = 32;
+  r.d_mlp = 64;
+  r.batch = 8;
+  r.snapshot_every = 5;
+  r.eval_every = 10;
+  return r;
+}
+
+std::unique_ptr<Session> make(const RunOptions& r) {
+  std::string error;
+  auto s = Session::create(r, &error);
+  INFO(error);
+  REQUIRE(s);
+  return s;
+}
+
+void train(Session& s, int steps) {
+  for (int i = 0; i < steps; ++i) REQUIRE(s.step());
+}
+
+std::vector<float> params(const Session& s) {
+  return std::vector<float>(s.model().params(), s.model().params() + s.model().num_params());
+}
+
+// Largest difference between head h's and head 0's Q/K/V columns and W_o rows in layer l.
+float head_difference(const Session& s, int l, int h) {
+  const ModelConfig& c = s.model().config();
+  const int C = c.d_model, dh = c.d_head();
+  const float* P = s.model().params();
+  const CMat w = s.model().layout().layers[l].w_qkv.view(P);
+  const CMat o = s.model().layout().layers[l].w_o.view(P);
+  float d = (o.middleRows(h * dh, dh) - o.middleRows(0, dh)).cwiseAbs().maxCoeff();
+  for (int p = 0; p < 3; ++p)
+    d = std::max(d, (w.middleCols(p * C + h * dh, dh) - w.middleCols(p * C, dh)).cwiseAbs().maxCoeff());
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("same options and seed give the same run, bit for bit", "[session][determinism]") {
+  auto a = make(small()), b = make(small());
+  train(*a, 30);
+  train(*b, 30);
+  CHECK(params(*a) == params(*b));
+  CHECK(a->last_loss() == b->last_loss());
+  RunOptions other = small();
+  other.seed = 2;
+  auto c = make(other);
+  train(*c, 30);
+  CHECK(params(*a) != params(*c));
+}
+
+TEST_CASE("clone-all heads stay bit-for-bit identical; their maps too", "[session][symmetry]") {
+  RunOptions r = small();
+  r.init = HeadInit::CloneAll;
+  auto s = make(r);
+  train(*s, 200);
+  CHECK(s->last_loss() < s->history().items().front().loss);  // it does learn
+  for (int l = 0; l < r.layers; ++l)
+    for (int h = 1; h < r.heads; ++h) CHECK(head_difference(*s, l, h) == 0.0f);
+  for (const auto& snap : s->snapshots().items()) {
+    const size_t n = static_cast<size_t>(snap->T) * snap->T;
+    for (int l = 0; l < snap->L; ++l)
+      for (int h = 1; h < snap->H; ++h) {
+        CHECK(std::memcmp(snap->map(l, h), snap->map(l, 0), n * sizeof(float)) == 0);
+        CHECK(snap->head(snap->grad_norm, l, h) == snap->head(snap->grad_norm, l, 0));
+      }
+    for (int l = 0; l < snap->L; ++l) CHECK(snap->diversity[l] == 0.0f);
+  }
+}
+
+TEST_CASE("clone-qkv heads start identical, get different gradients, and diverge", "[session][symmetry]") {
+  RunOptions r = small();
+  r.init = HeadInit::CloneQKV;
+  auto s = make(r);
+  const auto& first = *s->snapshots().items().front();
+  // Step 0: same maps in every head ...
+  for (int h = 1; h < r.heads; ++h)
+    CHECK(std::memcmp(first.map(0, h), first.map(0, 0), sizeof(float) * first.T * first.T) == 0);
+  CHECK(first.diversity[0] == 0.0f);
+  // ... but the gradient reaching each head through its own W_o rows differs.
+  CHECK(first.pair(first.grad_cos, 0, 0, 1) < 0.999f);
+  CHECK(first.head(first.grad_norm, 0, 0) != first.head(first.grad_norm, 0, 1));
+  train(*s, 300);
+  const auto& last = *s->snapshots().items().back();
+  for (int l = 0; l < r.layers; ++l) CHECK(last.diversity[l] > 1e-3f);
+}
+
+TEST_CASE("clone-all-eps starts nearly identical and breaks symmetry", "[session][symmetry]") {
+  RunOptions r = small();
+  r.init = HeadInit::CloneAllEps;
+  auto s = make(r);
+  const float start = head_difference(*s, 0, 1);
+  CHECK(start > 0.0f);
+  CHECK(start < 0.01f);
+  train(*s, 300);
+  CHECK(head_difference(*s, 0, 1) > start);
+}
+
+TEST_CASE("a huge learning rate stops training with a message, and the last good state comes back", "[session][fault]") {
+  RunOptions r = small();
+  r.lr = 1e6f;
+  r.clip = 0.0f;
+  auto s = make(r);
+  int steps = 0;
+  while (s->step() && steps < 100) ++steps;
+  REQUIRE(s->fault() != Fault::None);
+  CHECK(s->fault_message().find("step") != std::string::npos);
+  CHECK_FALSE(s->step());  // stays stopped until cleared
+  s->restore_last_good();
+  CHECK(s->fault() == Fault::None);
+  CHECK(s->step_count() == s->last_good_step());
+  const float* p = s->model().params();
+  for (size_t i = 0; i < s->model().num_params(); ++i) REQUIRE(std::isfinite(p[i]));
+  for (const auto& h : s->history().items()) CHECK(h.step <= s->step_count());
+}
+
+TEST_CASE("checkpoint round trip resumes the exact same run", "[session][checkpoint]") {
+  auto a = make(small());
+  train(*a, 20);
+  std::string error;
+  auto b = Session::load(a->save(), &error);
+  INFO(error);
+  REQUIRE(b);
+  CHECK(b->step_count() == 20);
+  train(*a, 15);
+  train(*b, 15);
+  CHECK(params(*a) == params(*b));
+  CHECK(a->last_loss() == b->last_loss());
+}
+
+TEST_CASE("a corrupt checkpoint is rejected and the runner keeps its run", "[session][checkpoint]") {
+  std::string error;
+  auto runner = make_inline_runner(small(), &error);
+  REQUIRE(runner);
+  runner->step(7);
+  std::vector<uint8_t> bytes = runner->save_checkpoint();
+  bytes[bytes.size() / 2] ^= 0x10;
+  CHECK(runner->load_checkpoint(bytes).find("checksum") != std::string::npos);
+  bytes.resize(10);
+  CHECK(runner->load_checkpoint(bytes).find("checkpoint:") == 0);
+  CHECK(runner->view().step == 7);
+  runner->step(1);
+  CHECK(runner->view().step == 8);
+}
+
+TEST_CASE("recording stays bounded and still starts at step 0", "[session][memory]") {
+  RunOptions r = small("copy");
+  r.snapshot_every = 1;
+  r.layers = 1;
+  r.batch = 2;
+  auto s = make(r);
+  train(*s, 1500);
+  const auto& snaps = s->snapshots().items();
+  CHECK(snaps.size() <= 512);
+  CHECK(snaps.front()->step == 0);
+  CHECK(snaps.back()->step >= 1400);
+  for (size_t i = 1; i < snaps.size(); ++i) CHECK(snaps[i]->step > snaps[i - 1]->step);
+  CHECK(s->history().items().front().step == 0);
+}
+
+TEST_CASE("thinning series keeps every other point and doubles its stride", "[session][memory]") {
+  ThinningSeries<int> s(4, 1);
+  for (int step = 0; step < 20; ++step)
+    if (s.wants(step)) s.push(step);
+  // capacity 4: the points stay evenly spaced from 0 and cover the run
+  CHECK(s.items().front() == 0);
+  CHECK(s.size() <= 4);
+  for (size_t i = 1; i < s.size(); ++i) CHECK(s.items()[i] - s.items()[i - 1] == s.stride());
+}
+
+TEST_CASE("update_hyperparameters changes lr but refuses shape changes", "[session]") {
+  auto s = make(small());
+  RunOptions r = s->options();
+  r.lr = 0.01f;
+  CHECK(s->update_hyperparameters(r) == "");
+  CHECK(s->options().lr == 0.01f);
+  r.heads = 2;
+  CHECK(s->update_hyperparameters(r).find("new run") != std::string::npos);
+  CHECK(s->options().heads == 4);
+}
+
+TEST_CASE("the run JSON has the documented shape", "[session][json]") {
+  RunOptions r = small();
+  r.layers = 1;
+  r.heads = 2;
+  auto s = make(r);
+  train(*s, 10);
+  LabView v;
+  start_view(*s, &v);
+  std::ostringstream out;
+  write_run_json(out, v);
+  const std::string j = out.str();
+  for (const char* key : {"\"config\":{", "\"task\":\"induction\"", "\"heads\":2", "\"vocab\":[", "\"probe\":[",
+                          "\"history\":[{\"step\":0,", "\"snapshots\":[{\"step\":0,", "\"attn\":[[[[",
+                          "\"grad_norm\":[[", "\"roles\":{\"previous-token\":[["})
+    CHECK(j.find(key) != std::string::npos);
+  CHECK(j.find("nan") == std::string::npos);
+}

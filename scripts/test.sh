@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every headlab test: installs what is missing, builds natively and to
+# WebAssembly, and runs the native suites, the same suites under Node, and
+# the browser/desktop end-to-end tests registered with ctest.
+#   scripts/test.sh            everything
+#   scripts/test.sh native     native build and tests only
+#   scripts/test.sh web        WASM build and tests only
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+what="${1:-all}"
+export NODE_PATH=/usr/share/nodejs
+JOBS="$(nproc)"
+
+scripts/setup.sh
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+if [ "$what" = all ] || [ "$what" = native ]; then
+  step "native build (build/native-release)"
+  cmake --preset native-release >/dev/null
+  cmake --build --preset native-release -j "$JOBS"
+  step "native tests"
+  ctest --preset native-release -j "$JOBS"
+fi
+
+if [ "$what" = all ] || [ "$what" = web ]; then
+  step "WebAssembly build (build/web-release)"
+  cmake --preset web-release >/dev/null
+  cmake --build --preset web-release -j "$JOBS"
+  step "WebAssembly tests (Node) and browser tests (headless Chromium)"
+  ctest --preset web-release
+fi
+
+step "all tests passed"

@@ -224,9 +224,10 @@ float crossentropy_forward(Mat probs, float* losses, const CMatRef& logits, cons
   return n > 0 ? static_cast<float>(total / n) : 0.0f;
 }
 
-void crossentropy_backward(Mat dlogits, const CMatRef& probs, const int* targets) {
-  int n = 0;
-  for (Eigen::Index r = 0; r < probs.rows(); ++r) n += targets[r] >= 0;
+void crossentropy_backward(Mat dlogits, const CMatRef& probs, const int* targets, int scored_total) {
+  int n = scored_total;
+  if (n <= 0)
+    for (Eigen::Index r = 0; r < probs.rows(); ++r) n += targets[r] >= 0;
   const float inv = n > 0 ? 1.0f / static_cast<float>(n) : 0.0f;
   for (Eigen::Index r = 0; r < probs.rows(); ++r) {
     if (targets[r] < 0) {

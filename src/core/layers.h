@@ -57,7 +57,8 @@ void attention_backward(ColMat dqkv, const CColMatRef& dy, const float* probs, c
 // is the mean over the remaining rows. Writes probs and per-row losses;
 // returns the mean loss (0 if no row counts).
 float crossentropy_forward(Mat probs, float* losses, const CMatRef& logits, const int* targets);
-// dlogits = (probs - onehot) / n_valid on counted rows, 0 on ignored rows (overwrites).
-void crossentropy_backward(Mat dlogits, const CMatRef& probs, const int* targets);
+// dlogits = (probs - onehot) / n on counted rows, 0 on ignored rows (overwrites).
+// n = `scored_total` when > 0 (a micro-batch of a larger batch), else the rows counted here.
+void crossentropy_backward(Mat dlogits, const CMatRef& probs, const int* targets, int scored_total = 0);
 
 }  // namespace headlab

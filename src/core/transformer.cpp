@@ -121,7 +121,11 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
   return crossentropy_forward(Mat(probs_, N, V), losses_, CMat(logits_, N, V), targets_.data());
 }
 
-void Transformer::backward() {
+int Transformer::last_scored() const {
+  return static_cast<int>(std::count_if(targets_.begin(), targets_.begin() + B_ * T_, [](int t) { return t >= 0; }));
+}
+
+void Transformer::backward(int scored_total) {
   const int B = B_, T = T_, N = B * T;
   const int C = cfg_.d_model, F = cfg_.d_mlp, V = cfg_.vocab, H = cfg_.n_heads;
   const float* P = params_.data();
@@ -129,7 +133,7 @@ void Transformer::backward() {
   Mat dres(dres_, N, C), dtmp(dtmp_, N, C);
 
   Mat dlogits(dwide_, N, V);
-  crossentropy_backward(dlogits, CMat(probs_, N, V), targets_.data());
+  crossentropy_backward(dlogits, CMat(probs_, N, V), targets_.data(), scored_total);
   dtmp.setZero();
   linear_backward(dtmp, layout_.head_w.view(G), layout_.head_b.vec(G), dlogits, CMat(lnf_, N, C),
                   layout_.head_w.view(P));

@@ -34,7 +34,11 @@ class Transformer {
   // for backward() and the attention probabilities for the visualiser.
   float forward(const int* tokens, const int* targets, int B, int T);
   // Accumulates d(loss)/d(params) of the last forward (which had targets) into grads().
-  void backward();
+  // For a micro-batch of a larger batch, pass the larger batch's number of
+  // scored positions: the accumulated gradient is then that of the batch's mean loss.
+  void backward(int scored_total = 0);
+  // Scored positions (targets >= 0) of the last forward.
+  int last_scored() const;
   void zero_grad();
 
   int last_batch() const { return B_; }

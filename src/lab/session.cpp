@@ -35,6 +35,18 @@ ModelConfig model_config(const RunOptions& o, const Task& task) {
   return c;
 }
 
+// A step is computed in chunks of this many sequences (gradients accumulate),
+// about kChunkFlops of work each, so a web frame can stop between chunks. It
+// depends only on the options, so a run is the same however it is sliced.
+constexpr double kChunkFlops = 160e6;
+
+int chunk_size(const ModelConfig& c, int T, int batch) {
+  const double C = c.d_model, F = c.d_mlp;
+  const double per_seq = 3.0 * (c.n_layers * (2.0 * T * C * 3 * C + 4.0 * T * T * C + 2.0 * T * C * C +
+                                              4.0 * T * C * F) + 2.0 * T * C * c.vocab);
+  return std::clamp(static_cast<int>(kChunkFlops / per_seq), 1, batch);
+}
+
 double now_ms() {
   using namespace std::chrono;
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
@@ -68,7 +80,8 @@ std::unique_ptr<Session> Session::create(const RunOptions& options, std::string*
 Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const ModelConfig& cfg)
     : options_(options),
       task_(std::move(task)),
-      model_(cfg, options.batch),
+      chunk_seqs_(chunk_size(cfg, task_->seq_len(), options.batch)),
+      model_(cfg, chunk_seqs_),
       optimiser_(model_.layout()),
       data_rng_(options.seed, kSaltData),
       eval_rng_(options.seed, kSaltEval),
@@ -77,6 +90,8 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
   const int T = task_->seq_len();
   batch_tokens_.assign(static_cast<size_t>(options.batch) * T, 0);
   batch_targets_.assign(batch_tokens_.size(), -1);
+  eval_tokens_.assign(batch_tokens_.size(), 0);
+  eval_targets_.assign(batch_tokens_.size(), -1);
   probe_tokens_.assign(T, 0);
   probe_targets_.assign(T, -1);
   task_->probe(probe_tokens_.data(), probe_targets_.data());
@@ -98,22 +113,44 @@ AdamWConfig Session::adamw_config() const {
 double Session::tokens_per_step() const { return static_cast<double>(options_.batch) * task_->seq_len(); }
 
 bool Session::step() {
+  while (fault_ == Fault::None) {
+    if (step_chunk()) return true;
+  }
+  return false;
+}
+
+bool Session::step_chunk() {
   if (fault_ != Fault::None) return false;
   const int B = options_.batch, T = task_->seq_len();
-  task_->sample(data_rng_, B, batch_tokens_.data(), batch_targets_.data());
-  model_.zero_grad();
-  const float loss = model_.forward(batch_tokens_.data(), batch_targets_.data(), B, T);
+  if (!pending_.active) {
+    pending_ = Pending{};
+    pending_.active = true;
+    pending_.rng_before = data_rng_.save();
+    task_->sample(data_rng_, B, batch_tokens_.data(), batch_targets_.data());
+    for (int t : batch_targets_) pending_.scored += t >= 0;
+    model_.zero_grad();
+  }
+  const int first = pending_.next_seq, n = std::min(chunk_seqs_, B - first);
+  const size_t at = static_cast<size_t>(first) * T;
+  const float loss = model_.forward(batch_tokens_.data() + at, batch_targets_.data() + at, n, T);
   if (!std::isfinite(loss)) {
-    fault_ = Fault::NonFiniteLoss;
-    fault_message_ = "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " +
-                     std::to_string(step_ + 1) + " (learning rate " + std::to_string(options_.lr) +
-                     " is probably too high)";
+    fail(Fault::NonFiniteLoss, "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " +
+                                   std::to_string(step_ + 1) + " (is the learning rate, " +
+                                   std::to_string(options_.lr) + ", too high?)");
     return false;
   }
-  model_.backward();
+  // The chunk's mean loss weighted by its share of the batch's scored positions.
+  pending_.loss_sum += static_cast<double>(loss) * model_.last_scored();
+  model_.backward(std::max(1, pending_.scored));
+  pending_.next_seq += n;
+  if (pending_.next_seq < B) return false;
+  pending_.active = false;
+  return finish_step(static_cast<float>(pending_.loss_sum / std::max(1, pending_.scored)));
+}
+
+bool Session::finish_step(float loss) {
   if (!all_finite(model_.grads(), model_.num_params())) {
-    fault_ = Fault::NonFiniteGrad;
-    fault_message_ = "gradients became NaN/infinite at step " + std::to_string(step_ + 1);
+    fail(Fault::NonFiniteGrad, "gradients became NaN/infinite at step " + std::to_string(step_ + 1));
     return false;
   }
   optimiser_.step(model_.params(), model_.grads(), adamw_config());
@@ -131,21 +168,32 @@ bool Session::step() {
   return true;
 }
 
+void Session::fail(Fault f, const std::string& message) {
+  fault_ = f;
+  fault_message_ = message;
+  // The half-done step is dropped; its batch is drawn again when training resumes.
+  data_rng_.restore(pending_.rng_before);
+  pending_.active = false;
+}
+
 int Session::advance(double budget_ms) {
   const double start = now_ms();
-  int steps = 0;
-  for (;;) {
-    if (!step()) break;
-    ++steps;
+  const int start_step = step_;
+  int chunks = 0;
+  // Chunks, not whole steps, are the unit of work, so a frame never waits for
+  // a whole large batch; a step may span several calls.
+  while (fault_ == Fault::None) {
+    step_chunk();
+    ++chunks;
     const double elapsed = now_ms() - start;
-    // Stop early rather than overrun: the next step would likely cross the budget.
-    if (elapsed + elapsed / steps > budget_ms) break;
+    if (elapsed + elapsed / chunks > budget_ms) break;
   }
-  if (steps > 0) {
-    const double ms = (now_ms() - start) / steps;
+  const double elapsed = now_ms() - start;
+  if (chunks > 0) {
+    const double ms = elapsed / chunks * std::max(1, (options_.batch + chunk_seqs_ - 1) / chunk_seqs_);
     ms_per_step_ = ms_per_step_ > 0.0 ? 0.9 * ms_per_step_ + 0.1 * ms : ms;
   }
-  return steps;
+  return step_ - start_step;
 }
 
 float Session::evaluate(int batches) {
@@ -153,18 +201,23 @@ float Session::evaluate(int batches) {
   long long correct = 0, scored = 0;
   double loss = 0.0;
   for (int b = 0; b < batches; ++b) {
-    task_->sample(eval_rng_, B, batch_tokens_.data(), batch_targets_.data());
-    loss += model_.forward(batch_tokens_.data(), batch_targets_.data(), B, T);
-    const CMat probs = model_.probs();
-    for (int r = 0; r < B * T; ++r) {
-      if (batch_targets_[r] < 0) continue;
-      Eigen::Index arg = 0;
-      probs.row(r).maxCoeff(&arg);
-      correct += arg == batch_targets_[r];
-      ++scored;
+    task_->sample(eval_rng_, B, eval_tokens_.data(), eval_targets_.data());
+    for (int first = 0; first < B; first += chunk_seqs_) {
+      const int n = std::min(chunk_seqs_, B - first);
+      const int* tok = eval_tokens_.data() + static_cast<size_t>(first) * T;
+      const int* tgt = eval_targets_.data() + static_cast<size_t>(first) * T;
+      loss += static_cast<double>(model_.forward(tok, tgt, n, T)) * model_.last_scored();
+      const CMat probs = model_.probs();
+      for (int r = 0; r < n * T; ++r) {
+        if (tgt[r] < 0) continue;
+        Eigen::Index arg = 0;
+        probs.row(r).maxCoeff(&arg);
+        correct += arg == tgt[r];
+        ++scored;
+      }
     }
   }
-  eval_loss_ = static_cast<float>(loss / batches);
+  eval_loss_ = static_cast<float>(scored > 0 ? loss / scored : 0.0);
   return scored > 0 ? static_cast<float>(static_cast<double>(correct) / scored) : 0.0f;
 }
 
@@ -285,6 +338,7 @@ void Session::keep_last_good() {
 }
 
 void Session::restore_last_good() {
+  pending_.active = false;
   const size_t n = model_.num_params();
   std::copy_n(last_good_.params.begin(), n, model_.params());
   std::copy_n(last_good_.m.begin(), n, optimiser_.m());

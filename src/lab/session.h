@@ -37,6 +37,10 @@ class Session {
   // Returns false, leaving the weights of the last good step in place, if the
   // loss or gradients became NaN/Inf; fault() then says what happened.
   bool step();
+  // One chunk of a step (forward + backward of a few sequences, gradients
+  // accumulating); returns true when that chunk completed a step.
+  bool step_chunk();
+  int chunk_sequences() const { return chunk_seqs_; }
   // Runs steps until budget_ms of wall time is spent (at least one step,
   // unless faulted). Returns the number of steps taken.
   int advance(double budget_ms);
@@ -88,16 +92,28 @@ class Session {
 
  private:
   Session(const RunOptions& options, std::unique_ptr<Task> task, const ModelConfig& cfg);
+  bool finish_step(float loss);
+  void fail(Fault f, const std::string& message);
   void record_snapshot();
   void keep_last_good();
   AdamWConfig adamw_config() const;
 
   RunOptions options_;
   std::unique_ptr<Task> task_;
+  int chunk_seqs_;
   Transformer model_;
   AdamW optimiser_;
   Rng data_rng_, eval_rng_;
   std::vector<int> batch_tokens_, batch_targets_;
+  std::vector<int> eval_tokens_, eval_targets_;
+  // The step being computed chunk by chunk.
+  struct Pending {
+    bool active = false;
+    int next_seq = 0;
+    int scored = 0;
+    double loss_sum = 0.0;
+    Rng::State rng_before{};  // data stream before this step's batch: saved in checkpoints
+  } pending_;
   std::vector<int> probe_tokens_, probe_targets_;
   int step_ = 0;
   float last_loss_ = 0.0f, last_accuracy_ = -1.0f, eval_loss_ = 0.0f;

@@ -37,7 +37,8 @@ CheckpointData Session::checkpoint() const {
   d.seed = options_.seed;
   d.step = step_;
   d.adam_steps = optimiser_.steps_taken();
-  d.data_rng = data_rng_.save();
+  // A step in progress is not saved: the checkpoint resumes before its batch.
+  d.data_rng = pending_.active ? pending_.rng_before : data_rng_.save();
   d.eval_rng = eval_rng_.save();
   const size_t n = model_.num_params();
   d.params.assign(model_.params(), model_.params() + n);

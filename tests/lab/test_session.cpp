@@ -216,3 +216,35 @@ TEST_CASE("the run JSON has the documented shape", "[session][json]") {
     CHECK(j.find(key) != std::string::npos);
   CHECK(j.find("nan") == std::string::npos);
 }
+
+TEST_CASE("a run is the same however its steps are sliced into frames", "[session][determinism]") {
+  RunOptions r = small();
+  r.batch = 32;  // with these sizes, several chunks per step
+  r.ctx = 32;
+  r.d_model = 64;
+  r.d_mlp = 256;
+  auto a = make(r), b = make(r);
+  REQUIRE(a->chunk_sequences() < r.batch);
+  train(*a, 6);
+  while (b->step_count() < 6) b->advance(0.0);  // one chunk per call
+  CHECK(params(*a) == params(*b));
+  CHECK(a->last_loss() == b->last_loss());
+}
+
+TEST_CASE("a checkpoint taken in the middle of a step resumes before that step", "[session][checkpoint]") {
+  RunOptions r = small();
+  r.batch = 32;
+  r.ctx = 32;
+  r.d_model = 64;
+  r.d_mlp = 256;
+  auto a = make(r);
+  train(*a, 3);
+  REQUIRE_FALSE(a->step_chunk());  // a step is now half done
+  std::string error;
+  auto b = Session::load(a->save(), &error);
+  REQUIRE(b);
+  CHECK(b->step_count() == 3);
+  train(*a, 2);  // finishes the pending step, then one more
+  train(*b, 2);
+  CHECK(params(*a) == params(*b));
+}

@@ -74,10 +74,7 @@ void App::on_new_run(const LabView& v) {
 }
 
 void App::frame(Runner& runner) {
-  using Clock = std::chrono::steady_clock;
-  auto t0 = Clock::now();
-  runner.frame(s_.view.budget_ms);
-  float train_ms = std::chrono::duration<float, std::milli>(Clock::now() - t0).count();
+  train(runner);
   const LabView& v = runner.view();
   if (v.generation != generation_) on_new_run(v);
 
@@ -85,7 +82,6 @@ void App::frame(Runner& runner) {
   ImGuiIO& io = ImGui::GetIO();
   const float dt = std::min(io.DeltaTime, kMaxFrameSeconds);
   s_.stats.frame_ms += (io.DeltaTime * 1000.0f - s_.stats.frame_ms) * 0.05f;
-  s_.stats.train_ms += (train_ms - s_.stats.train_ms) * 0.05f;
 
   s_.playback.update(v.snapshots, dt);
   s_.heatmaps.set_snapshots(s_.playback.from(), s_.playback.to());
@@ -124,6 +120,29 @@ void App::frame(Runner& runner) {
     }
     ImGui::End();
   }
+}
+
+// Spends about budget_ms per frame on training, on average. When one step
+// costs more than the budget (a big model, a slow device), training runs only
+// on some frames, so drawing keeps its pace instead of waiting on every step.
+void App::train(Runner& runner) {
+  using Clock = std::chrono::steady_clock;
+  const float budget = s_.view.budget_ms;
+  const bool playing = runner.view().playing;
+  credit_ms_ = playing ? std::min(credit_ms_ + budget, budget + ms_per_step_) : 0.0f;
+  float train_ms = 0.0f;
+  if (!playing || credit_ms_ >= ms_per_step_) {
+    const int before = runner.view().step;
+    auto t0 = Clock::now();
+    runner.frame(budget);
+    train_ms = std::chrono::duration<float, std::milli>(Clock::now() - t0).count();
+    const int steps = runner.view().step - before;
+    if (playing && steps > 0) {
+      ms_per_step_ = train_ms / steps;
+      credit_ms_ -= train_ms;
+    }
+  }
+  s_.stats.train_ms += (train_ms - s_.stats.train_ms) * 0.05f;
 }
 
 void App::draw_panel(const std::string& name, Runner& runner, const LabView& v) {

@@ -35,11 +35,14 @@ class App {
 
  private:
   void on_new_run(const LabView& v);
+  void train(Runner& runner);
   void draw_panel(const std::string& name, Runner& runner, const LabView& v);
 
   UiState s_;
   uint64_t generation_ = ~uint64_t{0};
   bool ready_ = false;
+  float credit_ms_ = 0.0f;    // training time this frame may spend (see train())
+  float ms_per_step_ = 0.0f;  // measured cost of one step
 };
 
 }  // namespace headlab::ui

@@ -21,6 +21,57 @@ std::string token_label(const LabView& v, int i) {
   return t == " " ? "\xc2\xb7" : t;
 }
 
+namespace {
+
+struct MapGeometry {
+  ImVec2 a;      // top-left of the map
+  float cell;    // size of one cell
+  int every;     // label every k-th token
+};
+
+// Query labels left of a map (right-aligned at a.x - 4) and key labels under it.
+void axis_labels(const LabView& v, const MapGeometry& g, int T, bool queries, bool keys) {
+  ImFont* small = fonts().small;
+  const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 ink = theme().text_dim;
+  for (int i = 0; i < T; i += g.every) {
+    std::string t = token_label(v, i);
+    float w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x;
+    if (queries) dl->AddText(small, fs, ImVec2(g.a.x - 4 - w, g.a.y + (i + 0.5f) * g.cell - fs * 0.5f), ink, t.c_str());
+    if (keys && w <= g.cell * g.every)  // no room: the hover tooltip names it
+      dl->AddText(small, fs, ImVec2(g.a.x + (i + 0.5f) * g.cell - w * 0.5f, g.a.y + T * g.cell + 2), ink, t.c_str());
+  }
+}
+
+// One head's map from the heatmap atlas, outlined, with hover readout and click-to-select.
+void head_map(const LabView& v, UiState& s, const MapGeometry& g, int l, int h, int T) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const Theme& th = theme();
+  const float size = g.cell * T;
+  ImVec2 b(g.a.x + size, g.a.y + size);
+  ImVec2 uv0, uv1;
+  s.heatmaps.tile_uv(l, h, &uv0, &uv1);
+  dl->AddImage(s.heatmaps.texture(), g.a, b, uv0, uv1);
+  bool selected = l == s.layer && h == s.head;
+  dl->AddRect(ImVec2(g.a.x - 1, g.a.y - 1), ImVec2(b.x + 1, b.y + 1), selected ? th.accent : th.plot_grid, 0, 0,
+              selected ? 2.0f : 1.0f);
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  if (!ImGui::IsWindowHovered() || m.x < g.a.x || m.x >= b.x || m.y < g.a.y || m.y >= b.y) return;
+  int i = std::min(T - 1, static_cast<int>((m.y - g.a.y) / g.cell));
+  int j = std::min(T - 1, static_cast<int>((m.x - g.a.x) / g.cell));
+  dl->AddRect(ImVec2(g.a.x, g.a.y + i * g.cell), ImVec2(b.x, g.a.y + (i + 1) * g.cell), th.accent);
+  if (j <= i)
+    ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) looks at '%s' (pos %d)\nweight %.3f", l, h,
+                      token_label(v, i).c_str(), i, token_label(v, j).c_str(), j, s.playback.attention(l, h, i, j));
+  else
+    ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) cannot see pos %d (causal mask)", l, h,
+                      token_label(v, i).c_str(), i, j);
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.layer = l, s.head = h, s.token = i;
+}
+
+}  // namespace
+
 void panel_attention_grid(const LabView& v, UiState& s) {
   panel_intro("Every head on the same input. Rows look at columns.",
               "Each square is one attention head: row i shows how token i (the query) spreads its "
@@ -28,89 +79,67 @@ void panel_attention_grid(const LabView& v, UiState& s) {
               "heads see exactly the same input, yet they learn different patterns. Above the "
               "diagonal is grey: a token may not look at the future. Common patterns: a diagonal just "
               "below the main one = previous-token head; a stripe offset by the repeat length = "
-              "induction head. Click a square to select that head; hover for exact weights.");
+              "induction head. Click a square to select that head (shown enlarged below when there "
+              "is room); hover for exact weights.");
   const Snapshot* snap = s.playback.nearest();
   if (!snap || !s.heatmaps.has_data()) {
     ImGui::TextDisabled("Waiting for the first snapshot...");
     return;
   }
   const int L = snap->L, H = snap->H, T = snap->T;
+  s.layer = std::clamp(s.layer, 0, L - 1);
+  s.head = std::clamp(s.head, 0, H - 1);
   ImFont* small = fonts().small;
   const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
-  const Theme& th = theme();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
 
-  // Geometry: query labels left of each row of tiles, key labels under the last row.
   float lw = 0;
   for (int i = 0; i < T; ++i) lw = std::max(lw, small->CalcTextSizeA(fs, FLT_MAX, 0, token_label(v, i).c_str()).x);
-  lw += 6;
-  const float gap = 8, title_h = fs + 4, key_h = fs + 6;
-  ImVec2 avail = ImGui::GetContentRegionAvail();
+  lw += 8;
+  const float gap = 10, title_h = fs + 4, key_h = fs + 6;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
   float tile = std::min((avail.x - lw - gap * (H - 1) - 4) / H, (avail.y - L * (title_h + gap) - key_h) / L);
-  tile = std::max(std::floor(tile / T) * T, std::max(40.0f, static_cast<float>(T)));  // whole pixels per cell when possible
-  const float cell = tile / T;
+  tile = std::max(tile, std::max(40.0f, static_cast<float>(T)));
+  const float grid_h = L * (title_h + tile + gap) + key_h;
+  // Room left below the grid for the selected head, enlarged with every label?
+  const float focus = std::min(avail.x - lw - 4, avail.y - grid_h - title_h - key_h - gap);
+  const bool show_focus = focus >= std::max(tile * 1.4f, 120.0f);
 
   ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(lw + H * tile + (H - 1) * gap, L * (title_h + tile + gap) + key_h));
+  ImGui::Dummy(ImVec2(lw + H * tile + (H - 1) * gap, grid_h));
   s.remember_item("grid");
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const bool window_hovered = ImGui::IsWindowHovered();
-  // Label every k-th token so labels never overlap.
+  const float cell = tile / T;
   const int every = std::max(1, static_cast<int>(std::ceil((fs + 1) / cell)));
-
-  for (int l = 0; l < L; ++l) {
-    float y0 = origin.y + l * (title_h + tile + gap) + title_h;
-    for (int i = 0; i < T; i += every) {
-      std::string t = token_label(v, i);
-      float w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x;
-      dl->AddText(small, fs, ImVec2(origin.x + lw - 4 - w, y0 + (i + 0.5f) * cell - fs * 0.5f), th.text_dim, t.c_str());
-    }
+  for (int l = 0; l < L; ++l)
     for (int h = 0; h < H; ++h) {
-      ImVec2 a(origin.x + lw + h * (tile + gap), y0), b(a.x + tile, a.y + tile);
+      MapGeometry g{ImVec2(origin.x + lw + h * (tile + gap), origin.y + l * (title_h + tile + gap) + title_h), cell, every};
       char title[32];
       std::snprintf(title, sizeof title, "L%d H%d", l, h);
-      dl->AddText(small, fs, ImVec2(a.x, a.y - title_h + 1), head_color(h), title);
+      dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(h), title);
       float score = 0;
       int role = top_role(*snap, l, h, &score);
       if (role >= 0) {
         const char* r = role_short(role);
         float rw = small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
-        dl->AddText(small, fs, ImVec2(b.x - rw, a.y - title_h + 1), th.text, r);
+        dl->AddText(small, fs, ImVec2(g.a.x + tile - rw, g.a.y - title_h + 1), theme().text, r);
       }
-      ImVec2 uv0, uv1;
-      s.heatmaps.tile_uv(l, h, &uv0, &uv1);
-      dl->AddImage(s.heatmaps.texture(), a, b, uv0, uv1);
-      bool selected = l == s.layer && h == s.head;
-      dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), selected ? th.accent : th.plot_grid, 0, 0,
-                  selected ? 2.0f : 1.0f);
+      head_map(v, s, g, l, h, T);
+      axis_labels(v, g, T, h == 0, l == L - 1);
+    }
 
-      if (window_hovered && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y) {
-        int i = std::min(T - 1, static_cast<int>((mouse.y - a.y) / cell));
-        int j = std::min(T - 1, static_cast<int>((mouse.x - a.x) / cell));
-        dl->AddRect(ImVec2(a.x, a.y + i * cell), ImVec2(b.x, a.y + (i + 1) * cell), th.accent);
-        if (j <= i) {
-          ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) looks at '%s' (pos %d)\nweight %.3f", l, h,
-                            token_label(v, i).c_str(), i, token_label(v, j).c_str(), j,
-                            s.playback.attention(l, h, i, j));
-        } else {
-          ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) cannot see pos %d (causal mask)", l, h,
-                            token_label(v, i).c_str(), i, j);
-        }
-        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.layer = l, s.head = h, s.token = i;
-      }
-    }
+  if (show_focus) {
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    const float fcell = std::floor(focus / T * 4) / 4;  // quarter pixels keep cells even-looking
+    const float left = std::max(lw, (avail.x - fcell * T) * 0.5f);  // centred under the grid
+    MapGeometry g{ImVec2(p.x + left, p.y + title_h), fcell, std::max(1, static_cast<int>(std::ceil((fs + 1) / fcell)))};
+    ImGui::Dummy(ImVec2(left + fcell * T, title_h + fcell * T + key_h));
+    char title[96];
+    std::snprintf(title, sizeof title, "selected: layer %d, head %d", s.layer, s.head);
+    dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(s.head), title);
+    head_map(v, s, g, s.layer, s.head, T);
+    axis_labels(v, g, T, true, true);
   }
-  // Key labels under the last row of tiles, for each head column.
-  float ky = origin.y + L * (title_h + tile + gap) - gap + 2;
-  for (int h = 0; h < H; ++h)
-    for (int j = 0; j < T; j += every) {
-      std::string t = token_label(v, j);
-      float w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x;
-      if (w > cell * every) continue;  // no room: the hover tooltip names it
-      dl->AddText(small, fs, ImVec2(origin.x + lw + h * (tile + gap) + (j + 0.5f) * cell - w * 0.5f, ky), th.text_dim,
-                  t.c_str());
-    }
   ImGui::EndChild();
 }
 

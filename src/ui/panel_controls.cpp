@@ -33,14 +33,18 @@ void section(const char* title) {
   ImGui::Separator();
 }
 
-bool slider(const char* label, const char* key, int* v, int cap, const char* help) {
+// A slider whose label sits inside it ("layers 2"), so two fit on a row.
+bool slider(const char* id, const char* key, int* v, int cap, const char* format, const char* help) {
   int lo = 1, hi = cap;
   option_range(key, &lo, &hi);
   if (hi > cap) hi = cap;  // keep the web app's sliders in sizes that train at interactive speed
-  bool changed = ImGui::SliderInt(label, v, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp);
+  bool changed = ImGui::SliderInt(id, v, lo, hi, format, ImGuiSliderFlags_AlwaysClamp);
   if (help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
   return changed;
 }
+
+// Width of one of two widgets sharing a row; call before each, SameLine between.
+float half_width() { return (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f; }
 
 // Nearest multiple of heads to d_model that is at least 4 wide in total and 2 per head.
 int snap_d_model(int d_model, int heads) {
@@ -79,25 +83,29 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   }
 
   RunOptions& p = s.pending;
-  ImGui::PushItemWidth(-ImGui::GetFontSize() * 5.5f);
+  const float help_w = ImGui::CalcTextSize("(?)").x + ImGui::GetStyle().ItemSpacing.x;
 
   section("Task and model");
-  const auto& tasks = task_names();
-  if (ImGui::BeginCombo("task", p.task.c_str())) {
-    for (const std::string& t : tasks)
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
+  std::string preview = "task: " + p.task;
+  if (ImGui::BeginCombo("##task", preview.c_str())) {
+    for (const std::string& t : task_names())
       if (ImGui::Selectable(t.c_str(), t == p.task)) p.task = t;
     ImGui::EndCombo();
   }
   ImGui::SameLine();
   help_marker(v.task_description.empty() ? "The task the model is trained on." : v.task_description.c_str());
-  if (p.task == "text") {
-    ImGui::InputTextMultiline("##text", &p.text, ImVec2(-1, ImGui::GetTextLineHeight() * 4));
-  }
-  slider("layers", "layers", &p.layers, 4, "Transformer blocks. Induction needs 2.");
-  if (slider("heads", "heads", &p.heads, 16, "Attention heads per layer.")) p.d_model = snap_d_model(p.d_model, p.heads);
+  if (p.task == "text") ImGui::InputTextMultiline("##text", &p.text, ImVec2(-1, ImGui::GetTextLineHeight() * 4));
+  float half = half_width();
+  ImGui::SetNextItemWidth(half);
+  slider("##layers", "layers", &p.layers, 4, "layers %d", "Transformer blocks. Induction heads need 2.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(half);
+  if (slider("##heads", "heads", &p.heads, 16, "heads %d", "Attention heads per layer.")) p.d_model = snap_d_model(p.d_model, p.heads);
   char dm[48];
-  std::snprintf(dm, sizeof dm, "%d  (%d per head)", p.d_model, p.d_model / p.heads);
-  if (ImGui::BeginCombo("d_model", dm)) {
+  std::snprintf(dm, sizeof dm, "d_model %d", p.d_model);
+  ImGui::SetNextItemWidth(half);
+  if (ImGui::BeginCombo("##d_model", dm)) {
     for (int per_head : {2, 4, 8, 16, 32, 64}) {
       int d = per_head * p.heads;
       if (d < 4 || d > 512) continue;
@@ -106,23 +114,39 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
     }
     ImGui::EndCombo();
   }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Width of the residual stream: %d per head x %d heads. The MLP is 4x wider.", p.d_model / p.heads, p.heads);
   p.d_mlp = 4 * p.d_model;
-  slider("context", "ctx", &p.ctx, 128, "Longest sequence the model sees; the task picks its length within it.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(half);
+  slider("##ctx", "ctx", &p.ctx, 128, "context %d", "Longest sequence the model sees; the task picks its length within it.");
 
   section("Training");
-  slider("batch", "batch", &p.batch, 128, "Sequences per optimiser step.");
+  ImGui::SetNextItemWidth(half);
+  slider("##batch", "batch", &p.batch, 128, "batch %d", "Sequences per optimiser step. Smaller = faster steps, noisier.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(half);
   float lr = p.lr;
-  if (ImGui::SliderFloat("learning rate", &lr, 1e-4f, 3e-2f, "%.1e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
+  if (ImGui::SliderFloat("##lr", &lr, 1e-4f, 3e-2f, "lr %.1e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
     p.lr = lr;
     RunOptions live = v.options;
     live.lr = lr;
     s.message = runner.set_hyperparameters(live);
   }
-  ImGui::InputScalar("seed", ImGuiDataType_U64, &p.seed, nullptr, nullptr, "%llu");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Same seed and settings, same run, bit for bit.");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("AdamW learning rate; applies immediately.");
+  ImGui::SetNextItemWidth(half);
+  ImGui::DragScalar("##seed", ImGuiDataType_U64, &p.seed, 0.2f, nullptr, nullptr, "seed %llu");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Random seed (drag, or double-click to type). Same seed and settings, same run.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(half - help_w);
   const char* inits[] = {"random", "clone-qkv", "clone-all", "clone-all-eps"};
   int init = static_cast<int>(p.init);
-  if (ImGui::Combo("head init", &init, inits, 4)) p.init = static_cast<HeadInit>(init);
+  std::string init_preview = std::string("init: ") + inits[init];
+  if (ImGui::BeginCombo("##init", init_preview.c_str())) {
+    for (int i = 0; i < 4; ++i)
+      if (ImGui::Selectable(inits[i], i == init)) p.init = static_cast<HeadInit>(i);
+    ImGui::EndCombo();
+  }
   ImGui::SameLine();
   help_marker(kInitHelp);
 
@@ -151,15 +175,20 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   else if (pending) ImGui::TextDisabled("Changed settings apply on Reset.");
 
   section("Speed and view");
-  ImGui::SliderFloat("ms/frame", &s.view.budget_ms, 1.0f, 50.0f, "%.0f ms", ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::SliderFloat("##budget", &s.view.budget_ms, 1.0f, 50.0f, "train %.0f ms per frame", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Training time per frame. More trains faster; past about 10 ms the page starts to stutter.");
+  half = half_width();
+  ImGui::SetNextItemWidth(half);
   int cmap = static_cast<int>(s.colormap);
-  if (ImGui::Combo("colours", &cmap, kColormapNames, 2)) s.colormap = static_cast<Colormap>(cmap);
-  ImGui::SliderFloat("contrast", &s.gamma, 0.25f, 1.0f, "w^%.2f", ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::Combo("##colours", &cmap, kColormapNames, 2)) s.colormap = static_cast<Colormap>(cmap);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Heatmap colour map (perceptually uniform).");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(half);
+  ImGui::SliderFloat("##contrast", &s.gamma, 0.25f, 1.0f, "contrast w^%.2f", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Heatmaps show weight^contrast: below 1, faint attention becomes visible. 1 = linear.");
-  ImGui::PopItemWidth();
 }
 
 }  // namespace headlab::ui

@@ -11,7 +11,7 @@
 namespace headlab::ui {
 
 void panel_loss(const LabView& v, UiState& s) {
-  panel_intro("Training loss (log scale) and held-out accuracy.",
+  panel_intro("Loss and held-out accuracy.",
               "Loss: the model's average surprise at the next token, on each training batch. The "
               "dashed line is a uniform guess over the vocabulary (ln V): below it, the model has "
               "learned something. Accuracy: fraction of next tokens predicted right on fresh examples "

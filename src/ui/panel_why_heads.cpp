@@ -19,24 +19,46 @@ constexpr float kBadgeThreshold = 0.4f;  // attention mass on the role's pattern
 const char* explanation(HeadInit init) {
   switch (init) {
     case HeadInit::CloneQKV:
-      return "clone-qkv: the heads of a layer started with identical query/key/value weights, so at "
-             "step 0 they all drew the same map. But the output projection reads each head "
-             "differently, so each receives a different gradient (cosine below 1) and they split: "
-             "watch diversity rise from 0.";
+      return "clone-qkv: heads start with the same query/key/value weights, so at step 0 they draw "
+             "the same map. The output projection reads each one differently, so their gradients "
+             "differ (cosine < 1) and they split: diversity rises from 0.";
     case HeadInit::CloneAll:
-      return "clone-all: the heads start as exact copies, output weights included. Swapping two "
-             "heads changes nothing, so their gradients are identical (cosine 1) and they stay "
-             "identical for ever (diversity stays 0). Different random starts are what let heads "
-             "specialise.";
+      return "clone-all: heads start as exact copies, output weights included. Their gradients are "
+             "identical (cosine 1), so they stay identical for ever (diversity 0). Different random "
+             "starts are what let heads specialise.";
     case HeadInit::CloneAllEps:
       return "clone-all-eps: copies plus a tiny nudge. Gradients start almost identical (cosine near "
              "1); the small differences grow until the heads split - slowly.";
     case HeadInit::Random:
       break;
   }
-  return "random: every head started from its own random weights. Same input, different starting "
-         "points, so each head receives a different gradient (cosine near 0: unrelated directions) "
-         "and drifts toward a different role. Try head init clone-all to see the opposite.";
+  return "random: each head starts from its own random weights, so each receives a different "
+         "gradient (cosine near 0) and drifts toward its own role. Try head init clone-all for the "
+         "opposite.";
+}
+
+// Shares the tab between a curve and an H x H matrix: side by side when wide
+// enough, else the curve above the matrix.
+struct Split {
+  ImVec2 plot;
+  float cell;
+  bool side;
+};
+Split split_plot_matrix(int H) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float font = ImGui::GetFontSize();
+  const float chrome = ImGui::GetFrameHeightWithSpacing() + font * 1.8f + 8;  // caption row + head labels
+  Split sp;
+  sp.cell = std::clamp((avail.y - chrome) / H, 8.0f, font * 2.2f);
+  float mat_w = sp.cell * H + font * 1.8f;
+  sp.side = avail.x - mat_w - 12 >= 180;
+  if (sp.side) {
+    sp.plot = ImVec2(avail.x - std::max(mat_w, font * 9.0f) - 12, avail.y - 4);
+  } else {
+    sp.cell = std::clamp((avail.y * 0.45f - chrome) / H, 6.0f, font * 2.2f);
+    sp.plot = ImVec2(avail.x, avail.y - chrome - sp.cell * H - ImGui::GetStyle().ItemSpacing.y - 4);
+  }
+  return sp;
 }
 
 void gradients_tab(const LabView& v, UiState& s, const Snapshot& now) {
@@ -51,25 +73,22 @@ void gradients_tab(const LabView& v, UiState& s, const Snapshot& now) {
       lines[h].y.push_back(snap->head(snap->grad_norm, l, h));
     }
   }
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float cell = std::clamp((avail.y - ImGui::GetFontSize() * 4) / H, 8.0f, ImGui::GetFontSize() * 2.2f);
-  const float mat_w = cell * H + ImGui::GetFontSize() * 2.5f;
-  const bool side = avail.x > mat_w + 220;
+  const Split sp = split_plot_matrix(H);
   PlotSpec spec;
-  spec.size = ImVec2(side ? avail.x - mat_w - 12 : avail.x, side ? avail.y - 4 : avail.y * 0.5f);
+  spec.size = sp.plot;
   spec.log_y = true;
   spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
   spec.marker_x = s.playback.step();
   spec.title = "gradient norm per head";
   spec.y_format = "%.3g";
   plot("gradnorm", spec, lines);
-  if (side) ImGui::SameLine();
+  if (sp.side) ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextDisabled("gradient cosine");
   ImGui::SameLine();
   help_marker("Cosine between two heads' gradients at the shown step: 1 = pushed in the same direction "
               "(identical heads stay identical), 0 = unrelated, -1 = opposite.");
-  head_matrix("cos", now.grad_cos.data() + static_cast<size_t>(l) * H * H, H, -1.0f, 1.0f, s.colormap, cell,
+  head_matrix("cos", now.grad_cos.data() + static_cast<size_t>(l) * H * H, H, -1.0f, 1.0f, s.colormap, sp.cell,
               "gradient cosine", "%.2f");
   ImGui::EndGroup();
 }
@@ -93,24 +112,21 @@ void similarity_tab(const LabView& v, UiState& s, const Snapshot& now) {
     if (max_js == 0.0f) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "Layer %d: all heads identical (JS = 0 exactly)", l);
     else ImGui::Text("Layer %d diversity %.3f nats", l, now.diversity[l]);
   }
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float cell = std::clamp((avail.y - ImGui::GetFontSize() * 3) / H, 8.0f, ImGui::GetFontSize() * 2.2f);
-  const float mat_w = cell * H + ImGui::GetFontSize() * 2.5f;
-  const bool side = avail.x > mat_w + 220;
+  const Split sp = split_plot_matrix(H);
   PlotSpec spec;
-  spec.size = ImVec2(side ? avail.x - mat_w - 12 : avail.x, side ? avail.y - 4 : avail.y * 0.5f);
+  spec.size = sp.plot;
   spec.y_min = 0.0f;
   spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
   spec.marker_x = s.playback.step();
   spec.title = "diversity (mean pairwise JS)";
   plot("diversity", spec, lines);
-  if (side) ImGui::SameLine();
+  if (sp.side) ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextDisabled("map difference");
   ImGui::SameLine();
   help_marker("Jensen-Shannon divergence between two heads' attention maps (nats, 0 = identical maps, "
               "ln 2 = 0.69 = nothing in common). Diversity is the mean over all pairs of a layer.");
-  head_matrix("js", now.js.data() + static_cast<size_t>(l) * H * H, H, 0.0f, 0.6931f, s.colormap, cell, "JS divergence",
+  head_matrix("js", now.js.data() + static_cast<size_t>(l) * H * H, H, 0.0f, 0.6931f, s.colormap, sp.cell, "JS divergence",
               "%.2f");
   ImGui::EndGroup();
 }

@@ -92,10 +92,24 @@ float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& li
     dl->AddText(small, fs, ImVec2(q0.x - ts.x - 4, y - fs * 0.5f), th.text_dim, buf);
   };
   if (spec.log_y) {
-    bool short_range = b - a < 1.2f;
+    // Decades; within a short range also 2 and 5; within a very short one,
+    // linear steps on the values themselves.
+    const float lo = std::pow(10.0f, a), hi = std::pow(10.0f, b);
+    int count = 0;
     for (int e = static_cast<int>(std::floor(a)); e <= static_cast<int>(std::ceil(b)); ++e)
-      for (float m : {1.0f, 2.0f, 5.0f})
-        if (m == 1.0f || short_range) ytick(m * std::pow(10.0f, static_cast<float>(e)));
+      for (float m : {1.0f, 2.0f, 5.0f}) {
+        float v = m * std::pow(10.0f, static_cast<float>(e));
+        count += v >= lo && v <= hi;
+      }
+    if (count >= 2) {
+      bool dense = b - a < 1.2f;
+      for (int e = static_cast<int>(std::floor(a)); e <= static_cast<int>(std::ceil(b)); ++e)
+        for (float m : {1.0f, 2.0f, 5.0f})
+          if (m == 1.0f || dense) ytick(m * std::pow(10.0f, static_cast<float>(e)));
+    } else {
+      float st = nice_step(lo, hi, 3);
+      for (float v = std::ceil(lo / st) * st; v <= hi; v += st) ytick(v);
+    }
   } else {
     float st = nice_step(a, b, std::max(2, static_cast<int>((q1.y - q0.y) / (fs * 2.2f))));
     for (float v = std::ceil(a / st) * st; v <= b + st * 1e-3f; v += st) ytick(std::fabs(v) < st * 1e-3f ? 0.0f : v);

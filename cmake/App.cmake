@@ -86,4 +86,4 @@ if(EMSCRIPTEN)
 endif()
 
 # --- Desktop app ---------------------------------------------------------------
-# (added with src/platform/main_desktop.cpp: link headlab_ui, same App as the web)
+include(cmake/Desktop.cmake)

@@ -1,0 +1,62 @@
+// What the desktop window adds around the shared App: keyboard shortcuts,
+// the F1 window (keys, checkpoint save/load, run export) and a short-lived
+// line for each result. Files go to plain paths (the working directory by
+// default); no native file dialogs.
+#pragma once
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "lab/options.h"
+#include "platform/file_writer.h"
+#include "platform/threaded_runner.h"
+#include "ui/app.h"
+
+namespace headlab {
+
+struct DesktopPaths {
+  std::string checkpoint = "headlab.ckpt";
+  std::string run_json = "headlab-run.json";
+  std::string grid_png = "headlab-grid.png";
+  std::string window_png = "headlab-window.png";
+};
+
+// Loads a checkpoint file into a new Session; nullptr and *error on failure.
+std::unique_ptr<Session> load_session_file(const std::string& path, std::string* error);
+
+class DesktopActions {
+ public:
+  DesktopActions(ThreadedRunner& runner, FileWriter& writer, DesktopPaths paths);
+
+  // Between ImGui::NewFrame() and Render(), after App::frame(): shortcuts,
+  // the F1 window and the result lines.
+  void frame();
+  // After rendering, before the buffer swap: takes the pictures asked for
+  // this frame from the back buffer (fb_* in pixels, scale = pixels per UI unit).
+  void after_render(const ui::App& app, int fb_width, int fb_height, float scale);
+
+  void save_checkpoint();
+  void load_checkpoint();
+  void export_run();
+  // Prints and shows one result line.
+  void report(const Notice& notice);
+
+ private:
+  void shortcuts();
+  void draw_window();
+  void draw_results();
+
+  ThreadedRunner& runner_;
+  FileWriter& writer_;
+  DesktopPaths paths_;
+  bool show_window_ = false;
+  bool want_grid_png_ = false, want_window_png_ = false;
+  bool capturing_ = false;  // this frame is drawn for a picture (see frame())
+  struct Result {
+    Notice notice;
+    double time;  // when it arrived (ImGui time)
+  };
+  std::deque<Result> results_;
+};
+
+}  // namespace headlab

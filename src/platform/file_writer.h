@@ -1,0 +1,52 @@
+// Writes files off the UI thread. Encoding a run's JSON (megabytes of
+// attention maps) or a window-sized PNG takes longer than a frame, so the
+// desktop app hands such jobs to one background thread, in order. Every file
+// is written to "<path>.tmp" and renamed over <path>, so a reader never sees a
+// half-written file. finish() (and the destructor) waits for every job: a
+// requested export is never lost when the window closes.
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "platform/notice.h"
+
+namespace headlab {
+
+// Writes `write`'s output to path atomically. Returns "" or an error line.
+std::string write_file_atomically(const std::string& path, const std::function<bool(std::ostream&)>& write);
+
+class FileWriter {
+ public:
+  // A job returns one line for the user: what it wrote, or what went wrong.
+  using Job = std::function<Notice()>;
+
+  FileWriter();
+  ~FileWriter();  // finish()
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  void post(Job job);
+  // Lines from finished jobs, oldest first.
+  std::vector<Notice> take_notices();
+  // Runs every posted job, then stops the thread. Idempotent.
+  void finish();
+
+ private:
+  void run();
+
+  std::mutex m_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  std::vector<Notice> notices_;
+  bool quit_ = false;
+  bool finished_ = false;  // owner's thread only
+  std::thread thread_;     // last: starts once the members above exist
+};
+
+}  // namespace headlab

@@ -1,0 +1,14 @@
+// One line for the user about something that finished in the background
+// (a checkpoint written, an export that failed), from the training worker or
+// the file writer to the window, the terminal and the exit code.
+#pragma once
+#include <string>
+
+namespace headlab {
+
+struct Notice {
+  std::string text;
+  bool ok = true;
+};
+
+}  // namespace headlab

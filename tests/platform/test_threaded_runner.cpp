@@ -1,0 +1,317 @@
+// ThreadedRunner and FileWriter: the desktop's threads. Each test drives the
+// runner the way the UI thread does (frame() then view(), commands in
+// between) while the worker trains. Run under ThreadSanitizer (HEADLAB_TSAN)
+// these tests are the race check of the hand-off; natively they check its
+// behaviour: progress, ordering, no stale views, no lost saves.
+#include <catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "core/checkpoint.h"
+#include "platform/file_writer.h"
+#include "platform/threaded_runner.h"
+
+using namespace headlab;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Small enough to step in about a millisecond, even under ThreadSanitizer.
+RunOptions tiny(uint64_t seed = 1) {
+  RunOptions r;
+  r.task = "induction";
+  r.layers = 1;
+  r.heads = 2;
+  r.d_model = 16;
+  r.d_mlp = 32;
+  r.ctx = 16;
+  r.batch = 4;
+  r.seed = seed;
+  r.snapshot_every = 2;
+  r.eval_every = 10;
+  return r;
+}
+
+std::unique_ptr<ThreadedRunner> make(const RunOptions& r) {
+  std::string error;
+  auto s = Session::create(r, &error);
+  INFO(error);
+  REQUIRE(s);
+  return std::make_unique<ThreadedRunner>(std::move(s));
+}
+
+// Calls frame() like a UI would until pred(view) holds; false after `seconds`.
+bool frames_until(ThreadedRunner& r, const std::function<bool(const LabView&)>& pred, double seconds = 60.0) {
+  const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+  while (Clock::now() < end) {
+    r.frame(0.0);
+    if (pred(r.view())) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+// Reads everything a panel could read, so ThreadSanitizer sees those reads.
+double touch(const LabView& v) {
+  double sum = v.step + v.loss + v.steps_per_sec + static_cast<double>(v.vocab.size() + v.probe.size());
+  for (const HistoryPoint& h : v.history) sum += h.loss + h.accuracy;
+  for (const auto& s : v.snapshots) {
+    for (float a : s->attn) sum += a;
+    for (float g : s->grad_norm) sum += g;
+    sum += s->step;
+  }
+  return sum;
+}
+
+std::string temp_path(const char* name) { return std::string("desktop_thread_tests_") + name; }
+
+}  // namespace
+
+TEST_CASE("playing trains on the worker and the UI sees the steps", "[threads]") {
+  auto r = make(tiny());
+  CHECK(r->view().step == 0);
+  CHECK_FALSE(r->view().playing);
+  r->play();
+  r->frame(0.0);
+  CHECK(r->view().playing);
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 30 && v.snapshots.size() > 3; }));
+  r->pause();
+  r->frame(0.0);
+  CHECK_FALSE(r->view().playing);
+  // Once paused, the last hand-over arrives and the step stays put.
+  REQUIRE(frames_until(*r, [&](const LabView&) {
+    const int s = r->view().step;
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    r->frame(0.0);
+    return r->view().step == s;
+  }));
+}
+
+TEST_CASE("step(n) runs exactly n steps and stays paused", "[threads]") {
+  auto r = make(tiny());
+  r->step(7);
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.step == 7; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  r->frame(0.0);
+  CHECK(r->view().step == 7);
+  CHECK_FALSE(r->view().playing);
+}
+
+TEST_CASE("after reset the UI shows the new run at once and never the old one again", "[threads]") {
+  auto r = make(tiny(1));
+  r->play();
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 40; }));
+  const uint64_t old_generation = r->view().generation;
+  REQUIRE(r->reset(tiny(2)).empty());
+  CHECK(r->view().generation == old_generation + 1);
+  CHECK(r->view().step == 0);
+  CHECK(r->view().options.seed == 2u);
+  CHECK_FALSE(r->view().playing);  // a new run starts paused, as on the web
+  for (int i = 0; i < 100; ++i) {
+    r->frame(0.0);
+    REQUIRE(r->view().generation == old_generation + 1);
+    REQUIRE(r->view().step == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  r->play();
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 5; }));
+  CHECK(r->view().options.seed == 2u);
+}
+
+TEST_CASE("invalid options are refused at once and the run goes on", "[threads]") {
+  auto r = make(tiny());
+  RunOptions bad = tiny();
+  bad.d_model = 15;  // not divisible by heads
+  CHECK_FALSE(r->reset(bad).empty());
+  RunOptions shape = tiny();
+  shape.heads = 4;
+  CHECK_FALSE(r->set_hyperparameters(shape).empty());
+  CHECK(r->view().options.heads == 2);
+}
+
+TEST_CASE("a new learning rate shows at once and reaches the training", "[threads]") {
+  auto r = make(tiny());
+  r->play();
+  RunOptions o = r->view().options;
+  o.lr = 1.25e-3f;
+  REQUIRE(r->set_hyperparameters(o).empty());
+  CHECK(r->view().options.lr == 1.25e-3f);
+  r->frame(0.0);
+  CHECK(r->view().options.lr == 1.25e-3f);  // not undone by a view the worker made before
+  std::string error;
+  auto copy = Session::load(r->save_checkpoint(), &error);  // waits for the worker: the lr is applied by then
+  REQUIRE(copy);
+  CHECK(copy->options().lr == 1.25e-3f);
+}
+
+TEST_CASE("save_checkpoint and load_checkpoint round-trip while training", "[threads]") {
+  auto r = make(tiny());
+  r->play();
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 20; }));
+  const std::vector<uint8_t> bytes = r->save_checkpoint();
+  std::string error;
+  auto saved = Session::load(bytes, &error);
+  REQUIRE(saved);
+  const int saved_step = saved->step_count();
+  CHECK(saved_step >= 20);
+  REQUIRE(frames_until(*r, [&](const LabView& v) { return v.step > saved_step + 10; }));
+  REQUIRE(r->load_checkpoint(bytes).empty());
+  CHECK(r->view().step == saved_step);
+  CHECK_FALSE(r->view().playing);
+  CHECK_FALSE(r->load_checkpoint({1, 2, 3}).empty());  // a bad file keeps the run
+  CHECK(r->view().step == saved_step);
+}
+
+TEST_CASE("a save asked for just before closing is written", "[threads]") {
+  const std::string path = temp_path("close.ckpt");
+  std::remove(path.c_str());
+  int step_at_close = 0;
+  {
+    auto r = make(tiny());
+    r->play();
+    REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 10; }));
+    step_at_close = r->view().step;
+    r->save_checkpoint_file(path);
+  }  // the destructor stops the worker: queued requests run first
+  CheckpointData d;
+  std::string error;
+  REQUIRE(checkpoint_load_file(path, &d, &error));
+  CHECK(d.step >= step_at_close);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("save_checkpoint_file reports its result", "[threads]") {
+  auto r = make(tiny());
+  const std::string path = temp_path("notice.ckpt");
+  r->save_checkpoint_file(path);
+  r->save_checkpoint_file("no-such-directory/x.ckpt");
+  r->stop();
+  const std::vector<Notice> n = r->take_notices();
+  REQUIRE(n.size() == 2);
+  CHECK(n[0].ok);
+  CHECK(n[0].text.find(path) != std::string::npos);
+  CHECK_FALSE(n[1].ok);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a fault stops playing; restoring lets it play again", "[threads]") {
+  RunOptions o = tiny();
+  o.lr = 1e6f;
+  o.clip = 0.0f;
+  auto r = make(o);
+  r->play();
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.fault != Fault::None && !v.playing; }));
+  r->play();  // refused: the view says faulted
+  r->frame(0.0);
+  CHECK_FALSE(r->view().playing);
+  r->restore_last_good();
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.fault == Fault::None; }));
+}
+
+TEST_CASE("frame() never waits for a slow training step", "[threads][slow]") {
+  RunOptions o;  // each step takes several milliseconds (far more under ThreadSanitizer)
+  o.layers = 2;
+  o.heads = 4;
+  o.d_model = 128;
+  o.d_mlp = 512;
+  o.ctx = 32;
+  o.batch = 16;
+  auto r = make(o);
+  r->play();
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 3; }, 300.0));
+  double worst_ms = 0;
+  const int start = r->view().step;
+  const auto end = Clock::now() + std::chrono::milliseconds(500);
+  while (Clock::now() < end) {
+    const auto t0 = Clock::now();
+    r->frame(0.0);
+    worst_ms = std::max(worst_ms, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    touch(r->view());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const double ms_per_step = r->view().ms_per_step;
+  INFO("worst frame() " << worst_ms << " ms; one step " << ms_per_step << " ms; steps " << r->view().step - start);
+  CHECK(worst_ms < std::max(2.0, ms_per_step / 2));
+}
+
+TEST_CASE("hammering every command from the UI thread while it trains", "[threads][stress]") {
+  auto r = make(tiny());
+  r->play();
+  uint64_t generation = r->view().generation;
+  std::vector<uint8_t> bytes = r->save_checkpoint();
+  const std::string path = temp_path("hammer.ckpt");
+  uint32_t x = 12345;  // a fixed pseudo-random command sequence
+  double sink = 0;
+  for (int i = 0; i < 1500; ++i) {
+    x = x * 1664525u + 1013904223u;
+    switch ((x >> 24) % 12) {
+      case 0: r->play(); break;
+      case 1: r->pause(); break;
+      case 2: r->step(1 + static_cast<int>(x % 5)); break;
+      case 3:
+        if ((x >> 8) % 8 == 0) REQUIRE(r->reset(tiny(x % 100)).empty());
+        break;
+      case 4: {
+        RunOptions o = r->view().options;
+        o.lr = 1e-3f * (1 + x % 5);
+        REQUIRE(r->set_hyperparameters(o).empty());
+        break;
+      }
+      case 5: r->restore_last_good(); break;
+      case 6:
+        if ((x >> 8) % 8 == 0) bytes = r->save_checkpoint();
+        break;
+      case 7:
+        if ((x >> 8) % 8 == 0) REQUIRE(r->load_checkpoint(bytes).empty());
+        break;
+      case 8:
+        if ((x >> 8) % 8 == 0) r->save_checkpoint_file(path);
+        break;
+      default: break;
+    }
+    r->frame(0.0);
+    const LabView& v = r->view();
+    REQUIRE(v.generation >= generation);
+    generation = v.generation;
+    sink += touch(v);
+    if (i % 50 == 0) r->take_notices();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  r->stop();
+  for (const Notice& n : r->take_notices()) CHECK(n.ok);
+  CHECK(std::isfinite(sink));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("FileWriter runs every job in order, also those posted just before finish", "[threads]") {
+  std::vector<int> order;  // written by the writer thread only, read after finish()
+  FileWriter w;
+  for (int i = 0; i < 20; ++i)
+    w.post([&order, i] {
+      order.push_back(i);
+      return Notice{i % 2 ? "odd" : "", true};
+    });
+  w.finish();
+  REQUIRE(order.size() == 20);
+  for (int i = 0; i < 20; ++i) CHECK(order[i] == i);
+  CHECK(w.take_notices().size() == 10);  // empty lines are not reported
+}
+
+TEST_CASE("write_file_atomically leaves the old file when writing fails", "[threads]") {
+  const std::string path = temp_path("atomic.txt");
+  REQUIRE(write_file_atomically(path, [](std::ostream& out) { return static_cast<bool>(out << "old"); }).empty());
+  CHECK_FALSE(write_file_atomically(path, [](std::ostream& out) {
+                out << "partial";
+                return false;
+              }).empty());
+  std::ifstream in(path);
+  std::string text;
+  in >> text;
+  CHECK(text == "old");
+  std::remove(path.c_str());
+  CHECK_FALSE(write_file_atomically("no-such-directory/x", [](std::ostream&) { return true; }).empty());
+}

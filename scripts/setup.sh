@@ -14,6 +14,7 @@ PACKAGES=(
   libeigen3-dev catch2                            # core + tests
   emscripten                                      # web build (Node comes with it or is already installed)
   libglfw3-dev libgl-dev                          # desktop app
+  libstb-dev                                      # desktop app: PNG screenshots and exports (stb_image_write.h)
   xvfb xauth libgl1-mesa-dri                      # desktop app test under Xvfb
   chromium                                        # e2e tests (headless)
   python3-torch python3-numpy                     # PyTorch reference fixture and peer benchmark

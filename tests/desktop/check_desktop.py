@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""The desktop app under Xvfb, end to end (registered with ctest as desktop_xvfb).
+
+1. Runs `headlab --frames 300 --screenshot desktop.png --save desktop.ckpt autoplay=1`
+   in a virtual X server (Mesa's software OpenGL), and checks: exit code 0,
+   the summary line's frame count, that training advanced (step > 0), that
+   the screenshot is a real picture of every panel (not blank: many colours,
+   heatmap colours present, something drawn in every part of the window) and
+   that the checkpoint asked for with --save was written on exit.
+2. Runs `headlab --load desktop.ckpt --frames 20` (paused) and checks the run
+   continues at the saved step.
+
+The PNG is decoded here with zlib (no imaging library needed).
+
+usage: check_desktop.py --app build/.../headlab [--xvfb-run xvfb-run] [--out DIR]
+"""
+import argparse
+import os
+import re
+import struct
+import subprocess
+import sys
+import zlib
+
+SCREEN = "-screen 0 1280x800x24"
+
+
+def fail(message):
+    print("desktop test FAILED: " + message)
+    sys.exit(1)
+
+
+def run_app(args, xvfb_run, app, extra, timeout):
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [xvfb_run, "-a", "-s", SCREEN, app] + extra
+    print("$ " + " ".join(cmd), flush=True)
+    try:
+        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        fail("timed out after %d s" % timeout)
+    sys.stdout.write(p.stdout)
+    sys.stdout.write(p.stderr)
+    if p.returncode != 0:
+        fail("exit code %d" % p.returncode)
+    m = re.search(r"frames=(\d+) step=(\d+)", p.stdout)
+    if not m:
+        fail("no summary line (frames=N step=N) on stdout")
+    return int(m.group(1)), int(m.group(2))
+
+
+# --- PNG decoding: 8-bit RGB/RGBA, no interlacing (what the app writes) -----------
+
+def paeth(a, b, c):
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    if pa <= pb and pa <= pc:
+        return a
+    return b if pb <= pc else c
+
+
+def read_png(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        fail(path + " is not a PNG")
+    pos, idat, width = 8, [], 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            if depth != 8 or colour not in (2, 6) or interlace:
+                fail("unexpected PNG format (depth %d, colour type %d)" % (depth, colour))
+            bpp = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat.append(body)
+        pos += 12 + length
+    raw = zlib.decompress(b"".join(idat))
+    stride = width * bpp
+    prev = bytearray(stride)
+    rows = []
+    for y in range(height):
+        ftype = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if ftype == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 255
+        elif ftype == 2:
+            line = bytearray((a + b) & 255 for a, b in zip(line, prev))
+        elif ftype == 3:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 255
+        elif ftype == 4:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                up_left = prev[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + paeth(left, prev[i], up_left)) & 255
+        rows.append([bytes(line[j:j + 3]) for j in range(0, stride, bpp)])
+        prev = line
+    return width, height, rows
+
+
+def check_picture(path):
+    width, height, rows = read_png(path)
+    print("screenshot %s: %dx%d" % (path, width, height))
+    if width < 640 or height < 400:
+        fail("screenshot too small")
+    counts = {}
+    colourful = 0
+    for row in rows:
+        for px in row:
+            counts[px] = counts.get(px, 0) + 1
+    for px, n in counts.items():
+        if max(px) - min(px) >= 64:  # saturated: heatmap and curve colours, not the grey UI
+            colourful += n
+    total = width * height
+    top = max(counts.values()) / total
+    print("  %d distinct colours, most common %.0f%%, saturated pixels %.1f%%"
+          % (len(counts), 100 * top, 100.0 * colourful / total))
+    if len(counts) < 1000:
+        fail("too few colours: blank or nearly blank window")
+    if top > 0.9:
+        fail("one colour covers %.0f%% of the window" % (100 * top))
+    if colourful < 0.01 * total:
+        fail("no heatmaps: too few saturated pixels")
+    # Every part of the window shows something (3 x 2 tiles ~ the panels).
+    for ty in range(2):
+        for tx in range(3):
+            seen = set()
+            for row in rows[ty * height // 2:(ty + 1) * height // 2]:
+                seen.update(row[tx * width // 3:(tx + 1) * width // 3])
+            if len(seen) < 50:
+                fail("tile (%d, %d) of the window is blank (%d colours)" % (tx, ty, len(seen)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--app", required=True)
+    ap.add_argument("--xvfb-run", default="xvfb-run")
+    ap.add_argument("--out", default="build/desktop")
+    ap.add_argument("--frames", type=int, default=300)
+    args = ap.parse_args()
+    args.app = os.path.abspath(args.app)
+    os.makedirs(args.out, exist_ok=True)
+    for name in ("desktop.png", "desktop.ckpt"):
+        if os.path.exists(os.path.join(args.out, name)):
+            os.remove(os.path.join(args.out, name))
+
+    frames, step = run_app(args, args.xvfb_run, args.app,
+                           ["--frames", str(args.frames), "--screenshot", "desktop.png",
+                            "--save", "desktop.ckpt", "autoplay=1"], timeout=300)
+    if frames != args.frames:
+        fail("drew %d frames, expected %d" % (frames, args.frames))
+    if step <= 0:
+        fail("the step counter did not advance")
+    check_picture(os.path.join(args.out, "desktop.png"))
+    with open(os.path.join(args.out, "desktop.ckpt"), "rb") as f:
+        if f.read(8) != b"HEADLAB\0":
+            fail("--save did not write a checkpoint")
+
+    _, loaded_step = run_app(args, args.xvfb_run, args.app,
+                             ["--frames", "20", "--load", "desktop.ckpt"], timeout=120)
+    if loaded_step != step:
+        fail("--load continued at step %d, saved at step %d" % (loaded_step, step))
+    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded" % (frames, step))
+
+
+if __name__ == "__main__":
+    main()

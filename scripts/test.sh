@@ -5,6 +5,7 @@
 #   scripts/test.sh            everything
 #   scripts/test.sh native     native build and tests only
 #   scripts/test.sh web        WASM build and tests only
+#   scripts/test.sh sanitize   clang ASan+UBSan build of the unit tests, and the fuzzers
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,6 +31,14 @@ if [ "$what" = all ] || [ "$what" = web ]; then
   cmake --build --preset web-release -j "$JOBS"
   step "WebAssembly tests (Node) and browser tests (headless Chromium)"
   ctest --preset web-release
+fi
+
+if [ "$what" = all ] || [ "$what" = sanitize ]; then
+  step "AddressSanitizer + UBSan build and fuzz targets (build/native-asan)"
+  cmake --preset native-asan >/dev/null
+  cmake --build --preset native-asan -j "$JOBS"
+  step "unit tests under ASan + UBSan, then each fuzzer for ${HEADLAB_FUZZ_SECONDS:-30} s"
+  ctest --preset native-asan -j "$JOBS"
 fi
 
 step "all tests passed"

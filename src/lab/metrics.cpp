@@ -16,8 +16,8 @@ const char* role_help(int role) {
   static const char* help[kNumRoles] = {
       "attends from each token to the token just before it",
       "attends to earlier copies of the current token",
-      "attends to the token that followed an earlier copy of the current token (prefix matching): "
-      "the head that lets a model continue a repeated pattern",
+      ("attends to the token that followed an earlier copy of the current token (prefix matching): "
+       "the head that lets a model continue a repeated pattern"),
       "attends to position 0 (often a resting place when nothing else matters)",
       "attends to the current token itself"};
   return role >= 0 && role < kNumRoles ? help[role] : "";

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
@@ -92,6 +93,21 @@ std::string set_panels(std::vector<std::string>* field, const char* key, const s
 
 constexpr size_t kMaxText = 4u << 20;  // 4 MiB of training text
 
+std::string read_text_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "text-file: cannot open " + quote(path);
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxText)
+      return "text-file: " + quote(path) + " is larger than " + std::to_string(kMaxText) + " bytes";
+  }
+  if (in.bad()) return "text-file: cannot read " + quote(path);
+  *out = std::move(text);
+  return "";
+}
+
 using Setter = std::function<std::string(Options&, const std::string&)>;
 
 struct Entry {
@@ -154,6 +170,9 @@ const std::vector<Entry>& entries() {
          o.run.text = v;
          return std::string();
        }},
+      {{"text-file", "FILE (UTF-8, at most 4 MiB)", "read the training text for task=text from a file",
+        kScopeCli | kScopeDesktop},
+       [](Options& o, const std::string& v) { return read_text_file(v, &o.run.text); }},
       // [SECTION] view: how the app looks
       {{"autoplay", "0|1", "start training as soon as the app is ready", kScopeView},
        [](Options& o, const std::string& v) { return set_bool(&o.view.autoplay, "autoplay", v); }},

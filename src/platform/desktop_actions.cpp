@@ -78,12 +78,11 @@ void DesktopActions::save_checkpoint() {
 }
 
 void DesktopActions::load_checkpoint() {
-  std::string error;
-  auto s = load_session_file(paths_.checkpoint, &error);
-  if (!s) return report({"could not load " + paths_.checkpoint + ": " + error, false});
-  const int step = s->step_count();
-  runner_.replace_session(std::move(s));
-  report({"loaded " + paths_.checkpoint + " (step " + std::to_string(step) + ")", true});
+  // Reading a big model's checkpoint takes seconds: the worker does it, and
+  // the window switches to the loaded run when it is ready (or reports why not).
+  const std::string path = paths_.checkpoint;
+  runner_.start_run([path](std::string* error) { return load_session_file(path, error); });
+  report({"loading " + path + " ...", true});
 }
 
 void DesktopActions::export_run() {
@@ -114,7 +113,21 @@ void DesktopActions::frame() {
   shortcuts();
   if (capturing_) return;
   if (show_window_) draw_window();
+  if (runner_.starting()) draw_starting();
   draw_results();
+}
+
+// Building a big model takes seconds; say so instead of looking stuck.
+void DesktopActions::draw_starting() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->Size.x * 0.5f, vp->Size.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::Begin("##starting", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoInputs |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+  static const char* const kSpinner[] = {"|", "/", "-", "\\"};
+  ImGui::Text("%s  Starting the new run (building the model and its first snapshot) ...",
+              kSpinner[static_cast<int>(ImGui::GetTime() * 8) % 4]);
+  ImGui::End();
 }
 
 void DesktopActions::shortcuts() {

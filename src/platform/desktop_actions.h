@@ -45,6 +45,7 @@ class DesktopActions {
   void shortcuts();
   void draw_window();
   void draw_results();
+  void draw_starting();
 
   ThreadedRunner& runner_;
   FileWriter& writer_;

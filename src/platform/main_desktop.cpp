@@ -8,9 +8,9 @@
 //
 // Index:
 //   [SECTION] Startup: options and the first run
-//   [SECTION] Window, GL context, ImGui
-//   [SECTION] Frame loop (HiDPI, frame pacing, pictures)
-//   [SECTION] Shutdown: queued saves, summary line
+//   [SECTION] Window, GL context, ImGui frames (HiDPI)
+//   [SECTION] Frame pacing and the summary line
+//   [SECTION] main: the loop, pictures, shutdown
 // GL comes from ui/gl.h (core entry points declared), not from GLFW's default include.
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -18,13 +18,13 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/checkpoint.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
@@ -58,30 +58,31 @@ int usage_error(const std::string& message) {
 
 // [SECTION] Startup: options and the first run ---------------------------------------
 
+// The first run is built on the training thread (a big model takes seconds)
+// while the window already shows; options and the checkpoint file are checked
+// here first, so mistakes are reported before a window opens.
 // --load continues a checkpoint; options given with it apply on top, as in
 // headlab-train, so only those that keep the model's shape may change.
-std::unique_ptr<Session> first_session(int argc, char** argv, const Options& opt, std::string* error) {
+ThreadedRunner::SessionFactory first_run(int argc, char** argv, const Options& opt, std::string* error) {
   if (opt.program.load.empty()) {
     *error = validate(opt);
-    return error->empty() ? Session::create(opt.run, error) : nullptr;
+    const RunOptions run = opt.run;
+    return [run](std::string* e) { return Session::create(run, e); };
   }
-  auto s = load_session_file(opt.program.load, error);
-  if (!s) return nullptr;
-  Options o;
-  o.run = s->options();
-  *error = parse_args(argc, argv, kScopes, o);
-  if (error->empty()) *error = s->update_hyperparameters(o.run);
-  return error->empty() ? std::move(s) : nullptr;
+  auto d = std::make_shared<CheckpointData>();
+  if (!checkpoint_load_file(opt.program.load, d.get(), error)) return nullptr;
+  return [d, argc, argv](std::string* e) {
+    auto s = Session::from_checkpoint(*d, e);
+    if (!s) return s;
+    Options o;
+    o.run = s->options();
+    *e = parse_args(argc, argv, kScopes, o);
+    if (e->empty()) *e = s->update_hyperparameters(o.run);
+    return e->empty() ? std::move(s) : nullptr;
+  };
 }
 
-float percentile(std::vector<float> v, double p) {
-  if (v.empty()) return 0.0f;
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(i), v.end());
-  return v[i];
-}
-
-// [SECTION] Window, GL context, ImGui ------------------------------------------------
+// [SECTION] Window, GL context, ImGui frames (HiDPI) ---------------------------------
 
 GLFWwindow* open_window() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -92,7 +93,7 @@ GLFWwindow* open_window() {
   int w = kWindowWidth, h = kWindowHeight;
   // Smaller screens: shrink so the whole window (and its title bar) fits.
   if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
-    int wx, wy, ww, wh;
+    int wx = 0, wy = 0, ww = 0, wh = 0;
     float sx = 1, sy = 1;
     glfwGetMonitorWorkarea(monitor, &wx, &wy, &ww, &wh);
     glfwGetMonitorContentScale(monitor, &sx, &sy);
@@ -104,15 +105,103 @@ GLFWwindow* open_window() {
   return glfwCreateWindow(w, h, "headlab \xe2\x80\x94 F1: keys, save, export", nullptr, nullptr);
 }
 
-// The monitor's frame interval, for pacing when the driver ignores vsync (e.g. Xvfb).
-double frame_interval_ms(GLFWwindow* window) {
-  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-  const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
-  const int hz = mode && mode->refreshRate > 0 ? mode->refreshRate : 60;
-  return 1000.0 / hz;
+struct FrameSize {
+  int fb_width = 0, fb_height = 0;  // pixels
+  float scale = 1.0f;               // pixels per UI unit
+};
+
+// Starts an ImGui frame in UI units: framebuffer pixels / content scale, like
+// CSS pixels on the web, so the layout is the same on every screen and the
+// App rasterises its fonts at the scale (crisp on HiDPI).
+FrameSize new_frame(GLFWwindow* window, ui::App& app) {
+  FrameSize f;
+  int win_w = 0, win_h = 0;
+  float scale_y = 1.0f;
+  glfwGetFramebufferSize(window, &f.fb_width, &f.fb_height);
+  glfwGetWindowSize(window, &win_w, &win_h);
+  glfwGetWindowContentScale(window, &f.scale, &scale_y);
+  f.scale = std::clamp(f.scale, 0.5f, 4.0f);
+  app.prepare(f.scale);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(f.fb_width / f.scale, f.fb_height / f.scale);
+  io.DisplayFramebufferScale = ImVec2(f.scale, f.scale);
+  // The backend gave the mouse in window coordinates (pixels on X11 and
+  // Windows, points on macOS); bring it to UI units.
+  const float to_ui = win_w > 0 ? static_cast<float>(f.fb_width) / win_w / f.scale : 1.0f;
+  if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x * to_ui, io.MousePos.y * to_ui);
+  ImGui::NewFrame();
+  return f;
 }
 
+void render(const FrameSize& f, ImVec4 clear) {
+  ImGui::Render();
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glViewport(0, 0, f.fb_width, f.fb_height);
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+// Shown until the first run arrives from the training thread.
+void draw_first_run_wait() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->Size.x * 0.5f, vp->Size.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::Begin("##first", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::TextUnformatted("headlab: building the model and recording its first snapshot ...");
+  ImGui::End();
+}
+
+// [SECTION] Frame pacing and the summary line ----------------------------------------
+
+class FramePacer {
+ public:
+  explicit FramePacer(GLFWwindow* window) {
+    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    const int hz = mode && mode->refreshRate > 0 ? mode->refreshRate : 60;
+    min_interval_ms_ = 0.9 * 1000.0 / hz;
+  }
+  void frame_start() { start_ = Clock::now(); }
+  // Before the swap: our own work this frame (UI, GL submission, pictures).
+  void work_done() { busy_ms_.push_back(static_cast<float>(ms_between(start_, Clock::now()))); }
+  // After the swap. With vsync the swap already paced us; without it (Xvfb,
+  // some drivers) do not spin a core the training thread could use.
+  void frame_end() {
+    const double since = ms_between(previous_, Clock::now());
+    if (since < min_interval_ms_)
+      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(min_interval_ms_ - since));
+    const Clock::time_point now = Clock::now();
+    if (!busy_ms_.empty() && busy_ms_.size() > 1) intervals_ms_.push_back(static_cast<float>(ms_between(previous_, now)));
+    previous_ = now;
+  }
+  size_t frames() const { return busy_ms_.size(); }
+  // "frame_ms_p50=16.7 ..." : frame to frame, and our own work per frame.
+  std::string summary() const {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "frame_ms_p50=%.1f frame_ms_p95=%.1f frame_ms_max=%.1f ui_ms_p50=%.1f ui_ms_p95=%.1f ui_ms_max=%.1f",
+                  percentile(intervals_ms_, 0.5), percentile(intervals_ms_, 0.95), percentile(intervals_ms_, 1.0),
+                  percentile(busy_ms_, 0.5), percentile(busy_ms_, 0.95), percentile(busy_ms_, 1.0));
+    return buf;
+  }
+
+ private:
+  static double percentile(std::vector<float> v, double p) {
+    if (v.empty()) return 0.0;
+    const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+    return v[i];
+  }
+  double min_interval_ms_ = 15.0;
+  Clock::time_point start_, previous_ = Clock::now();
+  std::vector<float> busy_ms_, intervals_ms_;
+};
+
 }  // namespace
+
+// [SECTION] main: the loop, pictures, shutdown ---------------------------------------
 
 int main(int argc, char** argv) {
   Options opt;
@@ -123,12 +212,14 @@ int main(int argc, char** argv) {
         "headlab: train a tiny transformer and watch every attention head learn.\n\n"
         "usage: headlab [--key value | key=value]...\n"
         "example: headlab task=induction heads=4 seed=3\n"
-        "In the window: Space train/pause, S step, R restart, F1 keys and files.\n\n%s",
+        "In the window: Space train/pause, S step, R restart, F1 keys and files.\n"
+        "--frames counts frames drawn with the run on screen; on exit a summary line\n"
+        "(frames=, step=, frame times) goes to stdout.\n\n%s",
         help_text(kScopes).c_str());
     return 0;
   }
-  std::unique_ptr<Session> session = first_session(argc, argv, opt, &error);
-  if (!session) return usage_error(error);
+  ThreadedRunner::SessionFactory first = first_run(argc, argv, opt, &error);
+  if (!error.empty()) return usage_error(error);
 
   glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "headlab: GLFW error %d: %s\n", code, text); });
   if (!glfwInit()) {
@@ -151,7 +242,7 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   {
-    ThreadedRunner runner(std::move(session));
+    ThreadedRunner runner(std::move(first));
     FileWriter writer;
     DesktopPaths paths;
     if (!opt.program.save.empty()) paths.checkpoint = opt.program.save;
@@ -161,91 +252,57 @@ int main(int argc, char** argv) {
     if (!app.init(opt.view, &error)) {
       std::fprintf(stderr, "headlab: %s\n", error.c_str());
       exit_code = kExitFailed;
-    } else {
-      if (opt.view.autoplay) runner.play();
-
-      // [SECTION] Frame loop (HiDPI, frame pacing, pictures) -------------------------
-      const double min_interval_ms = 0.9 * frame_interval_ms(window);
-      std::vector<float> intervals_ms, busy_ms;  // frame to frame; our own work per frame
-      Clock::time_point previous = Clock::now();
-      for (int frame = 0;; ++frame) {
-        glfwPollEvents();
-        const bool last = glfwWindowShouldClose(window) || (opt.program.frames > 0 && frame + 1 >= opt.program.frames);
-        if (!last && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {  // nothing to draw; the worker keeps training
-          glfwWaitEventsTimeout(0.1);
-          continue;
-        }
-        const Clock::time_point start = Clock::now();
-
-        // ImGui works in UI units: framebuffer pixels / content scale, like
-        // CSS pixels on the web. The App rasterises its fonts at the scale.
-        int fb_w = 0, fb_h = 0, win_w = 0, win_h = 0;
-        float scale = 1.0f, scale_y = 1.0f;
-        glfwGetFramebufferSize(window, &fb_w, &fb_h);
-        glfwGetWindowSize(window, &win_w, &win_h);
-        glfwGetWindowContentScale(window, &scale, &scale_y);
-        scale = std::clamp(scale, 0.5f, 4.0f);
-        app.prepare(scale);
-        ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(fb_w / scale, fb_h / scale);
-        io.DisplayFramebufferScale = ImVec2(scale, scale);
-        // The backend gave the mouse in window coordinates (pixels on X11 and
-        // Windows, points on macOS); bring it to UI units.
-        const float to_ui = win_w > 0 ? static_cast<float>(fb_w) / win_w / scale : 1.0f;
-        if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x * to_ui, io.MousePos.y * to_ui);
-        ImGui::NewFrame();
+    }
+    if (exit_code == 0 && opt.view.autoplay) runner.play();  // counts for the first run, however long it takes to build
+    FramePacer pacer(window);
+    while (exit_code == 0) {
+      glfwPollEvents();
+      if (!runner.has_run()) {
+        for (const Notice& n : runner.take_notices())  // the first run failed to build: nothing to show
+          if (!n.ok) std::fprintf(stderr, "headlab: %s\n", n.text.c_str()), exit_code = kExitUsage;
+        if (exit_code) break;
+      }
+      const bool last = glfwWindowShouldClose(window) ||
+                        (opt.program.frames > 0 && runner.has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames));
+      if (!last && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {  // nothing to draw; training goes on
+        glfwWaitEventsTimeout(0.1);
+        continue;
+      }
+      pacer.frame_start();
+      const bool has_run = runner.has_run();
+      const FrameSize f = new_frame(window, app);
+      if (has_run) {
         app.frame(runner);
         actions.frame();
-        ImGui::Render();
-
-        glBindFramebuffer(GL_FRAMEBUFFER, 0);
-        glViewport(0, 0, fb_w, fb_h);
-        const ImVec4 c = app.clear_color();
-        glClearColor(c.x, c.y, c.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        actions.after_render(app, fb_w, fb_h, scale);
-        if (last && !opt.program.screenshot.empty()) {
-          error = write_png(opt.program.screenshot, read_framebuffer(0, 0, fb_w, fb_h, fb_w, fb_h));
-          if (!error.empty()) {
-            std::fprintf(stderr, "headlab: --screenshot: %s\n", error.c_str());
-            exit_code = kExitFailed;
-          }
-        }
-        busy_ms.push_back(static_cast<float>(ms_between(start, Clock::now())));
-        glfwSwapBuffers(window);
-
-        // With vsync the swap already paced us; without it (Xvfb, some
-        // drivers) do not spin a core the training thread could use.
-        const double since = ms_between(previous, Clock::now());
-        if (since < min_interval_ms)
-          std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(min_interval_ms - since));
-        const Clock::time_point now = Clock::now();
-        if (frame > 0) intervals_ms.push_back(static_cast<float>(ms_between(previous, now)));
-        previous = now;
-        if (last) break;
+      } else {
+        runner.frame(0.0);
+        draw_first_run_wait();
       }
-
-      // [SECTION] Shutdown: queued saves, summary line ---------------------------------
-      if (!opt.program.save.empty()) runner.save_checkpoint_file(opt.program.save);
-      runner.stop();  // runs every queued request first, so no asked-for save is lost
-      writer.finish();
-      std::vector<Notice> notices = runner.take_notices();
-      for (Notice& n : writer.take_notices()) notices.push_back(std::move(n));
-      for (const Notice& n : notices) {
-        std::fprintf(n.ok ? stdout : stderr, "headlab: %s\n", n.text.c_str());
-        if (!n.ok) exit_code = kExitFailed;
+      render(f, app.clear_color());
+      if (has_run) actions.after_render(app, f.fb_width, f.fb_height, f.scale);
+      if (last && !opt.program.screenshot.empty()) {
+        error = write_png(opt.program.screenshot, read_framebuffer(0, 0, f.fb_width, f.fb_height, f.fb_width, f.fb_height));
+        if (!error.empty()) std::fprintf(stderr, "headlab: --screenshot: %s\n", error.c_str()), exit_code = kExitFailed;
       }
-      const LabView& v = runner.view();
-      std::printf(
-          "headlab: frames=%zu step=%d loss=%.4f frame_ms_p50=%.1f frame_ms_p95=%.1f frame_ms_max=%.1f "
-          "ui_ms_p50=%.1f ui_ms_p95=%.1f ui_ms_max=%.1f train_ms_per_step=%.1f\n",
-          busy_ms.size(), v.step, v.loss, percentile(intervals_ms, 0.5), percentile(intervals_ms, 0.95),
-          percentile(intervals_ms, 1.0), percentile(busy_ms, 0.5), percentile(busy_ms, 0.95), percentile(busy_ms, 1.0),
-          v.ms_per_step);
+      if (has_run) pacer.work_done();
+      glfwSwapBuffers(window);
+      pacer.frame_end();
+      if (last) break;
     }
+
+    // Queued saves and exports are finished before the process ends.
+    if (!opt.program.save.empty() && runner.has_run()) runner.save_checkpoint_file(opt.program.save);
+    runner.stop();
+    writer.finish();
+    std::vector<Notice> notices = runner.take_notices();
+    for (Notice& n : writer.take_notices()) notices.push_back(std::move(n));
+    for (const Notice& n : notices) {
+      std::fprintf(n.ok ? stdout : stderr, "headlab: %s\n", n.text.c_str());
+      if (!n.ok && exit_code == 0) exit_code = kExitFailed;
+    }
+    const LabView& v = runner.view();
+    std::printf("headlab: frames=%zu step=%d loss=%.4f %s train_ms_per_step=%.1f\n", pacer.frames(), v.step, v.loss,
+                pacer.summary().c_str(), v.ms_per_step);
     app.shutdown();
   }
 

@@ -80,6 +80,12 @@ void frame() {
   glClearColor(c.x, c.y, c.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  static int n = 0;
+  if (++n % 10 == 0) {
+    ImDrawData* d = ImGui::GetDrawData(); int cmds = 0;
+    for (int i = 0; i < d->CmdListsCount; ++i) cmds += d->CmdLists[i]->CmdBuffer.Size;
+    emscripten_console_logf("lists %d cmds %d vtx %d idx %d", d->CmdListsCount, cmds, d->TotalVtxCount, d->TotalIdxCount);
+  }
 }
 
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.
@@ -170,7 +176,7 @@ EMSCRIPTEN_KEEPALIVE void headlab_step(int n) {
 }
 
 // The app's state as JSON: {ready, step, loss, accuracy, playing, stepsPerSec,
-// tokensPerSec, frameMs, trainMs, generation, ui: {name: [x, y, w, h]}}.
+// tokensPerSec, frameMs, trainMs, uiMs, generation, ui: {name: [x, y, w, h]}}.
 EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
   if (!g_app) return "{\"ready\":false}";
   const LabView& v = g_app->runner->view();
@@ -180,7 +186,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
            ",\"accuracy\":" + json_number(v.accuracy >= 0 ? v.accuracy : NAN) +
            ",\"playing\":" + (v.playing ? "true" : "false") + ",\"stepsPerSec\":" + json_number(v.steps_per_sec) +
            ",\"tokensPerSec\":" + json_number(v.tokens_per_sec) + ",\"frameMs\":" + json_number(st.frame_ms) +
-           ",\"trainMs\":" + json_number(st.train_ms) + ",\"generation\":" + std::to_string(v.generation) + ",\"ui\":{";
+           ",\"trainMs\":" + json_number(st.train_ms) + ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation) + ",\"ui\":{";
   bool first = true;
   for (const char* name : {"play", "replay", "grid"}) {
     ImVec4 r;

@@ -1,16 +1,19 @@
-// ThreadedRunner: a worker thread trains the Session; the UI thread copies
-// views and posts commands (see threaded_runner.h for who owns what).
+// ThreadedRunner: a worker thread builds and trains the Session; the UI
+// thread copies views and posts commands (see threaded_runner.h for who owns what).
 //
 // The hand-off is double-buffered so the mutex is only held for O(1) swaps:
 // the worker refreshes its own view (back_) and copies it (staged_) outside
 // the lock, then swaps the copy into handed_; frame() swaps handed_ into
-// view_. A view is accepted only if it already reflects every state-changing
-// new run or restore the UI has asked for, so after reset() the UI never
-// briefly shows the old run again.
+// view_. A view is accepted only if it already reflects every new run or
+// restore the UI has asked for, so after reset() the UI never shows a view of
+// the old run that the worker made after the request.
 #include "platform/threaded_runner.h"
 
 #include <chrono>
 #include <utility>
+#include <vector>
+
+#include "core/checkpoint.h"
 
 namespace headlab {
 namespace {
@@ -33,13 +36,8 @@ bool same_model_and_data(const RunOptions& a, const RunOptions& b) {
 
 }  // namespace
 
-ThreadedRunner::ThreadedRunner(std::unique_ptr<Session> session) : session_(std::move(session)) {
-  // The worker does not exist yet, so both sides' views can be set up here.
-  start_view(*session_, &back_);
-  back_.generation = generation_;
-  view_ = back_;
-  run_options_ = session_->options();
-  worker_ = std::thread(&ThreadedRunner::worker_main, this);
+ThreadedRunner::ThreadedRunner(SessionFactory first) : worker_(&ThreadedRunner::worker_main, this) {
+  start_run(std::move(first));
 }
 
 ThreadedRunner::~ThreadedRunner() { stop(); }
@@ -49,7 +47,7 @@ ThreadedRunner::~ThreadedRunner() { stop(); }
 void ThreadedRunner::post_locked(Command c) {
   // Settings changes are not numbered: frame() shows the asked-for options
   // itself, so dragging the lr slider does not hold back the views.
-  if (c.kind == Command::kAdopt || c.kind == Command::kRestore) c.seq = ++posted_seq_;
+  if (c.kind == Command::kStart || c.kind == Command::kRestore) c.seq = ++posted_seq_;
   queue_.push_back(std::move(c));
   wake_.notify_one();
 }
@@ -79,43 +77,40 @@ void ThreadedRunner::step(int n) {
 
 std::string ThreadedRunner::reset(const RunOptions& options) {
   if (stopped_) return "the run has stopped";
-  std::string error;
-  auto s = Session::create(options, &error);  // may take a while for a big model: no lock held
-  if (!s) return error;
-  replace_session(std::move(s));
+  Options all;
+  all.run = options;
+  std::string error = validate(all);
+  if (!error.empty()) return error;
+  start_run([options](std::string* e) { return Session::create(options, e); });
   return "";
 }
 
 std::string ThreadedRunner::load_checkpoint(const std::vector<uint8_t>& bytes) {
   if (stopped_) return "the run has stopped";
+  auto d = std::make_shared<CheckpointData>();
   std::string error;
-  auto s = Session::load(bytes, &error);
-  if (!s) return error;
-  replace_session(std::move(s));
+  if (!checkpoint_decode(bytes.data(), bytes.size(), d.get(), &error)) return error;
+  start_run([d](std::string* e) { return Session::from_checkpoint(*d, e); });
   return "";
 }
 
-void ThreadedRunner::replace_session(std::unique_ptr<Session> session) {
-  if (stopped_ || !session) return;
-  // The UI shows the new run at once (like the inline runner); the worker's
-  // views of the old run are refused from now on (see frame()).
-  run_options_ = session->options();
-  start_view(*session, &view_);
-  view_.generation = ++generation_;
-  view_.playing = false;
-  view_.steps_per_sec = view_.tokens_per_sec = 0.0;
-  Command c(Command::kAdopt);
-  c.session = std::move(session);
-  c.generation = generation_;
+void ThreadedRunner::start_run(SessionFactory make) {
+  if (stopped_) return;
+  Command c(Command::kStart);
+  c.make = std::move(make);
+  c.generation = ++generation_;
+  options_known_ = false;
   std::lock_guard<std::mutex> lock(m_);
-  playing_ = false;
+  playing_ = false;  // a new run starts paused; play() before it arrives still counts
   steps_pending_ = 0;
+  view_.playing = false;
   post_locked(std::move(c));
-  view_seq_ = posted_seq_;  // view_ already shows the new run
+  last_start_seq_ = posted_seq_;
 }
 
 std::string ThreadedRunner::set_hyperparameters(const RunOptions& options) {
   if (stopped_) return "the run has stopped";
+  if (!options_known_) return "a new run is starting; change settings once it is shown";
   Options all;
   all.run = options;
   std::string error = validate(all);
@@ -146,7 +141,8 @@ void ThreadedRunner::save_checkpoint_file(const std::string& path) {
 }
 
 std::vector<uint8_t> ThreadedRunner::save_checkpoint() {
-  if (stopped_) return session_->save();  // the worker has been joined: the session is ours
+  // After stop() the worker has been joined: the session is ours to read.
+  if (stopped_) return session_ ? session_->save() : std::vector<uint8_t>{};
   Command c(Command::kSaveBytes);
   std::future<std::vector<uint8_t>> bytes = c.bytes.get_future();
   {
@@ -169,7 +165,16 @@ void ThreadedRunner::frame(double /*budget_ms: the worker trains all the time*/)
   }
   handed_fresh_ = false;
   view_.playing = playing_;
-  view_.options = run_options_;  // this run's settings as last asked for (the worker may not have them yet)
+  if (starting() || !has_run()) return;
+  // A new run's options are learnt from its first view (a checkpoint's are
+  // only known once it is decoded); after that the view shows the settings
+  // as last asked for, which the worker may not have applied yet.
+  if (options_known_) {
+    view_.options = run_options_;
+  } else {
+    run_options_ = view_.options;
+    options_known_ = true;
+  }
 }
 
 void ThreadedRunner::stop() {
@@ -197,15 +202,15 @@ void ThreadedRunner::worker_main() {
       std::deque<Command> batch;
       batch.swap(queue_);
       lock.unlock();
-      for (Command& c : batch) execute(c);
-      batch.clear();  // an old Session is freed here, outside the lock
-      stage_view();
+      run_commands(batch);
+      batch.clear();  // a replaced Session is freed here, outside the lock
+      if (session_) stage_view();
       lock.lock();
-      hand_over_locked();
+      if (session_) hand_over_locked();
       continue;
     }
     if (quit_) return;
-    if (!playing_ && steps_pending_ == 0) {
+    if (!session_ || (!playing_ && steps_pending_ == 0)) {
       rate_.clear();
       if (unsent_) {  // the last steps before a pause, or the end of step(n)
         lock.unlock();
@@ -242,36 +247,53 @@ void ThreadedRunner::worker_main() {
   }
 }
 
+// A new run makes the commands before it moot, except saves: after pressing
+// Reset three times on a big model, only the last run is built.
+void ThreadedRunner::run_commands(std::deque<Command>& batch) {
+  std::vector<bool> superseded(batch.size(), false);
+  bool later_start = false;  // a kStart follows, with no save in between
+  for (size_t i = batch.size(); i-- > 0;) {
+    const Command::Kind k = batch[i].kind;
+    if (k == Command::kSaveFile || k == Command::kSaveBytes) later_start = false;
+    if (k == Command::kStart) superseded[i] = std::exchange(later_start, true);
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (superseded[i]) applied_seq_ = batch[i].seq;
+    else execute(batch[i]);
+  }
+}
+
 void ThreadedRunner::execute(Command& c) {
   Notice notice;
-  switch (c.kind) {
-    case Command::kAdopt:
-      session_ = std::move(c.session);
+  if (c.seq) applied_seq_ = c.seq;
+  if (c.kind == Command::kStart) {
+    std::string error;
+    std::unique_ptr<Session> s = c.make(&error);  // may take seconds: no lock held, the UI keeps drawing
+    if (!s) {
+      notice = {"could not start the run: " + error, false};
+    } else {
+      session_ = std::move(s);
       start_view(*session_, &back_);
       back_.generation = c.generation;
       rate_.clear();
-      break;
-    case Command::kHyperparameters: {
-      const std::string error = session_->update_hyperparameters(c.options);  // checked by the UI: "" expected
-      if (!error.empty()) notice = {"settings not applied: " + error, false};
-      break;
     }
-    case Command::kRestore:
-      session_->restore_last_good();
-      break;
-    case Command::kSaveFile: {
-      std::string error;
-      if (checkpoint_save_file(c.path, session_->checkpoint(), &error))
-        notice = {"saved checkpoint " + c.path + " (step " + std::to_string(session_->step_count()) + ")", true};
-      else
-        notice = {"could not save " + c.path + ": " + error, false};
-      break;
-    }
-    case Command::kSaveBytes:
-      c.bytes.set_value(session_->save());
-      break;
+  } else if (!session_) {
+    notice = {"no run yet", false};
+    if (c.kind == Command::kSaveBytes) c.bytes.set_value({});
+  } else if (c.kind == Command::kHyperparameters) {
+    const std::string error = session_->update_hyperparameters(c.options);  // checked by the UI: "" expected
+    if (!error.empty()) notice = {"settings not applied: " + error, false};
+  } else if (c.kind == Command::kRestore) {
+    session_->restore_last_good();
+  } else if (c.kind == Command::kSaveFile) {
+    std::string error;
+    if (checkpoint_save_file(c.path, session_->checkpoint(), &error))
+      notice = {"saved checkpoint " + c.path + " (step " + std::to_string(session_->step_count()) + ")", true};
+    else
+      notice = {"could not save " + c.path + ": " + error, false};
+  } else if (c.kind == Command::kSaveBytes) {
+    c.bytes.set_value(session_->save());
   }
-  if (c.seq) applied_seq_ = c.seq;
   if (!notice.text.empty()) {
     std::lock_guard<std::mutex> lock(m_);
     notices_.push_back(std::move(notice));
@@ -303,9 +325,11 @@ void ThreadedRunner::hand_over_locked() {
 // [SECTION] Factory ------------------------------------------------------------
 
 std::unique_ptr<Runner> make_threaded_runner(const RunOptions& options, std::string* error) {
-  auto s = Session::create(options, error);
-  if (!s) return nullptr;
-  return std::make_unique<ThreadedRunner>(std::move(s));
+  Options all;
+  all.run = options;
+  *error = validate(all);
+  if (!error->empty()) return nullptr;
+  return std::make_unique<ThreadedRunner>([options](std::string* e) { return Session::create(options, e); });
 }
 
 }  // namespace headlab

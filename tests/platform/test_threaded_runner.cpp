@@ -36,14 +36,6 @@ RunOptions tiny(uint64_t seed = 1) {
   return r;
 }
 
-std::unique_ptr<ThreadedRunner> make(const RunOptions& r) {
-  std::string error;
-  auto s = Session::create(r, &error);
-  INFO(error);
-  REQUIRE(s);
-  return std::make_unique<ThreadedRunner>(std::move(s));
-}
-
 // Calls frame() like a UI would until pred(view) holds; false after `seconds`.
 bool frames_until(ThreadedRunner& r, const std::function<bool(const LabView&)>& pred, double seconds = 60.0) {
   const auto end = Clock::now() + std::chrono::duration<double>(seconds);
@@ -53,6 +45,18 @@ bool frames_until(ThreadedRunner& r, const std::function<bool(const LabView&)>& 
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return false;
+}
+
+ThreadedRunner::SessionFactory create(const RunOptions& r) {
+  return [r](std::string* error) { return Session::create(r, error); };
+}
+
+// A runner whose first run is on screen.
+std::unique_ptr<ThreadedRunner> make(const RunOptions& r) {
+  auto runner = std::make_unique<ThreadedRunner>(create(r));
+  REQUIRE(frames_until(*runner, [](const LabView& v) { return v.generation != 0; }));
+  REQUIRE(runner->has_run());
+  return runner;
 }
 
 // Reads everything a panel could read, so ThreadSanitizer sees those reads.
@@ -101,25 +105,56 @@ TEST_CASE("step(n) runs exactly n steps and stays paused", "[threads]") {
   CHECK_FALSE(r->view().playing);
 }
 
-TEST_CASE("after reset the UI shows the new run at once and never the old one again", "[threads]") {
+TEST_CASE("after reset the old run stays still until the new one is shown", "[threads]") {
   auto r = make(tiny(1));
   r->play();
   REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 40; }));
   const uint64_t old_generation = r->view().generation;
+  const int old_step = r->view().step;
   REQUIRE(r->reset(tiny(2)).empty());
+  CHECK_FALSE(r->view().playing);  // a new run starts paused, as on the web
+  // Until the new run arrives, no view the worker made after the request is shown.
+  REQUIRE(frames_until(*r, [&](const LabView& v) {
+    if (v.generation == old_generation) REQUIRE(v.step == old_step);
+    return v.generation != old_generation;
+  }));
+  CHECK_FALSE(r->starting());
   CHECK(r->view().generation == old_generation + 1);
   CHECK(r->view().step == 0);
   CHECK(r->view().options.seed == 2u);
-  CHECK_FALSE(r->view().playing);  // a new run starts paused, as on the web
-  for (int i = 0; i < 100; ++i) {
-    r->frame(0.0);
-    REQUIRE(r->view().generation == old_generation + 1);
-    REQUIRE(r->view().step == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
   r->play();
   REQUIRE(frames_until(*r, [](const LabView& v) { return v.step >= 5; }));
   CHECK(r->view().options.seed == 2u);
+}
+
+TEST_CASE("several resets in a row: only the last run is built and shown", "[threads]") {
+  auto r = make(tiny(1));
+  const uint64_t g = r->view().generation;
+  for (uint64_t seed = 2; seed <= 4; ++seed) REQUIRE(r->reset(tiny(seed)).empty());
+  CHECK(r->starting());
+  REQUIRE(frames_until(*r, [&](const LabView& v) { return v.generation != g; }));
+  CHECK(r->view().generation == g + 3);
+  CHECK(r->view().options.seed == 4u);
+}
+
+TEST_CASE("a first run that cannot be built is reported", "[threads]") {
+  ThreadedRunner r([](std::string* error) -> std::unique_ptr<Session> {
+    *error = "no such thing";
+    return nullptr;
+  });
+  std::vector<Notice> n;
+  REQUIRE(frames_until(r, [&](const LabView&) {
+    n = r.take_notices();
+    return !n.empty();
+  }));
+  CHECK_FALSE(n[0].ok);
+  CHECK(n[0].text.find("no such thing") != std::string::npos);
+  CHECK_FALSE(r.has_run());
+  r.play();
+  r.step(3);
+  r.save_checkpoint_file("never-written.ckpt");
+  r.stop();
+  CHECK_FALSE(r.has_run());
 }
 
 TEST_CASE("invalid options are refused at once and the run goes on", "[threads]") {
@@ -159,10 +194,13 @@ TEST_CASE("save_checkpoint and load_checkpoint round-trip while training", "[thr
   const int saved_step = saved->step_count();
   CHECK(saved_step >= 20);
   REQUIRE(frames_until(*r, [&](const LabView& v) { return v.step > saved_step + 10; }));
+  const uint64_t g = r->view().generation;
   REQUIRE(r->load_checkpoint(bytes).empty());
-  CHECK(r->view().step == saved_step);
   CHECK_FALSE(r->view().playing);
+  REQUIRE(frames_until(*r, [&](const LabView& v) { return v.generation != g; }));
+  CHECK(r->view().step == saved_step);
   CHECK_FALSE(r->load_checkpoint({1, 2, 3}).empty());  // a bad file keeps the run
+  CHECK_FALSE(r->starting());
   CHECK(r->view().step == saved_step);
 }
 
@@ -242,6 +280,7 @@ TEST_CASE("hammering every command from the UI thread while it trains", "[thread
   auto r = make(tiny());
   r->play();
   uint64_t generation = r->view().generation;
+  int starts = 0;
   std::vector<uint8_t> bytes = r->save_checkpoint();
   const std::string path = temp_path("hammer.ckpt");
   uint32_t x = 12345;  // a fixed pseudo-random command sequence
@@ -253,12 +292,16 @@ TEST_CASE("hammering every command from the UI thread while it trains", "[thread
       case 1: r->pause(); break;
       case 2: r->step(1 + static_cast<int>(x % 5)); break;
       case 3:
-        if ((x >> 8) % 8 == 0) REQUIRE(r->reset(tiny(x % 100)).empty());
+        if ((x >> 8) % 8 == 0) {
+          REQUIRE(r->reset(tiny(x % 100)).empty());
+          ++starts;
+        }
         break;
       case 4: {
         RunOptions o = r->view().options;
         o.lr = 1e-3f * (1 + x % 5);
-        REQUIRE(r->set_hyperparameters(o).empty());
+        const std::string error = r->set_hyperparameters(o);
+        REQUIRE((error.empty() || r->starting()));  // refused only while a new run is being built
         break;
       }
       case 5: r->restore_last_good(); break;
@@ -266,7 +309,10 @@ TEST_CASE("hammering every command from the UI thread while it trains", "[thread
         if ((x >> 8) % 8 == 0) bytes = r->save_checkpoint();
         break;
       case 7:
-        if ((x >> 8) % 8 == 0) REQUIRE(r->load_checkpoint(bytes).empty());
+        if ((x >> 8) % 8 == 0) {
+          REQUIRE(r->load_checkpoint(bytes).empty());
+          ++starts;
+        }
         break;
       case 8:
         if ((x >> 8) % 8 == 0) r->save_checkpoint_file(path);
@@ -284,6 +330,8 @@ TEST_CASE("hammering every command from the UI thread while it trains", "[thread
   r->stop();
   for (const Notice& n : r->take_notices()) CHECK(n.ok);
   CHECK(std::isfinite(sink));
+  CHECK(starts > 10);
+  CHECK_FALSE(r->starting());  // stop() shows the last run asked for
   std::remove(path.c_str());
 }
 

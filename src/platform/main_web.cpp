@@ -80,12 +80,6 @@ void frame() {
   glClearColor(c.x, c.y, c.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  static int n = 0;
-  if (++n % 10 == 0) {
-    ImDrawData* d = ImGui::GetDrawData(); int cmds = 0;
-    for (int i = 0; i < d->CmdListsCount; ++i) cmds += d->CmdLists[i]->CmdBuffer.Size;
-    emscripten_console_logf("lists %d cmds %d vtx %d idx %d", d->CmdListsCount, cmds, d->TotalVtxCount, d->TotalIdxCount);
-  }
 }
 
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.

@@ -75,6 +75,7 @@ void App::on_new_run(const LabView& v) {
 
 void App::frame(Runner& runner) {
   train(runner);
+  const auto ui_start = std::chrono::steady_clock::now();
   const LabView& v = runner.view();
   if (v.generation != generation_) on_new_run(v);
 
@@ -120,6 +121,8 @@ void App::frame(Runner& runner) {
     }
     ImGui::End();
   }
+  const float ui_ms = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - ui_start).count();
+  s_.stats.ui_ms += (ui_ms - s_.stats.ui_ms) * 0.05f;
 }
 
 // Spends about budget_ms per frame on training, on average. When one step

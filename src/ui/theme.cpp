@@ -46,8 +46,8 @@ void paint(ImGuiStyle& s, unsigned bg, unsigned panel, unsigned frame, unsigned 
   c[ImGuiCol_MenuBarBg] = rgb(bg);
   c[ImGuiCol_ScrollbarBg] = rgb(panel, 0);
   c[ImGuiCol_CheckMark] = rgb(accent);
-  c[ImGuiCol_SliderGrab] = rgb(accent, 0.8f);
-  c[ImGuiCol_SliderGrabActive] = rgb(accent);
+  c[ImGuiCol_SliderGrab] = rgb(accent, 0.5f);  // labels sit inside sliders: keep them readable over the grab
+  c[ImGuiCol_SliderGrabActive] = rgb(accent, 0.8f);
   c[ImGuiCol_Button] = rgb(accent, 0.18f);
   c[ImGuiCol_ButtonHovered] = rgb(accent, 0.35f);
   c[ImGuiCol_ButtonActive] = rgb(accent, 0.5f);

@@ -1,6 +1,7 @@
 // The strip above the panels: name, the main buttons, and what the frame
 // costs (training and drawing), so a reader can see the page keeps up.
 #include <cstdio>
+#include <cstring>
 
 #include "ui/panels.h"
 #include "ui/theme.h"
@@ -35,8 +36,12 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
   std::snprintf(buf[n++], 64, "step %d", v.step);
   std::snprintf(buf[n++], 64, "loss %.3f", v.loss);
   if (v.accuracy >= 0) std::snprintf(buf[n++], 64, "acc %.0f%%", v.accuracy * 100);
-  std::snprintf(buf[n++], 64, "%s steps/s", human_number(v.steps_per_sec).c_str());
-  std::snprintf(buf[n++], 64, "%s tok/s", human_number(v.tokens_per_sec).c_str());
+  if (v.playing) {
+    std::snprintf(buf[n++], 64, "%s steps/s", human_number(v.steps_per_sec).c_str());
+    std::snprintf(buf[n++], 64, "%s tok/s", human_number(v.tokens_per_sec).c_str());
+  } else {
+    std::snprintf(buf[n++], 64, "paused");
+  }
   std::snprintf(buf[n++], 64, "frame %.1f ms (%.0f fps)", s.stats.frame_ms, 1000.0f / std::max(s.stats.frame_ms, 1.0f));
   std::snprintf(buf[n++], 64, "train %.1f ms/frame", s.stats.train_ms);
   const float theme_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x;
@@ -46,6 +51,10 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
     if (ImGui::GetContentRegionAvail().x < need + theme_w) break;
     if (i < 3) ImGui::TextUnformatted(buf[i]);
     else ImGui::TextDisabled("%s", buf[i]);
+    if (std::strncmp(buf[i], "frame", 5) == 0 && ImGui::IsItemHovered())
+      ImGui::SetTooltip("Time between frames, smoothed. Of it: training %.1f ms, building the panels %.1f ms;\n"
+                        "the rest is the browser and GPU drawing them.",
+                        s.stats.train_ms, s.stats.ui_ms);
   }
 
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::GetFrameHeight());

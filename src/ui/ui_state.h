@@ -17,6 +17,7 @@ namespace headlab::ui {
 struct FrameStats {
   float frame_ms = 16.7f;  // smoothed time between frames
   float train_ms = 0.0f;   // smoothed time spent training inside the frame
+  float ui_ms = 0.0f;      // smoothed CPU time building the panels (drawing itself is the GPU's)
 };
 
 struct UiState {

@@ -35,8 +35,6 @@ const Shortcut kShortcuts[] = {
     {"F12", "PNG of the whole window"},
 };
 
-bool key(int glfw_key, bool repeat = false) { return ImGui::IsKeyPressed(glfw_key, repeat); }
-
 // A labelled path field with its action button on the same row.
 bool path_row(const char* label, std::string* path, const char* button, const char* tooltip) {
   ImGui::PushID(label);
@@ -104,13 +102,15 @@ void DesktopActions::export_run() {
 
 // [SECTION] Per frame --------------------------------------------------------------
 
-void DesktopActions::frame() {
+void DesktopActions::frame(const std::vector<KeyPress>& keys) {
   for (const Notice& n : runner_.take_notices()) report(n);
   for (const Notice& n : writer_.take_notices()) report(n);
   // A picture asked for in an earlier frame is taken from this one, drawn
   // without our own windows, so the F1 window never covers the grid.
   capturing_ = want_grid_png_ || want_window_png_;
-  shortcuts();
+  // Not while typing a file name (or the text task's text).
+  if (!ImGui::GetIO().WantTextInput)
+    for (const KeyPress& k : keys) shortcut(k);
   if (capturing_) return;
   if (show_window_) draw_window();
   if (runner_.starting()) draw_starting();
@@ -130,25 +130,26 @@ void DesktopActions::draw_starting() {
   ImGui::End();
 }
 
-void DesktopActions::shortcuts() {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;  // typing a file name (or the text task's text)
-  if (io.KeyCtrl) {
-    if (key(GLFW_KEY_S)) save_checkpoint();
-    if (key(GLFW_KEY_O)) load_checkpoint();
-    if (key(GLFW_KEY_E)) export_run();
-    if (key(GLFW_KEY_P)) want_grid_png_ = true;
+void DesktopActions::shortcut(const KeyPress& k) {
+  if (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_SUPER)) {  // Ctrl, or Cmd on macOS
+    if (k.repeat) return;
+    if (k.key == GLFW_KEY_S) save_checkpoint();
+    if (k.key == GLFW_KEY_O) load_checkpoint();
+    if (k.key == GLFW_KEY_E) export_run();
+    if (k.key == GLFW_KEY_P) want_grid_png_ = true;
     return;
   }
+  if (k.mods & GLFW_MOD_ALT) return;
+  if (k.key == GLFW_KEY_S) runner_.step(1);  // held down, it keeps stepping
+  if (k.repeat) return;
   const LabView& v = runner_.view();
-  if (key(GLFW_KEY_SPACE)) v.playing ? runner_.pause() : runner_.play();
-  if (key(GLFW_KEY_S, true)) runner_.step(1);
-  if (key(GLFW_KEY_R)) {
+  if (k.key == GLFW_KEY_SPACE) v.playing ? runner_.pause() : runner_.play();
+  if (k.key == GLFW_KEY_R) {
     std::string error = runner_.reset(v.options);
     if (!error.empty()) report({"reset: " + error, false});
   }
-  if (key(GLFW_KEY_F1)) show_window_ = !show_window_;
-  if (key(GLFW_KEY_F12)) want_window_png_ = true;
+  if (k.key == GLFW_KEY_F1) show_window_ = !show_window_;
+  if (k.key == GLFW_KEY_F12) want_window_png_ = true;
 }
 
 void DesktopActions::draw_window() {

@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lab/options.h"
 #include "platform/file_writer.h"
@@ -13,6 +14,16 @@
 #include "ui/app.h"
 
 namespace headlab {
+
+// A key press as GLFW reported it. Presses are queued by a GLFW key callback
+// rather than read from ImGui's key state: ImGui 1.86 only sees whether a key
+// is down at the start of a frame, so a quick tap (press and release between
+// two frames, easy at low frame rates) would be lost.
+struct KeyPress {
+  int key = 0;   // GLFW_KEY_*
+  int mods = 0;  // GLFW_MOD_*
+  bool repeat = false;
+};
 
 struct DesktopPaths {
   std::string checkpoint = "headlab.ckpt";
@@ -28,9 +39,9 @@ class DesktopActions {
  public:
   DesktopActions(ThreadedRunner& runner, FileWriter& writer, DesktopPaths paths);
 
-  // Between ImGui::NewFrame() and Render(), after App::frame(): shortcuts,
-  // the F1 window and the result lines.
-  void frame();
+  // Between ImGui::NewFrame() and Render(), after App::frame(): shortcuts
+  // (the presses since the last frame), the F1 window and the result lines.
+  void frame(const std::vector<KeyPress>& keys);
   // After rendering, before the buffer swap: takes the pictures asked for
   // this frame from the back buffer (fb_* in pixels, scale = pixels per UI unit).
   void after_render(const ui::App& app, int fb_width, int fb_height, float scale);
@@ -42,7 +53,7 @@ class DesktopActions {
   void report(const Notice& notice);
 
  private:
-  void shortcuts();
+  void shortcut(const KeyPress& k);
   void draw_window();
   void draw_results();
   void draw_starting();

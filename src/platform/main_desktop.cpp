@@ -235,6 +235,14 @@ int main(int argc, char** argv) {
   glfwSetWindowSizeLimits(window, 480, 320, GLFW_DONT_CARE, GLFW_DONT_CARE);
   glfwMakeContextCurrent(window);
   glfwSwapInterval(1);
+  // Shortcut presses, queued during glfwPollEvents (see KeyPress). Installed
+  // before the ImGui backend, which then forwards every key event to it.
+  std::vector<KeyPress> keys;
+  glfwSetWindowUserPointer(window, &keys);
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int mods) {
+    if (action != GLFW_RELEASE)
+      static_cast<std::vector<KeyPress>*>(glfwGetWindowUserPointer(w))->push_back({key, mods, action == GLFW_REPEAT});
+  });
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
@@ -265,6 +273,7 @@ int main(int argc, char** argv) {
       const bool last = glfwWindowShouldClose(window) ||
                         (opt.program.frames > 0 && runner.has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames));
       if (!last && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {  // nothing to draw; training goes on
+        keys.clear();
         glfwWaitEventsTimeout(0.1);
         continue;
       }
@@ -273,11 +282,12 @@ int main(int argc, char** argv) {
       const FrameSize f = new_frame(window, app);
       if (has_run) {
         app.frame(runner);
-        actions.frame();
+        actions.frame(keys);
       } else {
         runner.frame(0.0);
         draw_first_run_wait();
       }
+      keys.clear();
       render(f, app.clear_color());
       if (has_run) actions.after_render(app, f.fb_width, f.fb_height, f.scale);
       if (last && !opt.program.screenshot.empty()) {

@@ -12,6 +12,11 @@
 #include <chrono>
 #include <utility>
 #include <vector>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "core/checkpoint.h"
 
@@ -194,6 +199,12 @@ void ThreadedRunner::stop() {
 // [SECTION] Worker thread ---------------------------------------------------------
 
 void ThreadedRunner::worker_main() {
+#ifdef __linux__
+  // Training takes every cycle it gets; on a 2-core laptop drawing (and a
+  // software GL driver) must still win when they compete, or frames stutter.
+  // Linux applies nice per thread. Best effort: failure changes nothing else.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+#endif
   std::unique_lock<std::mutex> lock(m_);
   for (;;) {
     // Commands first, in the order they were sent; quitting runs them too,

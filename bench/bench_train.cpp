@@ -1,13 +1,15 @@
-// Training throughput of the core on the two benchmark shapes of bench/README.md.
-// Prints one table row per shape: median ms/step, tokens/s and achieved
-// GFLOP/s from an analytic FLOP count (the same count the peers use).
-//   bench_train [steps=60] [shape=tiny|small|all]
-// Runs natively and, built with Emscripten, under Node.
+// Training throughput of the core on the two benchmark shapes of bench/README.md
+// (the same numbers as bench/shapes.json). Prints one table row per shape:
+// median ms/step, tokens/s and achieved GFLOP/s from an analytic FLOP count
+// (the same count bench/table.py applies to the peers).
+//   bench_train [steps=60] [warmup=5] [shape=tiny|small|all] [format=table|json]
+// Runs natively and, built with Emscripten, under Node and in Chromium.
+// A step is what Session does per optimiser step: zero grads, forward,
+// backward, AdamW (clip 1.0) on fresh random tokens.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -39,7 +41,13 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-void run(const Shape& s, int steps) {
+#ifdef __EMSCRIPTEN__
+const char* const kRunner = "headlab-wasm";
+#else
+const char* const kRunner = "headlab-native";
+#endif
+
+void run(const Shape& s, int steps, int warmup, bool json) {
   Transformer model(s.cfg, s.batch);
   AdamW opt(model.layout());
   init_params(model.params(), model.layout(), s.cfg, HeadInit::Random, 1);
@@ -47,7 +55,7 @@ void run(const Shape& s, int steps) {
   std::vector<int> tokens(N), targets(N);
   Rng rng(7);
   std::vector<double> ms;
-  for (int i = 0; i < steps + 5; ++i) {
+  for (int i = 0; i < steps + warmup; ++i) {
     for (int j = 0; j < N; ++j) tokens[j] = static_cast<int>(rng.below(s.cfg.vocab));
     for (int j = 0; j < N; ++j) targets[j] = tokens[(j + 1) % N];
     const auto t0 = std::chrono::steady_clock::now();
@@ -56,29 +64,37 @@ void run(const Shape& s, int steps) {
     model.backward();
     opt.step(model.params(), model.grads(), AdamWConfig{});
     const auto t1 = std::chrono::steady_clock::now();
-    if (i >= 5) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    if (i >= warmup) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   const double m = median(ms);
-  std::printf("| %-5s | %8.2f | %10.0f | %7.1f |\n", s.name, m, N / (m / 1000.0),
-              step_flops(s.cfg, s.batch) / (m / 1000.0) / 1e9);
+  if (json)
+    std::printf("{\"runner\": \"%s\", \"shape\": \"%s\", \"ms_per_step\": %.4f, \"tokens\": %d}\n", kRunner, s.name,
+                m, N);
+  else
+    std::printf("| %-5s | %8.2f | %10.0f | %7.1f |\n", s.name, m, N / (m / 1000.0),
+                step_flops(s.cfg, s.batch) / (m / 1000.0) / 1e9);
+  std::fflush(stdout);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int steps = 60;
-  std::string which = "all";
+  int steps = 60, warmup = 5;
+  std::string which = "all", format = "table";
   for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], "steps=", 6) == 0) steps = std::max(5, std::atoi(argv[i] + 6));
-    if (std::strncmp(argv[i], "shape=", 6) == 0) which = argv[i] + 6;
+    const std::string a = argv[i];
+    if (a.rfind("steps=", 0) == 0) steps = std::max(1, std::atoi(a.c_str() + 6));
+    if (a.rfind("warmup=", 0) == 0) warmup = std::max(0, std::atoi(a.c_str() + 7));
+    if (a.rfind("shape=", 0) == 0) which = a.substr(6);
+    if (a.rfind("format=", 0) == 0) format = a.substr(7);
   }
-  // The two configurations of issue "Performance" (bench/README.md).
   const Shape shapes[] = {
       {"tiny", {32, 32, 64, 4, 2, 256}, 32},
       {"small", {64, 64, 128, 4, 4, 512}, 16},
   };
-  std::printf("| shape | ms/step  |  tokens/s  | GFLOP/s |\n|-------|----------|------------|---------|\n");
+  const bool json = format == "json";
+  if (!json) std::printf("| shape | ms/step  |  tokens/s  | GFLOP/s |\n|-------|----------|------------|---------|\n");
   for (const Shape& s : shapes)
-    if (which == "all" || which == s.name) run(s, steps);
+    if (which == "all" || which == s.name) run(s, steps, warmup, json);
   return 0;
 }

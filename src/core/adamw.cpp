@@ -1,12 +1,27 @@
 #include "core/adamw.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace headlab {
 
+namespace {
+
+// Long loops run in chunks that stay in L1 cache across the several
+// vectorised passes each one makes.
+constexpr size_t kChunk = 1024;
+
+using Array = Eigen::Map<Eigen::ArrayXf>;
+using CArray = Eigen::Map<const Eigen::ArrayXf>;
+using Index = Eigen::Index;
+
+}  // namespace
+
 float global_norm(const float* x, size_t n) {
+  // float (vectorised) within a chunk, double across chunks
   double s = 0.0;
-  for (size_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
+  for (size_t i = 0; i < n; i += kChunk)
+    s += CArray(x + i, static_cast<Index>(std::min(kChunk, n - i))).square().sum();
   return static_cast<float>(std::sqrt(s));
 }
 
@@ -24,8 +39,7 @@ float AdamW::step(float* params, float* grads, const AdamWConfig& cfg) {
   if (cfg.clip > 0.0f) {
     // Same coefficient as torch.nn.utils.clip_grad_norm_.
     const float coef = cfg.clip / (norm + 1e-6f);
-    if (coef < 1.0f)
-      for (size_t i = 0; i < n; ++i) grads[i] *= coef;
+    if (coef < 1.0f) Array(grads, static_cast<Index>(n)) *= coef;
   }
   ++t_;
   const double bc1 = 1.0 - std::pow(static_cast<double>(cfg.beta1), t_);
@@ -34,16 +48,15 @@ float AdamW::step(float* params, float* grads, const AdamWConfig& cfg) {
   const float bc2_sqrt = static_cast<float>(std::sqrt(bc2));
   const float decay = 1.0f - cfg.lr * cfg.weight_decay;
   for (const NamedSlot& t : layout_.tensors()) {
-    float* p = params + t.slot.offset;
-    const float* g = grads + t.slot.offset;
-    float* m = m_.data() + t.slot.offset;
-    float* v = v_.data() + t.slot.offset;
     const float d = t.kind == ParamKind::Weight ? decay : 1.0f;
-    for (size_t i = 0, e = t.slot.size(); i < e; ++i) {
-      p[i] *= d;
-      m[i] = cfg.beta1 * m[i] + (1.0f - cfg.beta1) * g[i];
-      v[i] = cfg.beta2 * v[i] + (1.0f - cfg.beta2) * g[i] * g[i];
-      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + cfg.eps);
+    for (size_t i = t.slot.offset, end = t.slot.offset + t.slot.size(); i < end; i += kChunk) {
+      const Index e = static_cast<Index>(std::min(kChunk, end - i));
+      Array p(params + i, e), m(m_.data() + i, e), v(v_.data() + i, e);
+      const CArray g(grads + i, e);
+      p *= d;
+      m = cfg.beta1 * m + (1.0f - cfg.beta1) * g;
+      v = cfg.beta2 * v + (1.0f - cfg.beta2) * g * g;
+      p -= step_size * m / (v.sqrt() / bc2_sqrt + cfg.eps);
     }
   }
   return norm;

@@ -1,5 +1,6 @@
 #include "core/layers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -58,16 +59,27 @@ void linear_forward(Mat out, const CMatRef& in, const CMatRef& w, const CVecRef&
 }
 
 void linear_backward(Mat din, Mat dw, Vec db, const CMatRef& dout, const CMatRef& in, const CMatRef& w) {
-  din.noalias() += dout * w.transpose();
+  din.noalias() = dout * w.transpose();
   dw.noalias() += in.transpose() * dout;
   db += dout.colwise().sum();
 }
 
-// Bias gradients are summed row by row, in order, so every column's sum is
-// formed the same way (a vectorised column reduction would not guarantee it).
-template <class M>
-void add_row_sums(Vec db, const M& dout) {
-  for (Eigen::Index r = 0; r < dout.rows(); ++r) db += dout.row(r);
+// Bias gradients of head-sliced (column-major) activations: every column is
+// summed by the same scalar code in the same order, so equal columns give
+// equal sums (a vectorised reduction's order would follow each column's
+// alignment). Eight partial sums keep it fast and contiguous.
+void add_col_sums(Vec db, const CColMatRef& d) {
+  const Eigen::Index n = d.rows();
+  for (Eigen::Index c = 0; c < d.cols(); ++c) {
+    const float* x = d.data() + c * d.outerStride();
+    float acc[8] = {};
+    Eigen::Index r = 0;
+    for (; r + 8 <= n; r += 8)
+      for (int k = 0; k < 8; ++k) acc[k] += x[r + k];
+    float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; r < n; ++r) sum += x[r];
+    db[c] += sum;
+  }
 }
 
 void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b) {
@@ -77,17 +89,18 @@ void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef&
 
 void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w,
                   float* dw_scratch) {
-  din.noalias() += dqkv * w.transpose();
+  din.noalias() = dqkv * w.transpose();
   ColMat tmp(dw_scratch, dw.rows(), dw.cols());
   tmp.noalias() = in.transpose() * dqkv;
   dw += tmp;
-  add_row_sums(db, dqkv);
+  add_col_sums(db, dqkv);
 }
 
 void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w) {
-  dy.noalias() += dout * w.transpose();
+  dy.noalias() = dout * w.transpose();
   dw.noalias() += y.transpose() * dout;
-  add_row_sums(db, dout);
+  // row by row, in order: every column's sum is formed the same way
+  for (Eigen::Index r = 0; r < dout.rows(); ++r) db += dout.row(r);
 }
 
 // [SECTION] gelu
@@ -106,32 +119,33 @@ void gelu_backward(Mat din, const CMatRef& dout, const CMatRef& in) {
   const auto x = in.array();
   const auto th = (kGeluScale * (x + 0.044715f * x.cube())).tanh();
   const auto du = kGeluScale * (1.0f + 3.0f * 0.044715f * x.square());
-  din.array() += dout.array() * (0.5f * (1.0f + th) + 0.5f * x * (1.0f - th.square()) * du);
+  din.array() = dout.array() * (0.5f * (1.0f + th) + 0.5f * x * (1.0f - th.square()) * du);
 }
 
 // [SECTION] attention
+//
+// One head of one sequence at a time, fused: scores, softmax and the weighted
+// sum of values per query row i, over the causal columns j <= i only. Eigen's
+// GEMM costs more in set-up than these 32x16 products cost to compute, and
+// would compute the masked half too. Instead, two kernels with their sums in
+// registers (the head width DH is a template parameter for common widths):
+//   score_rows     4 score rows x 8 keys at a time, summed over features
+//   weighted_rows  a feature row: a weighted sum of other feature rows
+//
+// Scratch layout per head (T rows, dh features, Tp = T rounded up to whole
+// groups of 8 keys, each piece 64-byte aligned):
+//   kt, vt      [dh, Tp]  K^T, V^T: a straight copy of the head's qkv columns
+//   q, k, v, dy [T, dh]   row-major copies
+//   dq, dk, dv  [T, dh]   the head's output (forward) or gradients (backward)
+//   rows        [T, Tp]   scores, then probabilities (forward); dP, then dS (backward)
+//   prow        [Tp]      the current row of probabilities (backward)
 
 namespace {
 
 constexpr size_t kAlignFloats = 16;  // 64 bytes: the widest SIMD register we build for
+constexpr int kLanes = 8;            // score rows are computed in whole groups of 8 keys
 
-size_t round_up(size_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
-
-// Per-head working set carved from scratch at fixed, aligned offsets.
-struct HeadScratch {
-  Mat q, k, v, y, p, dp;  // y doubles as dY in backward; dp also holds dS
-  Mat dq, dk, dv;
-  HeadScratch(float* s, int T, int dh)
-      : q(s, T, dh),
-        k(s + round_up(T * dh), T, dh),
-        v(s + 2 * round_up(T * dh), T, dh),
-        y(s + 3 * round_up(T * dh), T, dh),
-        p(s + 4 * round_up(T * dh), T, T),
-        dp(s + 4 * round_up(T * dh) + round_up(T * T), T, T),
-        dq(s + 4 * round_up(T * dh) + 2 * round_up(T * T), T, dh),
-        dk(s + 5 * round_up(T * dh) + 2 * round_up(T * T), T, dh),
-        dv(s + 6 * round_up(T * dh) + 2 * round_up(T * T), T, dh) {}
-};
+size_t round_up(size_t n, size_t to = kAlignFloats) { return (n + to - 1) / to * to; }
 
 float* aligned(float* p) {
   const auto a = reinterpret_cast<uintptr_t>(p);
@@ -139,66 +153,176 @@ float* aligned(float* p) {
   return reinterpret_cast<float*>((a + bytes - 1) / bytes * bytes);
 }
 
-}  // namespace
+struct HeadScratch {
+  int T, dh, Tp;
+  size_t size = 0;  // floats needed, including the alignment slack
+  float *kt, *vt, *q, *k, *v, *dy, *dq, *dk, *dv, *rows, *prow;
+  HeadScratch(float* s, int T_, int dh_) : T(T_), dh(dh_), Tp(static_cast<int>(round_up(T_, kLanes))) {
+    float* p = s ? aligned(s) : nullptr;
+    auto take = [&](size_t n) {
+      float* r = p ? p + size : nullptr;
+      size += round_up(n);
+      return r;
+    };
+    const size_t tr = static_cast<size_t>(dh) * Tp, rm = static_cast<size_t>(T) * dh;
+    kt = take(tr), vt = take(tr);
+    q = take(rm), k = take(rm), v = take(rm), dy = take(rm), dq = take(rm), dk = take(rm), dv = take(rm);
+    rows = take(static_cast<size_t>(T) * Tp), prow = take(Tp);
+    size += kAlignFloats;
+  }
 
-size_t attention_scratch_size(int T, int dh) {
-  return 7 * round_up(static_cast<size_t>(T) * dh) + 2 * round_up(static_cast<size_t>(T) * T) + kAlignFloats;
+  // Copies the dh columns from col0 of column-major x, rows row0.., as
+  // [dh, Tp] (tr) and/or [T, dh] row-major (rm); either may be null.
+  void load(float* tr, float* rm, const CColMatRef& x, int row0, int col0) const {
+    for (int d = 0; d < dh; ++d) {
+      const float* src = x.data() + static_cast<size_t>(col0 + d) * x.outerStride() + row0;
+      if (tr) std::copy(src, src + T, tr + static_cast<size_t>(d) * Tp);
+      if (rm)
+        for (int i = 0; i < T; ++i) rm[i * dh + d] = src[i];
+    }
+  }
+  void store(ColMat& x, const float* rm, int row0, int col0) const {
+    for (int d = 0; d < dh; ++d) {
+      float* dst = x.data() + static_cast<size_t>(col0 + d) * x.outerStride() + row0;
+      for (int i = 0; i < T; ++i) dst[i] = rm[i * dh + d];
+    }
+  }
+};
+
+// Keys a causal row i needs, rounded up to whole groups of kLanes.
+int causal_width(int i, int Tp) { return std::min(Tp, (i + kLanes) / kLanes * kLanes); }
+
+// Score rows i in [i0, i0 + kRows): out[i][j] = sum over d of a[i][d] * bt[d][j],
+// for keys j < n (a multiple of kLanes). kRows rows share each load of bt and
+// give the FMA units independent sums to work on.
+constexpr int kRows = 4;
+using Lanes = Eigen::Array<float, kLanes, 1>;
+
+template <int DH>
+void score_rows(float* out, int Tp, const float* a, const float* bt, int dh, int i0, int T, int n) {
+  if (DH > 0) dh = DH;
+  const int rows = std::min(kRows, T - i0);
+  for (int j = 0; j < n; j += kLanes) {
+    Lanes acc[kRows];
+    for (auto& x : acc) x.setZero();
+    for (int d = 0; d < dh; ++d) {
+      const Lanes b = Eigen::Map<const Lanes, Eigen::Aligned32>(bt + static_cast<size_t>(d) * Tp + j);
+      for (int r = 0; r < kRows; ++r) acc[r] += a[(i0 + std::min(r, rows - 1)) * dh + d] * b;
+    }
+    for (int r = 0; r < rows; ++r) Eigen::Map<Lanes, Eigen::Aligned32>(out + static_cast<size_t>(i0 + r) * Tp + j) = acc[r];
+  }
 }
 
-void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch) {
-  const int C = static_cast<int>(y.cols());
-  const int dh = C / H;
+// All T score rows, each over the keys its causal mask needs (whole groups of kLanes).
+template <int DH>
+void causal_scores(float* out, int Tp, const float* a, const float* bt, int dh, int T) {
+  for (int i0 = 0; i0 < T; i0 += kRows)
+    score_rows<DH>(out, Tp, a, bt, dh, i0, T, causal_width(std::min(i0 + kRows, T) - 1, Tp));
+}
+
+// out[0..dh) = sum over i in [i0, i1) of w[i * ws] * x[i * dh .. i * dh + dh).
+template <int DH>
+void weighted_rows(float* out, const float* w, ptrdiff_t ws, const float* x, int dh, int i0, int i1) {
+  if constexpr (DH > 0) {
+    using Row = Eigen::Array<float, DH, 1>;
+    Row acc = Row::Zero();
+    for (int i = i0; i < i1; ++i) acc += w[i * ws] * Eigen::Map<const Row>(x + static_cast<ptrdiff_t>(i) * DH);
+    Eigen::Map<Row>{out} = acc;
+  } else {
+    std::fill(out, out + dh, 0.0f);
+    for (int i = i0; i < i1; ++i) {
+      const float wi = w[i * ws];
+      const float* xi = x + static_cast<ptrdiff_t>(i) * dh;
+      for (int d = 0; d < dh; ++d) out[d] += wi * xi[d];
+    }
+  }
+}
+
+template <int DH>
+void attention_forward_impl(Mat& y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch) {
+  const int C = static_cast<int>(y.cols()), dh = C / H;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  HeadScratch s(aligned(scratch), T, dh);
+  const HeadScratch s(scratch, T, dh);
   for (int b = 0; b < B; ++b) {
     for (int h = 0; h < H; ++h) {
-      s.q = qkv.block(b * T, h * dh, T, dh);
-      s.k = qkv.block(b * T, C + h * dh, T, dh);
-      s.v = qkv.block(b * T, 2 * C + h * dh, T, dh);
-      s.p.noalias() = s.q * s.k.transpose();
+      s.load(nullptr, s.q, qkv, b * T, h * dh);
+      s.load(s.kt, nullptr, qkv, b * T, C + h * dh);
+      s.load(nullptr, s.v, qkv, b * T, 2 * C + h * dh);
+      float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
+      causal_scores<DH>(s.rows, s.Tp, s.q, s.kt, dh, T);
       for (int i = 0; i < T; ++i) {
-        auto row = s.p.row(i).head(i + 1);
-        const float mx = row.maxCoeff();
-        row = ((row.array() - mx) * scale).exp().matrix();
-        row /= row.sum();
-        s.p.row(i).tail(T - i - 1).setZero();
+        float* row = s.rows + static_cast<size_t>(i) * s.Tp;
+        auto r = Eigen::Map<Eigen::ArrayXf>(row, i + 1);
+        const float mx = r.maxCoeff();
+        r = ((r - mx) * scale).exp();
+        r /= r.sum();
+        std::copy(row, row + i + 1, P + i * T);
+        std::fill(P + i * T + i + 1, P + (i + 1) * T, 0.0f);
+        weighted_rows<DH>(s.dq + i * dh, row, 1, s.v, dh, 0, i + 1);  // y_i = sum_j p_ij v_j
       }
-      s.y.noalias() = s.p * s.v;
-      Mat(probs + (static_cast<size_t>(b) * H + h) * T * T, T, T) = s.p;
-      y.block(b * T, h * dh, T, dh) = s.y;
+      y.block(b * T, h * dh, T, dh) = CMat(s.dq, T, dh);
     }
+  }
+}
+
+template <int DH>
+void attention_backward_impl(ColMat& dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,
+                             int T, int H, float* scratch) {
+  const int C = static_cast<int>(dy.cols()), dh = C / H;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+  const HeadScratch s(scratch, T, dh);
+  for (int b = 0; b < B; ++b) {
+    for (int h = 0; h < H; ++h) {
+      s.load(nullptr, s.q, qkv, b * T, h * dh);
+      s.load(nullptr, s.k, qkv, b * T, C + h * dh);
+      s.load(s.vt, nullptr, qkv, b * T, 2 * C + h * dh);
+      s.load(nullptr, s.dy, dy, b * T, h * dh);
+      const float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
+      causal_scores<DH>(s.rows, s.Tp, s.dy, s.vt, dh, T);  // dP
+      for (int i = 0; i < T; ++i) {
+        float* ds = s.rows + static_cast<size_t>(i) * s.Tp;
+        // softmax backward on the causal part: dS = P (dP - <P, dP>) * scale;
+        // P's row is copied so that every head reduces over the same alignment
+        std::copy(P + i * T, P + i * T + i + 1, s.prow);
+        auto p = Eigen::Map<Eigen::ArrayXf>(s.prow, i + 1);
+        auto g = Eigen::Map<Eigen::ArrayXf>(ds, i + 1);
+        const float dot = (p * g).sum();
+        g = p * (g - dot) * scale;
+        weighted_rows<DH>(s.dq + i * dh, ds, 1, s.k, dh, 0, i + 1);  // dq_i = sum_j dS_ij k_j
+      }
+      for (int j = 0; j < T; ++j) {
+        weighted_rows<DH>(s.dk + j * dh, s.rows + j, s.Tp, s.q, dh, j, T);  // dk_j = sum_i dS_ij q_i
+        weighted_rows<DH>(s.dv + j * dh, P + j, T, s.dy, dh, j, T);         // dv_j = sum_i P_ij dy_i
+      }
+      s.store(dqkv, s.dq, b * T, h * dh);
+      s.store(dqkv, s.dk, b * T, C + h * dh);
+      s.store(dqkv, s.dv, b * T, 2 * C + h * dh);
+    }
+  }
+}
+
+}  // namespace
+
+size_t attention_scratch_size(int T, int dh) { return HeadScratch(nullptr, T, dh).size; }
+
+void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch) {
+  switch (y.cols() / H) {
+    case 8: return attention_forward_impl<8>(y, probs, qkv, B, T, H, scratch);
+    case 16: return attention_forward_impl<16>(y, probs, qkv, B, T, H, scratch);
+    case 32: return attention_forward_impl<32>(y, probs, qkv, B, T, H, scratch);
+    case 64: return attention_forward_impl<64>(y, probs, qkv, B, T, H, scratch);
+    default: return attention_forward_impl<0>(y, probs, qkv, B, T, H, scratch);
   }
 }
 
 void attention_backward(ColMat dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,
                         int T, int H, float* scratch) {
-  const int C = static_cast<int>(dy.cols());
-  const int dh = C / H;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  HeadScratch s(aligned(scratch), T, dh);
-  for (int b = 0; b < B; ++b) {
-    for (int h = 0; h < H; ++h) {
-      s.q = qkv.block(b * T, h * dh, T, dh);
-      s.k = qkv.block(b * T, C + h * dh, T, dh);
-      s.v = qkv.block(b * T, 2 * C + h * dh, T, dh);
-      s.y = dy.block(b * T, h * dh, T, dh);  // dY
-      s.p = CMat(probs + (static_cast<size_t>(b) * H + h) * T * T, T, T);
-      s.dp.noalias() = s.y * s.v.transpose();
-      s.dv.noalias() = s.p.transpose() * s.y;
-      // softmax backward on the causal (lower) triangle; dS overwrites dP row by row
-      for (int i = 0; i < T; ++i) {
-        auto p = s.p.row(i).head(i + 1).array();
-        auto d = s.dp.row(i).head(i + 1).array();
-        const float dot = (p * d).sum();
-        d = p * (d - dot) * scale;
-        s.dp.row(i).tail(T - i - 1).setZero();
-      }
-      s.dq.noalias() = s.dp * s.k;
-      s.dk.noalias() = s.dp.transpose() * s.q;
-      dqkv.block(b * T, h * dh, T, dh) += s.dq;
-      dqkv.block(b * T, C + h * dh, T, dh) += s.dk;
-      dqkv.block(b * T, 2 * C + h * dh, T, dh) += s.dv;
-    }
+  switch (dy.cols() / H) {
+    case 8: return attention_backward_impl<8>(dqkv, dy, probs, qkv, B, T, H, scratch);
+    case 16: return attention_backward_impl<16>(dqkv, dy, probs, qkv, B, T, H, scratch);
+    case 32: return attention_backward_impl<32>(dqkv, dy, probs, qkv, B, T, H, scratch);
+    case 64: return attention_backward_impl<64>(dqkv, dy, probs, qkv, B, T, H, scratch);
+    default: return attention_backward_impl<0>(dqkv, dy, probs, qkv, B, T, H, scratch);
   }
 }
 

@@ -1,7 +1,10 @@
 // The transformer's operations as forward/backward pairs (llm.c style).
 // Arguments: outputs, inputs, parameters, then dimensions. Gradient buffers
-// are prefixed `d`; every backward *accumulates* (+=) into its input and
-// parameter gradients, so the caller zeroes them once per step.
+// are prefixed `d`. Every backward *accumulates* (+=) into parameter
+// gradients, so the caller zeroes them once per step, and *writes* (=) the
+// gradient of its activation input, which saves clearing a buffer before
+// each op; the exceptions are layernorm_backward and embedding_backward,
+// which add into the residual stream's gradient (it has two branches).
 // None of these functions allocates.
 #pragma once
 #include "core/tensor.h"
@@ -47,7 +50,8 @@ void gelu_backward(Mat din, const CMatRef& dout, const CMatRef& in);
 // Each head is computed in the same aligned scratch buffers, whatever its
 // offset inside qkv: SIMD code paths (peeling, vector vs scalar exp) depend
 // on alignment, and this keeps heads with identical weights bit-identical
-// (the clone-all experiment). scratch needs attention_scratch_size(T, d_head) floats.
+// (the clone-all experiment). Only the causal half (j <= i) is computed.
+// scratch needs attention_scratch_size(T, d_head) floats.
 size_t attention_scratch_size(int T, int dh);
 void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch);
 void attention_backward(ColMat dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,

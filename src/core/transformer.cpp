@@ -134,7 +134,6 @@ void Transformer::backward(int scored_total) {
 
   Mat dlogits(dwide_, N, V);
   crossentropy_backward(dlogits, CMat(probs_, N, V), targets_.data(), scored_total);
-  dtmp.setZero();
   linear_backward(dtmp, layout_.head_w.view(G), layout_.head_b.vec(G), dlogits, CMat(lnf_, N, C),
                   layout_.head_w.view(P));
   const float* xlast = cfg_.n_layers > 0 ? layer_acts_.back().res2 : x0_;
@@ -148,21 +147,15 @@ void Transformer::backward(int scored_total) {
     const float* x = l > 0 ? layer_acts_[l - 1].res2 : x0_;
     // MLP branch: res2 = res1 + proj(gelu(fc(ln2(res1))))
     Mat dgelu(dwide_, N, F), dfc(dwide2_, N, F);
-    dgelu.setZero();
     linear_backward(dgelu, s.w_proj.view(G), s.b_proj.vec(G), dres, CMat(a.fc_gelu, N, F), s.w_proj.view(P));
-    dfc.setZero();
     gelu_backward(dfc, dgelu, CMat(a.fc, N, F));
-    dtmp.setZero();
     linear_backward(dtmp, s.w_fc.view(G), s.b_fc.vec(G), dfc, CMat(a.ln2, N, C), s.w_fc.view(P));
     layernorm_backward(dres, s.ln2_w.vec(G), s.ln2_b.vec(G), dtmp, CMat(a.res1, N, C), a.ln2_mean, a.ln2_rstd,
                        s.ln2_w.vec(P));
     // Attention branch: res1 = x + o(attn(qkv(ln1(x)))); dy and dqkv are column-major (layers.h)
     ColMat dy(dtmp_, N, C), dqkv(dwide_, N, 3 * C);
-    dy.setZero();
     out_proj_backward(dy, s.w_o.view(G), s.b_o.vec(G), dres, CMat(a.atty, N, C), s.w_o.view(P));
-    dqkv.setZero();
     attention_backward(dqkv, dy, a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
-    dtmp.setZero();
     qkv_backward(dtmp, s.w_qkv.view(G), s.b_qkv.vec(G), dqkv, CMat(a.ln1, N, C), s.w_qkv.view(P), dw_qkv_);
     layernorm_backward(dres, s.ln1_w.vec(G), s.ln1_b.vec(G), dtmp, CMat(x, N, C), a.ln1_mean, a.ln1_rstd,
                        s.ln1_w.vec(P));

@@ -88,6 +88,27 @@ TEST_CASE("attention backward matches finite differences", "[grad]") {
   CHECK(rel_error(dqkv, numeric_grad(qkv, loss, 1e-2f)) < kTol);
 }
 
+TEST_CASE("attention backward matches finite differences at the unrolled head widths", "[grad]") {
+  // layers.cpp compiles d_head 8, 16, 32 and 64 separately; T = 9 leaves a partial group of keys.
+  for (const int dh : {8, 16, 32, 64}) {
+    const int B = 1, T = 9, H = 2, C = H * dh;
+    auto qkv = randn(B * T * 3 * C, 10 + dh), R = randn(B * T * C, 11 + dh);
+    std::vector<float> y(B * T * C), probs(B * H * T * T), scratch(attention_scratch_size(T, dh));
+    auto loss = [&] {
+      attention_forward(Mat(y.data(), B * T, C), probs.data(), CColMat(qkv.data(), B * T, 3 * C), B, T, H,
+                        scratch.data());
+      return dot(y, R);
+    };
+    loss();
+    std::vector<float> dqkv(qkv.size(), 0.0f), dy(R.size());
+    ColMat(dy.data(), B * T, C) = CMat(R.data(), B * T, C);
+    attention_backward(ColMat(dqkv.data(), B * T, 3 * C), CColMat(dy.data(), B * T, C), probs.data(),
+                       CColMat(qkv.data(), B * T, 3 * C), B, T, H, scratch.data());
+    INFO("d_head " << dh);
+    CHECK(rel_error(dqkv, numeric_grad(qkv, loss, 1e-2f)) < kTol);
+  }
+}
+
 TEST_CASE("attention is causal and rows are distributions", "[attention]") {
   const int B = 1, T = 6, H = 3, C = 6;
   auto qkv = randn(B * T * 3 * C, 5);

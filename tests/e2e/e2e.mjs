@@ -205,6 +205,11 @@ try {
     const resized = await page.evaluate(() => document.getElementById('canvas').width);
     check(resized === 2000, `canvas follows its box on resize (width ${resized})`);
     check((await state()).ready, 'still ready after resize');
+    // A lost GL context (GPU reset) must be explained on the page, not fail silently.
+    await page.evaluate(() => document.getElementById('canvas').getContext('webgl2').getExtension('WEBGL_lose_context').loseContext());
+    await sleep(500);
+    const lost = await page.evaluate(() => !document.getElementById('overlay').hidden && document.getElementById('message').textContent);
+    check(typeof lost === 'string' && lost.includes('lost'), `context loss is reported on the page (${lost})`);
     check(log.errors.length === 0, `no console errors at DPR 2${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
     await context.close();
   }

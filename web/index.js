@@ -20,6 +20,7 @@
   }
 
   const options = createHeadlabApp.optionsFromQuery(window.location.search);
+  document.body.classList.toggle('light', options.theme === 'light');
   window.headlabApp = createHeadlabApp(canvas, options, {
     onReady: () => { overlay.hidden = true; canvas.focus(); },
     onError: (error) => show('headlab could not start: ' + error, true),

@@ -148,10 +148,10 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
   return "";
 }
 
-// Starts a new run with the staged options; on failure keeps the current run. Returns 1 on success.
+// Starts a new run with the staged options; if the lab rejects them, logs one
+// warning and keeps the current run. Returns 1 on success.
 EMSCRIPTEN_KEEPALIVE int headlab_reset() {
   if (!g_app) return 0;
-  check_run_options();
   g_app->app.set_view(g_options.view);
   std::string err = g_app->runner->reset(g_options.run);
   if (err.empty()) return 1;

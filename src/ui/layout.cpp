@@ -26,7 +26,7 @@ std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vect
             {0, {{1.0f, 0, {"grid"}}, {0, 124, {"timeline"}}}},
             {std::clamp(W * 0.31f, 330.0f, 470.0f), {{0.48f, 0, {"head"}}, {0.52f, 0, {"why"}}}}};
   } else {
-    cols = {{std::clamp(W * 0.34f, 240.0f, 300.0f), {{0.63f, 0, {"controls"}}, {0.37f, 0, {"loss"}}}},
+    cols = {{std::clamp(W * 0.34f, 240.0f, 300.0f), {{0.66f, 0, {"controls"}}, {0.34f, 0, {"loss"}}}},
             {0, {{0.56f, 0, {"grid"}}, {0.44f, 0, {"timeline", "head", "why"}}}}};
   }
   // Drop hidden panels, then empty cells and columns.

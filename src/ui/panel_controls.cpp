@@ -27,10 +27,13 @@ void option_range(const char* key, int* lo, int* hi) {
   }
 }
 
-void section(const char* title) {
-  ImGui::Spacing();
+// A dim title with a rule to its right: one row per section, so the panel fits small canvases.
+void section(const char* title, float right_margin = 0.0f) {
   ImGui::TextDisabled("%s", title);
-  ImGui::Separator();
+  ImVec2 a = ImGui::GetItemRectMax(), b = ImGui::GetItemRectMin();
+  float y = (a.y + b.y) * 0.5f;
+  float x1 = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x - right_margin;
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x + 8, y), ImVec2(x1, y), ImGui::GetColorU32(ImGuiCol_Separator));
 }
 
 // A slider whose label sits inside it ("layers 2"), so two fit on a row.
@@ -67,10 +70,6 @@ const char* const kInitHelp =
 }  // namespace
 
 void panel_controls(Runner& runner, const LabView& v, UiState& s) {
-  panel_intro("Set up a run, then Train.",
-              "Choose what the model learns (task) and its size, then press Train. Model settings "
-              "apply when you press Reset; the learning rate applies immediately. The speed slider "
-              "sets how many milliseconds of each frame go to training.");
   if (v.fault != Fault::None) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme().bad));
     ImGui::TextWrapped("Training stopped: %s", v.fault_message.c_str());
@@ -82,10 +81,15 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
     ImGui::TextDisabled("then lower the learning rate");
   }
 
+  const float marker_w = ImGui::CalcTextSize("(?)").x;
+  section("Task and model", marker_w + ImGui::GetStyle().ItemSpacing.x);
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - marker_w);
+  help_marker("Choose what the model learns (task) and its size, then press Train. Model settings "
+              "apply when you press Reset; the learning rate applies immediately. The speed slider "
+              "sets how many milliseconds of each frame go to training.");
   RunOptions& p = s.pending;
   const float help_w = ImGui::CalcTextSize("(?)").x + ImGui::GetStyle().ItemSpacing.x;
 
-  section("Task and model");
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
   std::string preview = "task: " + p.task;
   if (ImGui::BeginCombo("##task", preview.c_str())) {
@@ -134,11 +138,12 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
     s.message = runner.set_hyperparameters(live);
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("AdamW learning rate; applies immediately.");
-  ImGui::SetNextItemWidth(half);
+  const float seed_w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.4f;
+  ImGui::SetNextItemWidth(seed_w);
   ImGui::DragScalar("##seed", ImGuiDataType_U64, &p.seed, 0.2f, nullptr, nullptr, "seed %llu");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Random seed (drag, or double-click to type). Same seed and settings, same run.");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(half - help_w);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
   const char* inits[] = {"random", "clone-qkv", "clone-all", "clone-all-eps"};
   int init = static_cast<int>(p.init);
   std::string init_preview = std::string("init: ") + inits[init];

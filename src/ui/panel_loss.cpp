@@ -29,7 +29,7 @@ void panel_loss(const LabView& v, UiState& s) {
   const float marker = s.playback.live() ? NAN : s.playback.step();
   float avail = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y;
   PlotSpec ls;
-  ls.size.y = std::max(avail * 0.62f, 60.0f);
+  ls.size.y = std::max(avail * 0.62f, 48.0f);
   ls.log_y = true;
   ls.x_max = x_max;
   ls.marker_x = marker;
@@ -41,7 +41,7 @@ void panel_loss(const LabView& v, UiState& s) {
   plot("loss", ls, {loss});
 
   PlotSpec as;
-  as.size.y = std::max(avail - ls.size.y - ImGui::GetStyle().ItemSpacing.y, 50.0f);
+  as.size.y = std::max(avail - ls.size.y - ImGui::GetStyle().ItemSpacing.y, 36.0f);
   as.y_min = 0.0f;
   as.y_max = 1.0f;
   as.x_max = x_max;

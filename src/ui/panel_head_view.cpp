@@ -47,6 +47,17 @@ void panel_head_view(const LabView& v, UiState& s) {
     ImGui::PopID();
   }
 
+  // With clone-all the heads' lines coincide; say so, or the reader sees one colour and wonders.
+  bool identical = H > 1;
+  for (int h = 1; h < H && identical; ++h)
+    for (int j = 0; j <= token && identical; ++j)
+      identical = s.playback.attention(s.layer, h, token, j) == s.playback.attention(s.layer, 0, token, j);
+  if (identical) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped("All %d heads draw exactly the same lines: they are identical.", H);
+    ImGui::PopStyleColor();
+  }
+
   ImFont* small = fonts().small;
   const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
   ImVec2 avail = ImGui::GetContentRegionAvail();

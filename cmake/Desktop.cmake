@@ -2,10 +2,10 @@
 # in a GLFW window, with training on a worker thread (threaded_runner.cpp).
 # Included from App.cmake, so headlab_ui exists. Tests:
 #   desktop_threads  Catch2 tests of the threaded runner        label: threads, tsan
-#   desktop_xvfb     the app under Xvfb: screenshot + steps      label: desktop
-# ThreadSanitizer build (its own build directory; instruments core, lab and the runner):
+#   desktop_xvfb     the app under Xvfb: screenshot + steps      label: desktop (+ tsan in a TSan build)
+# ThreadSanitizer build (its own build directory; instruments everything of ours):
 #   CC=clang CXX=clang++ cmake -S . -B build/h-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADLAB_TSAN=ON
-#   cmake --build build/h-tsan --target desktop_thread_tests && ctest --test-dir build/h-tsan -L tsan
+#   cmake --build build/h-tsan --target desktop_thread_tests headlab && ctest --test-dir build/h-tsan -L tsan
 if(EMSCRIPTEN)
   return()
 endif()
@@ -53,6 +53,10 @@ if(HEADLAB_TESTS)
              COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/desktop/check_desktop.py
                      --app $<TARGET_FILE:headlab> --xvfb-run ${XVFB_RUN} --out ${CMAKE_CURRENT_BINARY_DIR}/desktop)
     set_tests_properties(desktop_xvfb PROPERTIES LABELS desktop TIMEOUT 420 RUN_SERIAL TRUE)
+    if(HEADLAB_TSAN)  # the whole app under ThreadSanitizer too (Mesa's own threads suppressed)
+      set_tests_properties(desktop_xvfb PROPERTIES LABELS "desktop;tsan" TIMEOUT 900 ENVIRONMENT
+        "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tests/desktop/tsan.supp:second_deadlock_stack=1")
+    endif()
   else()
     message(STATUS "xvfb-run or python3 not found: the desktop_xvfb test is not registered")
   endif()

@@ -67,6 +67,7 @@ float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& li
   if (!std::isnan(spec.y_min)) y_lo = spec.y_min;
   if (!std::isnan(spec.y_max)) y_hi = spec.y_max;
   if (!std::isnan(spec.ref_y) && std::isnan(spec.y_max)) y_hi = std::max(y_hi, spec.ref_y * 1.05f);
+  if (!std::isnan(spec.ref_y) && std::isnan(spec.y_min)) y_lo = std::min(y_lo, spec.ref_y * 0.95f);
   if (!(y_lo <= y_hi)) y_lo = spec.log_y ? 0.1f : 0.0f, y_hi = 1.0f;
   auto ty = [&](float v) { return spec.log_y ? std::log10(std::max(v, 1e-12f)) : v; };
   float a = ty(y_lo), b = ty(y_hi);

@@ -157,7 +157,7 @@ void draw_first_run_wait() {
 
 class FramePacer {
  public:
-  explicit FramePacer(GLFWwindow* window) {
+  FramePacer() {
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
     const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
     const int hz = mode && mode->refreshRate > 0 ? mode->refreshRate : 60;
@@ -165,7 +165,10 @@ class FramePacer {
   }
   void frame_start() { start_ = Clock::now(); }
   // Before the swap: our own work this frame (UI, GL submission, pictures).
-  void work_done() { busy_ms_.push_back(static_cast<float>(ms_between(start_, Clock::now()))); }
+  // The first frame builds the font atlas and compiles shaders: not counted.
+  void work_done() {
+    if (frames_++ > 0) busy_ms_.push_back(static_cast<float>(ms_between(start_, Clock::now())));
+  }
   // After the swap. With vsync the swap already paced us; without it (Xvfb,
   // some drivers) do not spin a core the training thread could use.
   void frame_end() {
@@ -173,10 +176,10 @@ class FramePacer {
     if (since < min_interval_ms_)
       std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(min_interval_ms_ - since));
     const Clock::time_point now = Clock::now();
-    if (!busy_ms_.empty() && busy_ms_.size() > 1) intervals_ms_.push_back(static_cast<float>(ms_between(previous_, now)));
+    if (frames_ > 1) intervals_ms_.push_back(static_cast<float>(ms_between(previous_, now)));
     previous_ = now;
   }
-  size_t frames() const { return busy_ms_.size(); }
+  size_t frames() const { return frames_; }
   // "frame_ms_p50=16.7 ..." : frame to frame, and our own work per frame.
   std::string summary() const {
     char buf[256];
@@ -195,6 +198,7 @@ class FramePacer {
     return v[i];
   }
   double min_interval_ms_ = 15.0;
+  size_t frames_ = 0;  // drawn with the run on screen
   Clock::time_point start_, previous_ = Clock::now();
   std::vector<float> busy_ms_, intervals_ms_;
 };
@@ -262,7 +266,7 @@ int main(int argc, char** argv) {
       exit_code = kExitFailed;
     }
     if (exit_code == 0 && opt.view.autoplay) runner.play();  // counts for the first run, however long it takes to build
-    FramePacer pacer(window);
+    FramePacer pacer;
     while (exit_code == 0) {
       glfwPollEvents();
       if (!runner.has_run()) {

@@ -35,6 +35,18 @@ struct WebApp {
 };
 
 WebApp* g_app = nullptr;   // one per module instance: each canvas gets its own instance
+double g_awake_until = 0;  // emscripten_get_now() time (ms) until which every frame is drawn
+
+// Input, commands and resizes keep drawing for a while (hover tooltips, easing);
+// otherwise a paused, still app draws nothing, so a page with several embedded
+// apps does not keep its CPU and GPU busy.
+void wake() { g_awake_until = emscripten_get_now() + 1000.0; }
+void on_cursor(GLFWwindow*, double, double) { wake(); }
+void on_button(GLFWwindow*, int, int, int) { wake(); }
+void on_scroll(GLFWwindow*, double, double) { wake(); }
+void on_key(GLFWwindow*, int, int, int, int) { wake(); }
+void on_char(GLFWwindow*, unsigned) { wake(); }
+void on_enter(GLFWwindow*, int) { wake(); }
 Options g_options;         // options staged by headlab_set_option, applied by start/reset
 std::string g_text;        // backing store for strings returned to JS
 
@@ -58,8 +70,14 @@ void frame() {
   int fb_w = static_cast<int>(std::lround(css_w * dpr)), fb_h = static_cast<int>(std::lround(css_h * dpr));
   int cur_w = 0, cur_h = 0;
   glfwGetFramebufferSize(a.window, &cur_w, &cur_h);
-  if (cur_w != fb_w || cur_h != fb_h) glfwSetWindowSize(a.window, fb_w, fb_h);
+  if (cur_w != fb_w || cur_h != fb_h) {
+    glfwSetWindowSize(a.window, fb_w, fb_h);
+    wake();
+  }
   glfwPollEvents();
+  const bool busy = a.runner->view().playing || a.app.animating() || ImGui::GetIO().WantTextInput ||
+                    emscripten_get_now() < g_awake_until;
+  if (!busy) return;
 
   const float scale_x = static_cast<float>(fb_w / css_w), scale_y = static_cast<float>(fb_h / css_h);
   a.app.prepare(static_cast<float>(dpr));
@@ -132,6 +150,13 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
     return "WebGL2 is not available in this browser";
   }
   glfwMakeContextCurrent(a->window);
+  // Installed before ImGui's, which chains to them (1.86 installs no cursor-position callback).
+  glfwSetCursorPosCallback(a->window, on_cursor);
+  glfwSetMouseButtonCallback(a->window, on_button);
+  glfwSetScrollCallback(a->window, on_scroll);
+  glfwSetKeyCallback(a->window, on_key);
+  glfwSetCharCallback(a->window, on_char);
+  glfwSetCursorEnterCallback(a->window, on_enter);
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui_ImplGlfw_InitForOpenGL(a->window, true);
@@ -152,6 +177,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
 // warning and keeps the current run. Returns 1 on success.
 EMSCRIPTEN_KEEPALIVE int headlab_reset() {
   if (!g_app) return 0;
+  wake();
   g_app->app.set_view(g_options.view);
   std::string err = g_app->runner->reset(g_options.run);
   if (err.empty()) return 1;
@@ -160,12 +186,15 @@ EMSCRIPTEN_KEEPALIVE int headlab_reset() {
 }
 
 EMSCRIPTEN_KEEPALIVE void headlab_play() {
+  wake();
   if (g_app) g_app->runner->play();
 }
 EMSCRIPTEN_KEEPALIVE void headlab_pause() {
+  wake();
   if (g_app) g_app->runner->pause();
 }
 EMSCRIPTEN_KEEPALIVE void headlab_step(int n) {
+  wake();
   if (g_app && n > 0) g_app->runner->step(n);
 }
 

@@ -82,7 +82,8 @@ void App::frame(Runner& runner) {
   // Smoothed so the numbers on screen are readable, not flickering.
   ImGuiIO& io = ImGui::GetIO();
   const float dt = std::min(io.DeltaTime, kMaxFrameSeconds);
-  s_.stats.frame_ms += (io.DeltaTime * 1000.0f - s_.stats.frame_ms) * 0.05f;
+  if (io.DeltaTime < 0.5f)  // longer gaps are frames the platform skipped while idle, not slowness
+    s_.stats.frame_ms += (io.DeltaTime * 1000.0f - s_.stats.frame_ms) * 0.05f;
 
   s_.playback.update(v.snapshots, dt);
   s_.heatmaps.set_snapshots(s_.playback.from(), s_.playback.to());

@@ -30,6 +30,9 @@ class App {
   const FrameStats& stats() const { return s_.stats; }
   // True once the first snapshot is on screen.
   bool ready() const { return ready_; }
+  // True while the screen would change without input or training (animations),
+  // so a platform may skip drawing frames when nothing moves.
+  bool animating() const { return !ready_ || s_.playback.moving(); }
   // Test hook: (x, y, w, h) in CSS pixels of a named control ("play", "replay").
   bool item_rect(const std::string& name, ImVec4* rect) const;
 

@@ -25,6 +25,8 @@ class Playback {
   void stop_replay() { replaying_ = false; }
 
   bool live() const { return live_; }
+  // True while the picture changes by itself (easing to a new snapshot, replay).
+  bool moving() const { return replaying_ || (live_ && t_ < 1.0f); }
   bool replaying() const { return replaying_; }
   float step() const;  // the (interpolated) step on screen
 

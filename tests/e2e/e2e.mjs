@@ -160,8 +160,12 @@ try {
     const whole = regionStats(b, 0, 0, b.width, b.height);
     check(whole.colours > 200, `the page is drawn (${whole.colours} colours)`);
     // Paused, a frame costs only drawing: SwiftShader's software rendering of the whole page.
+    // (A still, paused app stops drawing; moving the mouse keeps it drawing.)
     await page.evaluate(() => window.headlabApp.pause());
-    await sleep(3000);
+    for (let i = 0; i < 40; i++) {
+      await page.mouse.move(grid.x + grid.w * (0.2 + 0.015 * i), grid.y + grid.h * 0.4);
+      await sleep(100);
+    }
     results.frame_ms_paused = (await state()).frameMs;
     console.log(`     paused: frame ${results.frame_ms_paused.toFixed(1)} ms`);
     check(log.errors.length === 0, `no console errors at 1280x800${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);

@@ -79,7 +79,7 @@ void DesktopActions::load_checkpoint() {
   // Reading a big model's checkpoint takes seconds: the worker does it, and
   // the window switches to the loaded run when it is ready (or reports why not).
   const std::string path = paths_.checkpoint;
-  runner_.start_run([path](std::string* error) { return load_session_file(path, error); });
+  runner_.start_run([path](std::string* error) { return load_session_file(path, error); }, "loaded " + path);
   report({"loading " + path + " ...", true});
 }
 

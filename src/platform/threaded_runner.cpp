@@ -99,10 +99,11 @@ std::string ThreadedRunner::load_checkpoint(const std::vector<uint8_t>& bytes) {
   return "";
 }
 
-void ThreadedRunner::start_run(SessionFactory make) {
+void ThreadedRunner::start_run(SessionFactory make, std::string announce) {
   if (stopped_) return;
   Command c(Command::kStart);
   c.make = std::move(make);
+  c.announce = std::move(announce);
   c.generation = ++generation_;
   options_known_ = false;
   std::lock_guard<std::mutex> lock(m_);
@@ -287,6 +288,7 @@ void ThreadedRunner::execute(Command& c) {
       start_view(*session_, &back_);
       back_.generation = c.generation;
       rate_.clear();
+      if (!c.announce.empty()) notice = {c.announce + " (step " + std::to_string(session_->step_count()) + ")", true};
     }
   } else if (!session_) {
     notice = {"no run yet", false};

@@ -59,8 +59,9 @@ class ThreadedRunner final : public Runner {
 
   // --- Desktop extras -----------------------------------------------------------
   // Replaces the run with one the worker builds with `make`. A failure keeps
-  // the current run and is reported through take_notices().
-  void start_run(SessionFactory make);
+  // the current run and is reported through take_notices(); so is success,
+  // as "<announce> (step N)", if announce is not empty.
+  void start_run(SessionFactory make, std::string announce = "");
   // Writes a checkpoint of the run as it is when the worker gets to this
   // request (after the commands sent before it), atomically, without making
   // the caller wait. The outcome arrives through take_notices().
@@ -82,6 +83,7 @@ class ThreadedRunner final : public Runner {
     Kind kind;
     uint64_t seq = 0;           // new runs and restores are numbered (see frame())
     SessionFactory make;        // kStart
+    std::string announce;       // kStart: the notice on success, if any
     uint64_t generation = 0;    // kStart: the new run's LabView::generation
     RunOptions options;         // kHyperparameters
     std::string path;           // kSaveFile

@@ -137,6 +137,19 @@ TEST_CASE("several resets in a row: only the last run is built and shown", "[thr
   CHECK(r->view().options.seed == 4u);
 }
 
+TEST_CASE("start_run announces the new run when asked to", "[threads]") {
+  auto r = make(tiny());
+  r->start_run(create(tiny(5)), "loaded it");
+  std::vector<Notice> n;
+  REQUIRE(frames_until(*r, [&](const LabView&) {
+    n = r->take_notices();
+    return !n.empty();
+  }));
+  CHECK(n[0].ok);
+  CHECK(n[0].text == "loaded it (step 0)");
+  REQUIRE(frames_until(*r, [](const LabView& v) { return v.options.seed == 5u; }));
+}
+
 TEST_CASE("a first run that cannot be built is reported", "[threads]") {
   ThreadedRunner r([](std::string* error) -> std::unique_ptr<Session> {
     *error = "no such thing";

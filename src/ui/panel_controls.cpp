@@ -183,7 +183,9 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   ImGui::SetNextItemWidth(-1);
   ImGui::SliderFloat("##budget", &s.view.budget_ms, 1.0f, 50.0f, "train %.0f ms per frame", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Training time per frame. More trains faster; past about 10 ms the page starts to stutter.");
+    ImGui::SetTooltip("Training time per frame. More trains faster; past about 10 ms the page starts to stutter.\n"
+                      "If one step takes longer than this, steps run only every few frames, so the\n"
+                      "page keeps drawing at its pace.");
   half = half_width();
   ImGui::SetNextItemWidth(half);
   int cmap = static_cast<int>(s.colormap);

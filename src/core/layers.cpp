@@ -53,9 +53,12 @@ void layernorm_backward(Mat din, Vec dw, Vec db, const CMatRef& dout, const CMat
 
 // [SECTION] linear
 
+// Products start from the bias: Eigen's `out = in * w` would clear out first
+// and a second pass would add b; accumulating onto b does both at once, and
+// gives the same floats (b + sum == sum + b).
 void linear_forward(Mat out, const CMatRef& in, const CMatRef& w, const CVecRef& b) {
-  out.noalias() = in * w;
-  out.rowwise() += b;
+  out.rowwise() = b;
+  out.noalias() += in * w;
 }
 
 void linear_backward(Mat din, Mat dw, Vec db, const CMatRef& dout, const CMatRef& in, const CMatRef& w) {
@@ -83,8 +86,8 @@ void add_col_sums(Vec db, const CColMatRef& d) {
 }
 
 void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b) {
-  qkv.noalias() = in * w;
-  qkv.rowwise() += b;
+  qkv.rowwise() = b;
+  qkv.noalias() += in * w;
 }
 
 void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w,
@@ -176,7 +179,7 @@ struct HeadScratch {
   void load(float* tr, float* rm, const CColMatRef& x, int row0, int col0) const {
     for (int d = 0; d < dh; ++d) {
       const float* src = x.data() + static_cast<size_t>(col0 + d) * x.outerStride() + row0;
-      if (tr) std::copy(src, src + T, tr + static_cast<size_t>(d) * Tp);
+      if (tr) Eigen::Map<Eigen::ArrayXf>(tr + static_cast<size_t>(d) * Tp, T) = Eigen::Map<const Eigen::ArrayXf>(src, T);
       if (rm)
         for (int i = 0; i < T; ++i) rm[i * dh + d] = src[i];
     }
@@ -256,8 +259,9 @@ void attention_forward_impl(Mat& y, float* probs, const CColMatRef& qkv, int B, 
         const float mx = r.maxCoeff();
         r = ((r - mx) * scale).exp();
         r /= r.sum();
-        std::copy(row, row + i + 1, P + i * T);
-        std::fill(P + i * T + i + 1, P + (i + 1) * T, 0.0f);
+        // whole-row copy, masked part zeroed (inline loops, not a libc call per row)
+        Eigen::Map<Eigen::ArrayXf>(row + i + 1, T - i - 1).setZero();
+        Eigen::Map<Eigen::ArrayXf>(P + i * T, T) = Eigen::Map<const Eigen::ArrayXf>(row, T);
         weighted_rows<DH>(s.dq + i * dh, row, 1, s.v, dh, 0, i + 1);  // y_i = sum_j p_ij v_j
       }
       y.block(b * T, h * dh, T, dh) = CMat(s.dq, T, dh);
@@ -283,7 +287,7 @@ void attention_backward_impl(ColMat& dqkv, const CColMatRef& dy, const float* pr
         float* ds = s.rows + static_cast<size_t>(i) * s.Tp;
         // softmax backward on the causal part: dS = P (dP - <P, dP>) * scale;
         // P's row is copied so that every head reduces over the same alignment
-        std::copy(P + i * T, P + i * T + i + 1, s.prow);
+        Eigen::Map<Eigen::ArrayXf>(s.prow, i + 1) = Eigen::Map<const Eigen::ArrayXf>(P + i * T, i + 1);
         auto p = Eigen::Map<Eigen::ArrayXf>(s.prow, i + 1);
         auto g = Eigen::Map<Eigen::ArrayXf>(ds, i + 1);
         const float dot = (p * g).sum();

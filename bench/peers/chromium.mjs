@@ -1,0 +1,145 @@
+// Everything bench/ measures inside headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core; WebGL2 through SwiftShader). Prints JSON lines.
+//
+//   node chromium.mjs tfjs backend=wasm|webgl shape=tiny steps=20
+//   node chromium.mjs wasm wasm-dir=DIR bin=bench_train_web.js args=steps=40,format=json
+//   node chromium.mjs app app-dir=DIR shape=tiny seconds=15 speed=50
+//       the real page (web/index.html as built): training throughput from its
+//       own counters, frame intervals (p50/p95) from requestAnimationFrame, and
+//       main-thread time per frame from the DevTools protocol, training and paused
+//   node chromium.mjs induction app-dir=DIR step=410 speed=8
+//       wall time until the page's default induction run reaches `step`
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {chromium} from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const [mode, ...rest] = process.argv.slice(2);
+const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+const shapes = JSON.parse(fs.readFileSync(path.join(here, '..', 'shapes.json'), 'utf8'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// --- static server: /peers, /node_modules, /shapes.json, /wasm (bench builds), /app (the web app)
+const mounts = {
+  '/peers/': here, '/node_modules/': path.join(here, 'node_modules'), '/wasm/': args['wasm-dir'], '/app/': args['app-dir'],
+};
+const TYPES = {'.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+               '.json': 'application/json', '.svg': 'image/svg+xml'};
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+  let file = null;
+  if (url.pathname === '/shapes.json') file = path.join(here, '..', 'shapes.json');
+  for (const [prefix, dir] of Object.entries(mounts))
+    if (dir && url.pathname.startsWith(prefix)) file = path.join(path.resolve(dir), decodeURIComponent(url.pathname.slice(prefix.length)));
+  if (!file || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return res.writeHead(404).end('not found');
+  res.writeHead(200, {'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream'});
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: false,  // --headless=new is passed below; launch() gives a fresh profile (--user-data-dir)
+  args: ['--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+async function harness(query, timeoutMs) {
+  const page = await browser.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`chromium: ${m.text()}`); });
+  await page.goto(`${base}/peers/page.html?${query}`);
+  await page.waitForFunction(() => window.benchResult || window.benchError, null, {timeout: timeoutMs, polling: 500});
+  const {result, error} = await page.evaluate(() => ({result: window.benchResult, error: window.benchError}));
+  await page.close();
+  if (error) throw new Error(error);
+  return result;
+}
+
+function percentile(sorted, p) { return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]; }
+
+// Opens the real page with run options for a benchmark shape.
+async function openApp(query) {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`chromium: ${m.text()}`); });
+  await page.goto(`${base}/app/index.html?${query}`);
+  await page.waitForFunction(() => window.headlabApp && window.headlabApp.state().ready, null, {timeout: 120000, polling: 250});
+  return page;
+}
+
+// Frame intervals (rAF) and main-thread time over `seconds`.
+async function sampleFrames(page, cdp, seconds) {
+  const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  await page.evaluate(() => {
+    window.__frames = [];
+    if (window.__ticking) return;
+    window.__ticking = true;
+    const tick = (t) => { window.__frames.push(t); requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const m0 = await metric(), s0 = await page.evaluate(() => window.headlabApp.state()), t0 = Date.now();
+  await sleep(seconds * 1000);
+  const m1 = await metric(), s1 = await page.evaluate(() => window.headlabApp.state()), t1 = Date.now();
+  const frames = await page.evaluate(() => window.__frames.splice(0));
+  const dt = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  const n = Math.max(1, dt.length);
+  return {
+    steps_per_s: (s1.step - s0.step) / ((t1 - t0) / 1000), page_tokens_per_s: s1.tokensPerSec,
+    frame_p50_ms: percentile(dt, 0.5), frame_p95_ms: percentile(dt, 0.95), frames: dt.length,
+    main_thread_ms_per_frame: ((m1.TaskDuration - m0.TaskDuration) * 1000) / n,
+    script_ms_per_frame: ((m1.ScriptDuration - m0.ScriptDuration) * 1000) / n,
+    train_ms_per_frame: s1.trainMs, step: s1.step,
+  };
+}
+
+function appQuery(shape, extra) {
+  const s = shapes[shape];
+  return `task=induction&d-model=${s.d_model}&heads=${s.n_heads}&layers=${s.n_layers}&d-mlp=${s.d_mlp}` +
+         `&ctx=${s.ctx}&batch=${s.batch}&seed=1${extra}`;
+}
+
+try {
+  if (mode === 'tfjs') {
+    const q = `run=tfjs&backend=${args.backend || 'wasm'}&shape=${args.shape || 'tiny'}&steps=${args.steps || 20}`;
+    for (const r of await harness(q, 1800000)) console.log(JSON.stringify(r));
+  } else if (mode === 'wasm') {
+    const q = `run=wasm&bin=${encodeURIComponent(args.bin)}&args=${encodeURIComponent(args.args || '')}`;
+    for (const r of await harness(q, 1800000))
+      console.log(JSON.stringify({...r, runner: r.runner.replace(/-wasm$/, '-wasm-chromium')}));
+  } else if (mode === 'app') {
+    const shape = args.shape || 'tiny', speed = Number(args.speed || 50), seconds = Number(args.seconds || 15);
+    const page = await openApp(appQuery(shape, `&speed=${speed}&autoplay=1`));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await sleep(3000);  // warm-up: first snapshots, JIT tiers
+    const training = await sampleFrames(page, cdp, seconds);
+    await page.evaluate(() => window.headlabApp.pause());
+    await sleep(1000);
+    const paused = await sampleFrames(page, cdp, 5);
+    const s = shapes[shape];
+    console.log(JSON.stringify({
+      runner: 'headlab-page-chromium', shape, speed, ms_per_step: 1000 / training.steps_per_s, tokens: s.batch * s.ctx,
+      training, paused,
+    }));
+  } else if (mode === 'induction') {
+    const target = Number(args.step), speed = args.speed ? `&speed=${args.speed}` : '';
+    const page = await openApp(`task=induction&seed=1${speed}`);
+    const t0 = Date.now();
+    await page.evaluate(() => window.headlabApp.play());
+    let s = {step: 0};
+    while (s.step < target && Date.now() - t0 < 600000) {
+      await sleep(100);
+      s = await page.evaluate(() => window.headlabApp.state());
+    }
+    console.log(JSON.stringify({runner: 'induction-page-chromium', speed: args.speed || 'default', step: s.step,
+                                seconds: (Date.now() - t0) / 1000}));
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -13,9 +13,12 @@ cd "$ROOT"
 
 scripts/setup.sh >&2
 
-# Configure once (HEADLAB_GUI is on by default; forced in case a cache turned it off).
-if [ ! -f build/native-release/build.ninja ] || grep -q '^HEADLAB_GUI:BOOL=OFF' build/native-release/CMakeCache.txt; then
-  cmake --preset native-release -DHEADLAB_GUI=ON >/dev/null
+# Configure once; an existing build directory is reused whatever its generator
+# (HEADLAB_GUI is on by default; turned back on if a cache turned it off).
+if [ ! -f build/native-release/CMakeCache.txt ]; then
+  cmake --preset native-release >/dev/null
+elif grep -q '^HEADLAB_GUI:BOOL=OFF' build/native-release/CMakeCache.txt; then
+  cmake -DHEADLAB_GUI=ON build/native-release >/dev/null
 fi
 cmake --build build/native-release --target headlab -j "${JOBS:-2}" >&2
 cd "$CALLER"

@@ -33,6 +33,7 @@ const Shortcut kShortcuts[] = {
     {"Ctrl+E", "export the run as JSON"},
     {"Ctrl+P", "PNG of the attention grid"},
     {"F12", "PNG of the whole window"},
+    {"Ctrl+Q", "quit (a save asked for is still written)"},
 };
 
 // A labelled path field with its action button on the same row.
@@ -137,6 +138,7 @@ void DesktopActions::shortcut(const KeyPress& k) {
     if (k.key == GLFW_KEY_O) load_checkpoint();
     if (k.key == GLFW_KEY_E) export_run();
     if (k.key == GLFW_KEY_P) want_grid_png_ = true;
+    if (k.key == GLFW_KEY_Q) quit_requested_ = true;
     return;
   }
   if (k.mods & GLFW_MOD_ALT) return;

@@ -46,6 +46,12 @@ class DesktopActions {
   // this frame from the back buffer (fb_* in pixels, scale = pixels per UI unit).
   void after_render(const ui::App& app, int fb_width, int fb_height, float scale);
 
+  // True while something of ours still needs frames: a result line on
+  // screen, a picture to take.
+  bool busy() const { return !results_.empty() || want_grid_png_ || want_window_png_; }
+  // Ctrl+Q was pressed: the platform closes the window (queued saves still finish).
+  bool quit_requested() const { return quit_requested_; }
+
   void save_checkpoint();
   void load_checkpoint();
   void export_run();
@@ -64,6 +70,7 @@ class DesktopActions {
   bool show_window_ = false;
   bool want_grid_png_ = false, want_window_png_ = false;
   bool capturing_ = false;  // this frame is drawn for a picture (see frame())
+  bool quit_requested_ = false;
   struct Result {
     Notice notice;
     double time;  // when it arrived (ImGui time)

@@ -44,6 +44,8 @@ constexpr unsigned kScopes = kScopeRun | kScopeView | kScopeDesktop;
 constexpr int kExitFailed = 1;  // no window, or a file asked for could not be written
 constexpr int kExitUsage = 2;   // bad options or checkpoint
 constexpr int kWindowWidth = 1280, kWindowHeight = 800;  // in UI units; scaled on HiDPI screens
+constexpr double kIdleWaitSeconds = 0.5;  // a still, paused window redraws this rarely...
+constexpr int kSettleFrames = 3;          // ...after drawing this many frames since the last change
 
 using Clock = std::chrono::steady_clock;
 
@@ -164,6 +166,8 @@ class FramePacer {
     min_interval_ms_ = 0.9 * 1000.0 / hz;
   }
   void frame_start() { start_ = Clock::now(); }
+  // After sleeping for events: the next interval starts now, not before the sleep.
+  void woke() { previous_ = Clock::now(); }
   // Before the swap: our own work this frame (UI, GL submission, pictures).
   // The first frame builds the font atlas and compiles shaders: not counted.
   void work_done() {
@@ -254,7 +258,8 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   {
-    ThreadedRunner runner(std::move(first));
+    // Each new view from the training thread wakes a sleeping loop (thread-safe GLFW call).
+    ThreadedRunner runner(std::move(first), [] { glfwPostEmptyEvent(); });
     FileWriter writer;
     DesktopPaths paths;
     if (!opt.program.save.empty()) paths.checkpoint = opt.program.save;
@@ -267,8 +272,18 @@ int main(int argc, char** argv) {
     }
     if (exit_code == 0 && opt.view.autoplay) runner.play();  // counts for the first run, however long it takes to build
     FramePacer pacer;
+    int active_frames = kSettleFrames;  // frames left to draw before the loop may sleep
     while (exit_code == 0) {
-      glfwPollEvents();
+      // Paused and still, the window sleeps until input or a new view arrives
+      // (then draws a few frames, which ImGui needs to settle). --frames never sleeps.
+      if (opt.program.frames == 0 && runner.has_run() && active_frames <= 0) {
+        const Clock::time_point t0 = Clock::now();
+        glfwWaitEventsTimeout(kIdleWaitSeconds);
+        if (ms_between(t0, Clock::now()) < kIdleWaitSeconds * 900.0) active_frames = kSettleFrames;
+        pacer.woke();
+      } else {
+        glfwPollEvents();
+      }
       if (!runner.has_run()) {
         for (const Notice& n : runner.take_notices())  // the first run failed to build: nothing to show
           if (!n.ok) std::fprintf(stderr, "headlab: %s\n", n.text.c_str()), exit_code = kExitUsage;
@@ -287,6 +302,7 @@ int main(int argc, char** argv) {
       if (has_run) {
         app.frame(runner);
         actions.frame(keys);
+        if (actions.quit_requested()) glfwSetWindowShouldClose(window, GLFW_TRUE);  // the next frame is the last
       } else {
         runner.frame(0.0);
         draw_first_run_wait();
@@ -302,6 +318,9 @@ int main(int argc, char** argv) {
       glfwSwapBuffers(window);
       pacer.frame_end();
       if (last) break;
+      const bool moving = !has_run || runner.view().playing || runner.starting() || app.animating() || actions.busy() ||
+                          ImGui::GetIO().WantTextInput || ImGui::IsAnyMouseDown();
+      active_frames = moving ? kSettleFrames : active_frames - 1;
     }
 
     // Queued saves and exports are finished before the process ends.

@@ -41,7 +41,8 @@ bool same_model_and_data(const RunOptions& a, const RunOptions& b) {
 
 }  // namespace
 
-ThreadedRunner::ThreadedRunner(SessionFactory first) : worker_(&ThreadedRunner::worker_main, this) {
+ThreadedRunner::ThreadedRunner(SessionFactory first, std::function<void()> on_new_view)
+    : on_new_view_(std::move(on_new_view)), worker_(&ThreadedRunner::worker_main, this) {
   start_run(std::move(first));
 }
 
@@ -218,7 +219,7 @@ void ThreadedRunner::worker_main() {
       batch.clear();  // a replaced Session is freed here, outside the lock
       if (session_) stage_view();
       lock.lock();
-      if (session_) hand_over_locked();
+      if (session_) hand_over(lock);
       continue;
     }
     if (quit_) return;
@@ -228,7 +229,7 @@ void ThreadedRunner::worker_main() {
         lock.unlock();
         stage_view();
         lock.lock();
-        hand_over_locked();
+        hand_over(lock);
         continue;
       }
       wake_.wait(lock);
@@ -255,7 +256,7 @@ void ThreadedRunner::worker_main() {
       playing_ = false;
       steps_pending_ = 0;
     }
-    if (due) hand_over_locked();
+    if (due) hand_over(lock);
   }
 }
 
@@ -329,10 +330,14 @@ void ThreadedRunner::stage_view() {
   unsent_ = false;
 }
 
-void ThreadedRunner::hand_over_locked() {
+void ThreadedRunner::hand_over(std::unique_lock<std::mutex>& lock) {
   std::swap(handed_, staged_);
   handed_seq_ = applied_seq_;
   handed_fresh_ = true;
+  if (!on_new_view_) return;
+  lock.unlock();  // the callback talks to the window system: never under our lock
+  on_new_view_();
+  lock.lock();
 }
 
 // [SECTION] Factory ------------------------------------------------------------

@@ -33,7 +33,9 @@ class ThreadedRunner final : public Runner {
   using SessionFactory = std::function<std::unique_ptr<Session>(std::string* error)>;
 
   // Starts the worker, paused, and has it build the first run with `first`.
-  explicit ThreadedRunner(SessionFactory first);
+  // `on_new_view`, if given, is called on the worker after each hand-over, so
+  // an idle UI loop can sleep until there is something new to draw.
+  explicit ThreadedRunner(SessionFactory first, std::function<void()> on_new_view = {});
   // Finishes every queued request (so no requested save is lost), then joins the worker.
   ~ThreadedRunner() override;
   ThreadedRunner(const ThreadedRunner&) = delete;
@@ -95,7 +97,9 @@ class ThreadedRunner final : public Runner {
   void run_commands(std::deque<Command>& batch);
   void execute(Command& c);
   void stage_view();        // worker, no lock: refresh its view and copy it for handing over
-  void hand_over_locked();  // worker, under m_: make the staged copy the newest view
+  // Worker, with m_ locked: makes the staged copy the newest view, then calls
+  // on_new_view_ with m_ unlocked for the moment.
+  void hand_over(std::unique_lock<std::mutex>& lock);
   double steps_per_second();
 
   // --- worker thread only ---
@@ -132,6 +136,8 @@ class ThreadedRunner final : public Runner {
   uint64_t handed_seq_ = 0;
   bool handed_fresh_ = false;
   std::vector<Notice> notices_;
+
+  const std::function<void()> on_new_view_;  // set before the worker starts, then only read
 
   std::thread worker_;  // last: starts after every member above exists
 };

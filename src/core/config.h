@@ -25,7 +25,7 @@ struct ModelConfig {
 };
 
 struct AdamWConfig {
-  float lr = 3e-3f;
+  float lr = 1e-3f;
   float beta1 = 0.9f;
   float beta2 = 0.98f;
   float eps = 1e-8f;

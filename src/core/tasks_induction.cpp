@@ -1,20 +1,18 @@
-// induction: a run of random letters, repeated until the row is full
-// (Olsson et al. 2022). In a repeat the next letter is predictable only by
-// finding the current letter's earlier occurrence and copying the letter
-// that followed it: in-context copying that needs two layers (Olsson et al.
-// found a previous-token head feeding an induction head); one layer stalls.
+// induction: random letters, then stretches copied from them (Olsson et al.
+// 2022). Inside a copied stretch the next letter is predictable only by
+// finding the current letter's earlier occurrence and copying the letter that
+// followed it: the job of a previous-token head feeding an induction head.
 //
-//   position  0      1 .. m     m+1 .. 2m     2m+1 .. T-1
-//   token     <bos>  x1 .. xm   x1  .. xm     x1   ..       (cut off at T)
-//   scored                      ^ positions m+1 .. T-2 (every next letter inside a repeat)
+//   position  0      1 .. k          k+1 ..
+//   token     <bos>  x1 .. xk        x_s .. x_{s+L-1}   x_s' .. x_{s'+L'-1}   ...
+//                    distinct        a stretch copied   another stretch (random start s', length L')
+//   scored                           ^ every position inside a stretch but its last
 //
-// T = 2n+1 with n = (ctx-1)/2. The run length m varies per example in
-// [ceil(n/2), n]: with a fixed m, one layer solves the task by position
-// alone (attend m-1 tokens back) and learns nothing in-context. The letters of
-// a run are distinct whenever the alphabet allows, so every earlier
-// occurrence of a letter is followed by the same letter. The step into the
-// first repeat is not scored: nothing before it says where the run ends.
-// The probe is the classic picture, n letters then the same n letters.
+// The prefix length k and every stretch's start and length are random, so no
+// fixed offset or position predicts the next letter: only content matching
+// does. The first letter of each stretch is unpredictable and not scored.
+// The probe is the classic picture: n distinct letters, then all n again
+// (k = n, one stretch from the start), which the training data includes.
 #include <algorithm>
 #include <numeric>
 
@@ -36,40 +34,44 @@ class InductionTask : public Task {
 
   std::string name() const override { return "induction"; }
   std::string description() const override {
-    return "A run of random letters, repeated. To predict the repeats, the model must find where "
-           "the current letter appeared before and copy the letter that followed it.";
+    return "Random letters, then stretches copied from them. To continue a stretch, the model must "
+           "find where the current letter appeared before and copy the letter that followed it.";
   }
 
   void sample(Rng& rng, int B, int* tokens, int* targets) const override {
-    const int min_run = (n_ + 1) / 2;
+    const int k_max = std::min(n_, symbols_), k_min = std::max(2, (k_max + 1) / 2);
     for (int b = 0; b < B; ++b) {
-      const int m = min_run + static_cast<int>(rng.below(n_ - min_run + 1));
-      write(rng, m, tokens + b * seq_len_, targets + b * seq_len_);
+      const int k = k_min + static_cast<int>(rng.below(k_max - k_min + 1));
+      write(rng, k, /*single_stretch=*/false, tokens + b * seq_len_, targets + b * seq_len_);
     }
   }
 
   void probe(int* tokens, int* targets) const override {
     Rng rng(probe_seed_);
-    write(rng, n_, tokens, targets);
+    write(rng, std::min(n_, symbols_), /*single_stretch=*/true, tokens, targets);
   }
 
  private:
-  void write(Rng& rng, int m, int* tok, int* tgt) const {
+  void write(Rng& rng, int k, bool single_stretch, int* tok, int* tgt) const {
     const int T = seq_len_;
     tok[0] = kBos;
-    if (m <= symbols_) {
-      int pool[kMaxLetters];  // partial Fisher-Yates on the stack: sample() must not allocate
-      std::iota(pool, pool + symbols_, 1);
-      for (int i = 0; i < m; ++i) {
-        std::swap(pool[i], pool[i + rng.below(symbols_ - i)]);
-        tok[1 + i] = pool[i];
-      }
-    } else {
-      for (int i = 0; i < m; ++i) tok[1 + i] = 1 + static_cast<int>(rng.below(symbols_));
+    int pool[kMaxLetters];  // partial Fisher-Yates on the stack: sample() must not allocate
+    std::iota(pool, pool + symbols_, 1);
+    for (int i = 0; i < k; ++i) {
+      std::swap(pool[i], pool[i + rng.below(symbols_ - i)]);
+      tok[1 + i] = pool[i];
     }
-    for (int i = m + 1; i < T; ++i) tok[i] = tok[i - m];
     std::fill(tgt, tgt + T, -1);
-    for (int i = m + 1; i < T - 1; ++i) tgt[i] = tok[i + 1];
+    for (int pos = k + 1; pos < T;) {
+      // A stretch starts at prefix position s and stays inside the prefix,
+      // where every letter is distinct and so has one known successor.
+      const int s = single_stretch ? 1 : 1 + static_cast<int>(rng.below(k - 1));
+      const int room = std::min(k - s + 1, T - pos);
+      const int len = single_stretch ? room : std::min(room, 2 + static_cast<int>(rng.below(k - 1)));
+      for (int i = 0; i < len; ++i) tok[pos + i] = tok[s + i];
+      for (int i = 0; i + 1 < len; ++i) tgt[pos + i] = tok[pos + i + 1];
+      pos += len;
+    }
   }
 
   int n_, symbols_;

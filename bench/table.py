@@ -21,9 +21,11 @@ HEADLAB_FOR = {
     "torch-openblas-2t": "headlab-native", "gemm-native": "headlab-native",
     "tfjs-wasm-node": "headlab-wasm-node", "tfjs-cpu-node": "headlab-wasm-node", "gemm-wasm-node": "headlab-wasm-node",
     "tfjs-wasm-chromium": "headlab-page-chromium", "tfjs-webgl-chromium": "headlab-page-chromium",
-    "headlab-wasm-chromium": "headlab-page-chromium", "gemm-wasm-chromium": "headlab-page-chromium",
+    "headlab-wasm-chromium": "headlab-page-chromium", "headlab-page-step-chromium": "headlab-page-chromium",
+    "gemm-wasm-chromium": "headlab-page-chromium",
 }
 ORDER = ["headlab-native", "headlab-wasm-node", "headlab-wasm-chromium", "headlab-page-chromium",
+         "headlab-page-step-chromium",
          "torch-refblas-1t", "torch-openblas-1t", "torch-openblas-2t",
          "tfjs-wasm-node", "tfjs-cpu-node", "tfjs-wasm-chromium", "tfjs-webgl-chromium",
          "gemm-native", "gemm-wasm-node", "gemm-wasm-chromium"]
@@ -75,9 +77,10 @@ def main():
         if "training" in r:
             t, p = r["training"], r["paused"]
             print("\npage frames (%s, speed=%s): training p50 %.1f ms, p95 %.1f ms, main thread %.1f ms/frame "
-                  "(training %.1f); paused p50 %.1f ms, p95 %.1f ms, main thread %.1f ms/frame"
+                  "(training %.1f, UI %.1f); paused p50 %.1f ms, p95 %.1f ms, main thread %.1f ms/frame"
                   % (r["shape"], r["speed"], t["frame_p50_ms"], t["frame_p95_ms"], t["main_thread_ms_per_frame"],
-                     t["train_ms_per_frame"], p["frame_p50_ms"], p["frame_p95_ms"], p["main_thread_ms_per_frame"]))
+                     t["train_ms_per_frame"], t.get("ui_ms_per_frame") or 0, p["frame_p50_ms"], p["frame_p95_ms"],
+                     p["main_thread_ms_per_frame"]))
         if r["runner"] == "induction-page-chromium":
             print("induction head (score > 0.4) in the page: step %d after %.1f s (speed %s)"
                   % (r["step"], r["seconds"], r["speed"]))

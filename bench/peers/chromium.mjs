@@ -6,7 +6,8 @@
 //   node chromium.mjs app app-dir=DIR shape=tiny seconds=15 speed=50
 //       the real page (web/index.html as built): training throughput from its
 //       own counters, frame intervals (p50/p95) from requestAnimationFrame, and
-//       main-thread time per frame from the DevTools protocol, training and paused
+//       main-thread time per frame from the DevTools protocol, training and paused;
+//       then the page's training loop alone (app.step(5), synchronous, no drawing)
 //   node chromium.mjs induction app-dir=DIR step=410 speed=8
 //       wall time until the page's default induction run reaches `step`
 import fs from 'node:fs';
@@ -91,7 +92,7 @@ async function sampleFrames(page, cdp, seconds) {
     frame_p50_ms: percentile(dt, 0.5), frame_p95_ms: percentile(dt, 0.95), frames: dt.length,
     main_thread_ms_per_frame: ((m1.TaskDuration - m0.TaskDuration) * 1000) / n,
     script_ms_per_frame: ((m1.ScriptDuration - m0.ScriptDuration) * 1000) / n,
-    train_ms_per_frame: s1.trainMs, step: s1.step,
+    train_ms_per_frame: s1.trainMs, ui_ms_per_frame: s1.uiMs, step: s1.step,
   };
 }
 
@@ -119,11 +120,17 @@ try {
     await page.evaluate(() => window.headlabApp.pause());
     await sleep(1000);
     const paused = await sampleFrames(page, cdp, 5);
+    // The page's own training loop without drawing: app.step(n) runs n steps synchronously.
+    const direct = [];
+    for (let k = 0; k < 3; ++k)
+      direct.push(await page.evaluate(() => { const t = performance.now(); window.headlabApp.step(5); return (performance.now() - t) / 5; }));
+    direct.sort((a, b) => a - b);
     const s = shapes[shape];
     console.log(JSON.stringify({
       runner: 'headlab-page-chromium', shape, speed, ms_per_step: 1000 / training.steps_per_s, tokens: s.batch * s.ctx,
       training, paused,
     }));
+    console.log(JSON.stringify({runner: 'headlab-page-step-chromium', shape, ms_per_step: direct[1], tokens: s.batch * s.ctx}));
   } else if (mode === 'induction') {
     const target = Number(args.step), speed = args.speed ? `&speed=${args.speed}` : '';
     const page = await openApp(`task=induction&seed=1${speed}`);

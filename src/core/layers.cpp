@@ -127,26 +127,32 @@ void gelu_backward(Mat din, const CMatRef& dout, const CMatRef& in) {
 
 // [SECTION] attention
 //
-// One head of one sequence at a time, fused: scores, softmax and the weighted
-// sum of values per query row i, over the causal columns j <= i only. Eigen's
-// GEMM costs more in set-up than these 32x16 products cost to compute, and
-// would compute the masked half too. Instead, two kernels with their sums in
-// registers (the head width DH is a template parameter for common widths):
-//   score_rows     4 score rows x 8 keys at a time, summed over features
-//   weighted_rows  a feature row: a weighted sum of other feature rows
+// One head of one sequence at a time, fused, over the causal part (j <= i)
+// only. Eigen's GEMM costs more in set-up than these 32x16 products cost to
+// compute, and would compute the masked half too. Two register-blocked kernels
+// do the work instead:
+//   lanes_block    kRows output rows x 8 lanes: sum over m of a(row, m) * b[m][lanes]
+//   weighted_rows  one feature row: a weighted sum of other feature rows
+// Most operands are used transposed, [dh, Tp]: a head's qkv columns are
+// contiguous, so loading them (and storing dK, dV) is a straight copy.
 //
 // Scratch layout per head (T rows, dh features, Tp = T rounded up to whole
-// groups of 8 keys, each piece 64-byte aligned):
-//   kt, vt      [dh, Tp]  K^T, V^T: a straight copy of the head's qkv columns
-//   q, k, v, dy [T, dh]   row-major copies
-//   dq, dk, dv  [T, dh]   the head's output (forward) or gradients (backward)
-//   rows        [T, Tp]   scores, then probabilities (forward); dP, then dS (backward)
-//   prow        [Tp]      the current row of probabilities (backward)
+// groups of 8 keys, every piece 64-byte aligned, padding kept at zero):
+//   qt, kt, vt, dyt  [dh, Tp]  Q^T, K^T, V^T, dY^T
+//   v, k             [T, dh]   V (forward) and K (backward) row-major
+//   out              [T, dh]   Y (forward) or dQ (backward), row-major
+//   dkt, dvt         [dh, Tp]  dK^T, dV^T
+//   rows             [T, Tp]   scores, then probabilities (forward); dP, then dS (backward)
+//   p                [T, Tp]   the probabilities, padded (backward)
 
 namespace {
 
 constexpr size_t kAlignFloats = 16;  // 64 bytes: the widest SIMD register we build for
 constexpr int kLanes = 8;            // score rows are computed in whole groups of 8 keys
+constexpr int kRows = 4;             // rows summed at once: they share each load and keep the FMA units busy
+using Lanes = Eigen::Array<float, kLanes, 1>;
+using LanesMap = Eigen::Map<Lanes, Eigen::Aligned32>;
+using CLanesMap = Eigen::Map<const Lanes, Eigen::Aligned32>;
 
 size_t round_up(size_t n, size_t to = kAlignFloats) { return (n + to - 1) / to * to; }
 
@@ -159,32 +165,41 @@ float* aligned(float* p) {
 struct HeadScratch {
   int T, dh, Tp;
   size_t size = 0;  // floats needed, including the alignment slack
-  float *kt, *vt, *q, *k, *v, *dy, *dq, *dk, *dv, *rows, *prow;
+  float *qt, *kt, *vt, *dyt, *v, *k, *out, *dkt, *dvt, *rows, *p;
   HeadScratch(float* s, int T_, int dh_) : T(T_), dh(dh_), Tp(static_cast<int>(round_up(T_, kLanes))) {
-    float* p = s ? aligned(s) : nullptr;
+    float* base = s ? aligned(s) : nullptr;
     auto take = [&](size_t n) {
-      float* r = p ? p + size : nullptr;
+      float* r = base ? base + size : nullptr;
       size += round_up(n);
       return r;
     };
-    const size_t tr = static_cast<size_t>(dh) * Tp, rm = static_cast<size_t>(T) * dh;
-    kt = take(tr), vt = take(tr);
-    q = take(rm), k = take(rm), v = take(rm), dy = take(rm), dq = take(rm), dk = take(rm), dv = take(rm);
-    rows = take(static_cast<size_t>(T) * Tp), prow = take(Tp);
+    const size_t tr = static_cast<size_t>(dh) * Tp, rm = static_cast<size_t>(T) * dh, sq = static_cast<size_t>(T) * Tp;
+    qt = take(tr), kt = take(tr), vt = take(tr), dyt = take(tr), dkt = take(tr), dvt = take(tr);
+    v = take(rm), k = take(rm), out = take(rm);
+    rows = take(sq), p = take(sq);
     size += kAlignFloats;
   }
 
-  // Copies the dh columns from col0 of column-major x, rows row0.., as
-  // [dh, Tp] (tr) and/or [T, dh] row-major (rm); either may be null.
-  void load(float* tr, float* rm, const CColMatRef& x, int row0, int col0) const {
+  // The dh columns from col0 of column-major x (rows row0 ..) as [dh, Tp]:
+  // a straight copy per column.
+  void load_t(float* tr, const CColMatRef& x, int row0, int col0) const {
+    for (int d = 0; d < dh; ++d)
+      Eigen::Map<Eigen::ArrayXf>(tr + static_cast<size_t>(d) * Tp, T) =
+          Eigen::Map<const Eigen::ArrayXf>(x.data() + static_cast<size_t>(col0 + d) * x.outerStride() + row0, T);
+  }
+  void store_t(ColMat& x, const float* tr, int row0, int col0) const {
+    for (int d = 0; d < dh; ++d)
+      Eigen::Map<Eigen::ArrayXf>(x.data() + static_cast<size_t>(col0 + d) * x.outerStride() + row0, T) =
+          Eigen::Map<const Eigen::ArrayXf>(tr + static_cast<size_t>(d) * Tp, T);
+  }
+  // The same columns as [T, dh] row-major (a transposing copy), and back.
+  void load_rm(float* rm, const CColMatRef& x, int row0, int col0) const {
     for (int d = 0; d < dh; ++d) {
       const float* src = x.data() + static_cast<size_t>(col0 + d) * x.outerStride() + row0;
-      if (tr) Eigen::Map<Eigen::ArrayXf>(tr + static_cast<size_t>(d) * Tp, T) = Eigen::Map<const Eigen::ArrayXf>(src, T);
-      if (rm)
-        for (int i = 0; i < T; ++i) rm[i * dh + d] = src[i];
+      for (int i = 0; i < T; ++i) rm[i * dh + d] = src[i];
     }
   }
-  void store(ColMat& x, const float* rm, int row0, int col0) const {
+  void store_rm(ColMat& x, const float* rm, int row0, int col0) const {
     for (int d = 0; d < dh; ++d) {
       float* dst = x.data() + static_cast<size_t>(col0 + d) * x.outerStride() + row0;
       for (int i = 0; i < T; ++i) dst[i] = rm[i * dh + d];
@@ -195,32 +210,39 @@ struct HeadScratch {
 // Keys a causal row i needs, rounded up to whole groups of kLanes.
 int causal_width(int i, int Tp) { return std::min(Tp, (i + kLanes) / kLanes * kLanes); }
 
-// Score rows i in [i0, i0 + kRows): out[i][j] = sum over d of a[i][d] * bt[d][j],
-// for keys j < n (a multiple of kLanes). kRows rows share each load of bt and
-// give the FMA units independent sums to work on.
-constexpr int kRows = 4;
-using Lanes = Eigen::Array<float, kLanes, 1>;
+// out[r][j0 .. j0 + kLanes) = sum over m in [m0, m1) of a[r * ars + m * ams] * b[m * Tp + j0 ..]
+// for the `rows` rows from r0 (out and b have row stride Tp). M > 0 fixes the
+// m range to [0, M) at compile time.
+template <int M>
+void lanes_block(float* out, int Tp, const float* a, ptrdiff_t ars, ptrdiff_t ams, const float* b, int m0, int m1,
+                 int r0, int rows, int j0) {
+  if (M > 0) m0 = 0, m1 = M;
+  Lanes acc[kRows];
+  for (auto& x : acc) x.setZero();
+  for (int m = m0; m < m1; ++m) {
+    const Lanes bm = CLanesMap(b + static_cast<size_t>(m) * Tp + j0);
+    for (int r = 0; r < kRows; ++r) acc[r] += a[(r0 + std::min(r, rows - 1)) * ars + m * ams] * bm;
+  }
+  for (int r = 0; r < rows; ++r) LanesMap(out + static_cast<size_t>(r0 + r) * Tp + j0) = acc[r];
+}
 
+// Score rows of a causal product: out[i][j] = sum over d of at[d][i] * bt[d][j]
+// for every row i and the key groups its mask needs ([T, Tp] out, [dh, Tp] at, bt).
 template <int DH>
-void score_rows(float* out, int Tp, const float* a, const float* bt, int dh, int i0, int T, int n) {
-  if (DH > 0) dh = DH;
-  const int rows = std::min(kRows, T - i0);
-  for (int j = 0; j < n; j += kLanes) {
-    Lanes acc[kRows];
-    for (auto& x : acc) x.setZero();
-    for (int d = 0; d < dh; ++d) {
-      const Lanes b = Eigen::Map<const Lanes, Eigen::Aligned32>(bt + static_cast<size_t>(d) * Tp + j);
-      for (int r = 0; r < kRows; ++r) acc[r] += a[(i0 + std::min(r, rows - 1)) * dh + d] * b;
-    }
-    for (int r = 0; r < rows; ++r) Eigen::Map<Lanes, Eigen::Aligned32>(out + static_cast<size_t>(i0 + r) * Tp + j) = acc[r];
+void causal_scores(float* out, int Tp, const float* at, const float* bt, int dh, int T) {
+  for (int i0 = 0; i0 < T; i0 += kRows) {
+    const int rows = std::min(kRows, T - i0);
+    for (int j0 = 0, n = causal_width(i0 + rows - 1, Tp); j0 < n; j0 += kLanes)
+      lanes_block<DH>(out, Tp, at, 1, Tp, bt, 0, dh, i0, rows, j0);
   }
 }
 
-// All T score rows, each over the keys its causal mask needs (whole groups of kLanes).
-template <int DH>
-void causal_scores(float* out, int Tp, const float* a, const float* bt, int dh, int T) {
-  for (int i0 = 0; i0 < T; i0 += kRows)
-    score_rows<DH>(out, Tp, a, bt, dh, i0, T, causal_width(std::min(i0 + kRows, T) - 1, Tp));
+// A gradient of keys or values, transposed: out[d][j] = sum over i >= j of at[d][i] * w[i][j]
+// ([dh, Tp] out, at; [T, Tp] w, zero above the diagonal and in the padding).
+void causal_transposed(float* out, int Tp, const float* at, const float* w, int dh, int T) {
+  for (int d0 = 0; d0 < dh; d0 += kRows)
+    for (int j0 = 0; j0 < T; j0 += kLanes)
+      lanes_block<0>(out, Tp, at, Tp, 1, w, j0, T, d0, std::min(kRows, dh - d0), j0);
 }
 
 // out[0..dh) = sum over i in [i0, i1) of w[i * ws] * x[i * dh .. i * dh + dh).
@@ -248,23 +270,23 @@ void attention_forward_impl(Mat& y, float* probs, const CColMatRef& qkv, int B, 
   const HeadScratch s(scratch, T, dh);
   for (int b = 0; b < B; ++b) {
     for (int h = 0; h < H; ++h) {
-      s.load(nullptr, s.q, qkv, b * T, h * dh);
-      s.load(s.kt, nullptr, qkv, b * T, C + h * dh);
-      s.load(nullptr, s.v, qkv, b * T, 2 * C + h * dh);
+      s.load_t(s.qt, qkv, b * T, h * dh);
+      s.load_t(s.kt, qkv, b * T, C + h * dh);
+      s.load_rm(s.v, qkv, b * T, 2 * C + h * dh);
       float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
-      causal_scores<DH>(s.rows, s.Tp, s.q, s.kt, dh, T);
+      causal_scores<DH>(s.rows, s.Tp, s.qt, s.kt, dh, T);
       for (int i = 0; i < T; ++i) {
         float* row = s.rows + static_cast<size_t>(i) * s.Tp;
         auto r = Eigen::Map<Eigen::ArrayXf>(row, i + 1);
         const float mx = r.maxCoeff();
         r = ((r - mx) * scale).exp();
         r /= r.sum();
-        // whole-row copy, masked part zeroed (inline loops, not a libc call per row)
+        // whole-row copy with the masked part zeroed (inline loops, not a libc call per row)
         Eigen::Map<Eigen::ArrayXf>(row + i + 1, T - i - 1).setZero();
         Eigen::Map<Eigen::ArrayXf>(P + i * T, T) = Eigen::Map<const Eigen::ArrayXf>(row, T);
-        weighted_rows<DH>(s.dq + i * dh, row, 1, s.v, dh, 0, i + 1);  // y_i = sum_j p_ij v_j
+        weighted_rows<DH>(s.out + i * dh, row, 1, s.v, dh, 0, i + 1);  // y_i = sum_j p_ij v_j
       }
-      y.block(b * T, h * dh, T, dh) = CMat(s.dq, T, dh);
+      y.block(b * T, h * dh, T, dh) = CMat(s.out, T, dh);
     }
   }
 }
@@ -277,30 +299,30 @@ void attention_backward_impl(ColMat& dqkv, const CColMatRef& dy, const float* pr
   const HeadScratch s(scratch, T, dh);
   for (int b = 0; b < B; ++b) {
     for (int h = 0; h < H; ++h) {
-      s.load(nullptr, s.q, qkv, b * T, h * dh);
-      s.load(nullptr, s.k, qkv, b * T, C + h * dh);
-      s.load(s.vt, nullptr, qkv, b * T, 2 * C + h * dh);
-      s.load(nullptr, s.dy, dy, b * T, h * dh);
+      s.load_t(s.qt, qkv, b * T, h * dh);
+      s.load_rm(s.k, qkv, b * T, C + h * dh);
+      s.load_t(s.vt, qkv, b * T, 2 * C + h * dh);
+      s.load_t(s.dyt, dy, b * T, h * dh);
       const float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
-      causal_scores<DH>(s.rows, s.Tp, s.dy, s.vt, dh, T);  // dP
+      causal_scores<DH>(s.rows, s.Tp, s.dyt, s.vt, dh, T);  // dP
       for (int i = 0; i < T; ++i) {
         float* ds = s.rows + static_cast<size_t>(i) * s.Tp;
-        // softmax backward on the causal part: dS = P (dP - <P, dP>) * scale;
-        // P's row is copied so that every head reduces over the same alignment
-        Eigen::Map<Eigen::ArrayXf>(s.prow, i + 1) = Eigen::Map<const Eigen::ArrayXf>(P + i * T, i + 1);
-        auto p = Eigen::Map<Eigen::ArrayXf>(s.prow, i + 1);
+        float* pi = s.p + static_cast<size_t>(i) * s.Tp;
+        // P's row, copied so that every head reduces over the same alignment
+        Eigen::Map<Eigen::ArrayXf>(pi, T) = Eigen::Map<const Eigen::ArrayXf>(P + i * T, T);
+        // softmax backward: dS = P (dP - <P, dP>) * scale on the causal part, 0 elsewhere
+        auto p = Eigen::Map<Eigen::ArrayXf>(pi, i + 1);
         auto g = Eigen::Map<Eigen::ArrayXf>(ds, i + 1);
         const float dot = (p * g).sum();
         g = p * (g - dot) * scale;
-        weighted_rows<DH>(s.dq + i * dh, ds, 1, s.k, dh, 0, i + 1);  // dq_i = sum_j dS_ij k_j
+        Eigen::Map<Eigen::ArrayXf>(ds + i + 1, s.Tp - i - 1).setZero();
+        weighted_rows<DH>(s.out + i * dh, ds, 1, s.k, dh, 0, i + 1);  // dq_i = sum_j dS_ij k_j
       }
-      for (int j = 0; j < T; ++j) {
-        weighted_rows<DH>(s.dk + j * dh, s.rows + j, s.Tp, s.q, dh, j, T);  // dk_j = sum_i dS_ij q_i
-        weighted_rows<DH>(s.dv + j * dh, P + j, T, s.dy, dh, j, T);         // dv_j = sum_i P_ij dy_i
-      }
-      s.store(dqkv, s.dq, b * T, h * dh);
-      s.store(dqkv, s.dk, b * T, C + h * dh);
-      s.store(dqkv, s.dv, b * T, 2 * C + h * dh);
+      causal_transposed(s.dkt, s.Tp, s.qt, s.rows, dh, T);  // dK^T = Q^T dS
+      causal_transposed(s.dvt, s.Tp, s.dyt, s.p, dh, T);    // dV^T = dY^T P
+      s.store_rm(dqkv, s.out, b * T, h * dh);
+      s.store_t(dqkv, s.dkt, b * T, C + h * dh);
+      s.store_t(dqkv, s.dvt, b * T, 2 * C + h * dh);
     }
   }
 }

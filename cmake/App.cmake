@@ -62,26 +62,33 @@ if(EMSCRIPTEN)
   target_link_libraries(headlab_web PRIVATE headlab_ui)
   headlab_warnings(headlab_web)
   set(HEADLAB_WEB_DIR ${CMAKE_BINARY_DIR}/web)
-  set_target_properties(headlab_web PROPERTIES OUTPUT_NAME headlab SUFFIX ".js"
+  # headlab-engine.js/.wasm: the engine that web/headlab.js (the embedding API) loads.
+  set_target_properties(headlab_web PROPERTIES OUTPUT_NAME headlab-engine SUFFIX ".js"
                         RUNTIME_OUTPUT_DIRECTORY ${HEADLAB_WEB_DIR})
-  # One module factory per page (createHeadlab), instantiated once per canvas;
-  # started by headlab_start() from our JS glue, after the page's options are set.
+  # An ES module whose default export is a factory: headlab.js compiles the wasm
+  # once per page and instantiates it once per widget (instantiateWasm hook);
+  # each instance is started by headlab_start() after its options are staged.
   target_link_options(headlab_web PRIVATE
-    --no-entry -sMODULARIZE=1 -sEXPORT_NAME=createHeadlab -sENVIRONMENT=web
+    --no-entry -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createHeadlabEngine -sENVIRONMENT=web
     -sFILESYSTEM=0 -sASSERTIONS=0 -sEXPORTED_FUNCTIONS=_malloc,_free
     $<$<CONFIG:Release>:-O3>)
-  # The page itself (index.html, JS glue) sits next to the .js/.wasm, ready to serve.
+  # The pages (index.html, embed.html, headlab.js, examples/) sit next to the engine, ready to serve.
   add_custom_target(headlab_web_page ALL
     COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/web ${HEADLAB_WEB_DIR}
     COMMENT "Copying web/ to ${HEADLAB_WEB_DIR}")
   add_dependencies(headlab_web headlab_web_page)
 
   if(HEADLAB_TESTS)
-    # Headless Chromium loads the built page, trains, and checks console, steps, loss and pixels.
-    add_test(NAME web_e2e
-      COMMAND node ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/e2e.mjs
-              --root ${HEADLAB_WEB_DIR} --out ${CMAKE_CURRENT_SOURCE_DIR}/build/e2e)
-    set_tests_properties(web_e2e PROPERTIES TIMEOUT 420 RUN_SERIAL TRUE)
+    # Headless Chromium tests (tests/e2e/README.md): each serves the built pages
+    # itself and leaves screenshots in build/e2e. RUN_SERIAL: SwiftShader renders
+    # on the CPU, and parallel browsers would starve each other's frame budgets.
+    function(headlab_browser_test name script timeout)
+      add_test(NAME ${name}
+        COMMAND node ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/${script}
+                --root ${HEADLAB_WEB_DIR} --out ${CMAKE_CURRENT_SOURCE_DIR}/build/e2e)
+      set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} RUN_SERIAL TRUE LABELS browser)
+    endfunction()
+    headlab_browser_test(web_e2e e2e.mjs 420)
   endif()
 endif()
 

@@ -46,6 +46,11 @@ bool App::init(const ViewOptions& view, std::string* error) {
 
 void App::shutdown() { s_.heatmaps.shutdown(); }
 
+bool App::restore_gl(std::string* error) {
+  s_.heatmaps.shutdown();
+  return s_.heatmaps.init(error);
+}
+
 void App::set_view(const ViewOptions& view) {
   s_.view = view;
   s_.view.budget_ms = std::clamp(s_.view.budget_ms, 0.0f, kMaxBudgetMs);
@@ -92,6 +97,7 @@ void App::frame(Runner& runner) {
 
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  s_.item_rects.clear();  // only what this frame draws
   const ImVec2 display = io.DisplaySize;
   const float bar_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2;
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -110,6 +116,7 @@ void App::frame(Runner& runner) {
     ImGuiWindowFlags flags = fixed | (slot.panels.size() > 1 ? ImGuiWindowFlags_NoTitleBar : 0);
     if (slot.panels[0] == "grid" || slot.panels[0] == "head") flags |= ImGuiWindowFlags_NoScrollbar;
     ImGui::Begin(title.c_str(), nullptr, flags);
+    for (const std::string& p : slot.panels) s_.item_rects["panel:" + p] = ImVec4(slot.pos.x, slot.pos.y, slot.size.x, slot.size.y);
     if (slot.panels.size() == 1) {
       draw_panel(slot.panels[0], runner, v);
     } else if (ImGui::BeginTabBar("tabs")) {

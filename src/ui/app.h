@@ -17,6 +17,9 @@ class App {
   // Needs a current GL context and initialised ImGui GLFW/OpenGL3 backends.
   bool init(const ViewOptions& view, std::string* error);
   void shutdown();
+  // After the browser restored a lost WebGL context: rebuilds the GL objects
+  // (the heatmap atlases are re-uploaded from the run's snapshots on the next frame).
+  bool restore_gl(std::string* error);
 
   // Rebuilds fonts if the framebuffer scale (devicePixelRatio) changed.
   void prepare(float framebuffer_scale);
@@ -33,7 +36,8 @@ class App {
   // True while the screen would change without input or training (animations),
   // so a platform may skip drawing frames when nothing moves.
   bool animating() const { return !ready_ || s_.playback.moving(); }
-  // Test hook: (x, y, w, h) in CSS pixels of a named control ("play", "replay").
+  // Test hook: (x, y, w, h) in CSS pixels of a named control ("play", "replay", "grid")
+  // or of a panel drawn in the last frame ("panel:loss").
   bool item_rect(const std::string& name, ImVec4* rect) const;
 
  private:

@@ -3,87 +3,31 @@
 //
 //   node e2e.mjs --root build/web-release/web --out build/e2e
 //
-// Serves the built page on a free localhost port under a strict CSP (no eval,
-// no inline scripts), then at 1280x800: waits for ready, screenshots step 0,
+// Serves the built page (index.html) on a free localhost port under a CSP
+// without eval or inline code, then at 1280x800: waits for ready, screenshots step 0,
 // clicks Train, waits until the step count advances and the loss drops,
 // screenshots step N and checks pixels (the heatmaps are not blank and changed).
 // Then 800x600 with URL options (including bad ones, which must only warn) and
 // devicePixelRatio 2 (the backbuffer must be 2x the CSS size). Any console error fails.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
+import {args, check, failures, finish, launch, openPage as open, outDir, root, serve, sleep} from './harness.mjs';
 import {decodePng, regionDiff, regionStats} from './png.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
-const root = path.resolve(args.root || 'build/web-release/web');
-const outDir = path.resolve(args.out || 'build/e2e');
+const t0All = Date.now();
 const trainSteps = Number(args.steps || 250);
 // The copy task learns within a few hundred steps (induction needs thousands), and a
 // small batch keeps one step well under a frame; 40 ms of training per frame.
 const RUN = 'task=copy&seed=1&batch=8&speed=40';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-let playwright;
-try {
-  playwright = await import('playwright-core');
-} catch {
-  console.error('e2e: playwright-core is missing: run scripts/setup.sh (npm install in tests/e2e)');
-  process.exit(1);
-}
-if (!fs.existsSync(path.join(root, 'index.html')) || !fs.existsSync(path.join(root, 'headlab.wasm'))) {
-  console.error(`e2e: no built page in ${root}: build the web-release preset first`);
-  process.exit(1);
-}
-fs.mkdirSync(outDir, {recursive: true});
-
-// --- static server ------------------------------------------------------------
-const TYPES = {'.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
-               '.css': 'text/css', '.png': 'image/png', '.json': 'application/json'};
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'";
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  const file = path.join(root, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-  if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404).end('not found');
-    return;
-  }
-  res.writeHead(200, {'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Content-Security-Policy': CSP});
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}/`;
-
-// --- browser ------------------------------------------------------------------
-// launch() gives every run a fresh temporary profile (Chromium's --user-data-dir).
-const browser = await playwright.chromium.launch({
-  executablePath: CHROMIUM,
-  headless: false,  // we pass --headless=new ourselves
-  args: ['--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-const failures = [];
+// The app page's own policy: no eval, no inline scripts (index.html has no inline styles either).
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+const srv = await serve(root, {headers: () => ({'Content-Security-Policy': CSP})});
+const base = srv.url;
+const browser = await launch();
 const results = {};
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function openPage(name, query, contextOptions) {
-  const context = await browser.newContext(contextOptions);
-  const page = await context.newPage();
-  const log = {errors: [], warnings: []};
-  page.on('console', (m) => {
-    if (m.type() === 'error') log.errors.push(m.text());
-    if (m.type() === 'warning') log.warnings.push(m.text());
-  });
-  page.on('pageerror', (e) => log.errors.push(String(e)));
-  page.on('requestfailed', (r) => log.errors.push(`request failed: ${r.url()}`));
-  await page.goto(base + query);
+  const {page, context, log} = await open(browser, base + query, contextOptions);
   const state = () => page.evaluate(() => window.headlabApp ? window.headlabApp.state() : {ready: false});
   const start = Date.now();
   let s = await state();
@@ -98,7 +42,7 @@ async function openPage(name, query, contextOptions) {
 // Canvas-relative CSS rectangle -> page coordinates.
 async function toPage(page, rect) {
   const c = await page.evaluate(() => {
-    const r = document.getElementById('canvas').getBoundingClientRect();
+    const r = document.querySelector('main canvas').getBoundingClientRect();
     return {x: r.x, y: r.y};
   });
   return {x: c.x + rect[0], y: c.y + rect[1], w: rect[2], h: rect[3]};
@@ -196,7 +140,7 @@ try {
     await page.evaluate(() => window.headlabApp.step(60));
     await sleep(800);
     const size = await page.evaluate(() => {
-      const c = document.getElementById('canvas');
+      const c = document.querySelector('main canvas');
       const r = c.getBoundingClientRect();
       return {w: c.width, h: c.height, cssW: r.width, cssH: r.height};
     });
@@ -206,22 +150,20 @@ try {
     // Resizing the window resizes the canvas's backbuffer.
     await page.setViewportSize({width: 1000, height: 700});
     await sleep(500);
-    const resized = await page.evaluate(() => document.getElementById('canvas').width);
+    const resized = await page.evaluate(() => document.querySelector('main canvas').width);
     check(resized === 2000, `canvas follows its box on resize (width ${resized})`);
     check((await state()).ready, 'still ready after resize');
     // A lost GL context (GPU reset) must be explained on the page, not fail silently.
-    await page.evaluate(() => document.getElementById('canvas').getContext('webgl2').getExtension('WEBGL_lose_context').loseContext());
+    await page.evaluate(() => document.querySelector('main canvas').getContext('webgl2').getExtension('WEBGL_lose_context').loseContext());
     await sleep(500);
-    const lost = await page.evaluate(() => !document.getElementById('overlay').hidden && document.getElementById('message').textContent);
+    const lost = await page.evaluate(() => document.querySelector('main [role=status]').textContent);
     check(typeof lost === 'string' && lost.includes('lost'), `context loss is reported on the page (${lost})`);
     check(log.errors.length === 0, `no console errors at DPR 2${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
     await context.close();
   }
 } finally {
   await browser.close();
-  server.close();
+  srv.close();
   fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({...results, failures}, null, 2) + '\n');
 }
-
-console.log(failures.length ? `e2e: ${failures.length} check(s) failed` : `e2e: all checks passed; screenshots in ${outDir}`);
-process.exit(failures.length ? 1 : 0);
+finish('e2e', t0All);

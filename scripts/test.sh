@@ -5,7 +5,7 @@
 #   scripts/test.sh            everything
 #   scripts/test.sh native     native build and tests only
 #   scripts/test.sh web        WASM build and tests only
-#   scripts/test.sh sanitize   clang ASan+UBSan build of the unit tests, and the fuzzers
+#   scripts/test.sh sanitize   clang ASan+UBSan unit tests and fuzzers, TSan thread tests
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -37,8 +37,12 @@ if [ "$what" = all ] || [ "$what" = sanitize ]; then
   step "AddressSanitizer + UBSan build and fuzz targets (build/native-asan)"
   cmake --preset native-asan >/dev/null
   cmake --build --preset native-asan -j "$JOBS"
-  step "unit tests under ASan + UBSan, then each fuzzer for ${HEADLAB_FUZZ_SECONDS:-30} s"
+  step "unit tests under ASan + UBSan, then each fuzzer for 30 s"
   ctest --preset native-asan -j "$JOBS"
+  step "ThreadSanitizer build of the desktop app's training thread (build/native-tsan)"
+  cmake --preset native-tsan >/dev/null
+  cmake --build --preset native-tsan -j "$JOBS"
+  ctest --preset native-tsan
 fi
 
 step "all tests passed"

@@ -89,6 +89,8 @@ if(EMSCRIPTEN)
       set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} RUN_SERIAL TRUE LABELS browser)
     endfunction()
     headlab_browser_test(web_e2e e2e.mjs 420)
+    headlab_browser_test(embed_widgets embed_widgets.mjs 180)
+    headlab_browser_test(embed_iframe embed_iframe.mjs 120)
   endif()
 endif()
 

@@ -96,7 +96,7 @@ function createWidget(element, options) {
   const listeners = new Map(EVENTS.map((e) => [e, new Set()]));
   const queue = [];
   let mod = null, started = false, destroyed = false, failure = null;
-  let onScreen = true;
+  let onScreen = false;  // until the IntersectionObserver's first report, which comes right after observe()
 
   const encoder = new TextEncoder(), decoder = new TextDecoder();
   function call(fn, ...strings) {  // calls an engine function with JS strings as C strings

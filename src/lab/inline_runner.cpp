@@ -13,8 +13,9 @@ class InlineRunner final : public Runner {
  public:
   explicit InlineRunner(std::unique_ptr<Session> s) { adopt(std::move(s)); }
 
-  void play() override { playing_ = session_->fault() == Fault::None; }
-  void pause() override { playing_ = false; }
+  // The view says so at once, so a page asking for state() right after a command sees it.
+  void play() override { view_.playing = playing_ = session_->fault() == Fault::None; }
+  void pause() override { view_.playing = playing_ = false; }
 
   void step(int n) override {
     playing_ = false;

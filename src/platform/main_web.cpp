@@ -43,6 +43,8 @@ struct WebApp {
   GLFWwindow* window = nullptr;
   std::unique_ptr<Runner> runner;
   ui::App app;
+  int drawn_step = -1;     // the run as last drawn: a change (step(n), reset) is worth a frame
+  uint64_t drawn_generation = 0;
   bool gl_lost = false;    // drawing waits for the browser to restore the WebGL context
   bool suspended = false;  // off screen or in a hidden tab: no frames at all
   // What JS was last told about (see notify()).
@@ -203,9 +205,12 @@ void draw(WebApp& a) {
     wake();
   }
   glfwPollEvents();
-  const bool busy = a.runner->view().playing || a.app.animating() || ImGui::GetIO().WantTextInput ||
-                    emscripten_get_now() < g_awake_until;
+  const LabView& v = a.runner->view();
+  const bool busy = v.playing || a.app.animating() || ImGui::GetIO().WantTextInput ||
+                    emscripten_get_now() < g_awake_until || v.step != a.drawn_step || v.generation != a.drawn_generation;
   if (!busy) return;
+  a.drawn_step = v.step;
+  a.drawn_generation = v.generation;
 
   const float scale_x = static_cast<float>(fb_w / css_w), scale_y = static_cast<float>(fb_h / css_h);
   a.app.prepare(static_cast<float>(dpr));

@@ -133,23 +133,22 @@ void App::frame(Runner& runner) {
   s_.stats.ui_ms += (ui_ms - s_.stats.ui_ms) * 0.05f;
 }
 
-// Spends about budget_ms per frame on training, on average. When one step
-// costs more than the budget (a big model, a slow device), training runs only
-// on some frames, so drawing keeps its pace instead of waiting on every step.
+// Spends about budget_ms per frame on training, on average. The runner
+// stops between chunks of a step, but one chunk may still cost more than the
+// budget (a big model, a slow device): then training runs only on some
+// frames, so drawing keeps its pace instead of waiting on every chunk.
 void App::train(Runner& runner) {
   using Clock = std::chrono::steady_clock;
   const float budget = s_.view.budget_ms;
   const bool playing = runner.view().playing;
-  credit_ms_ = playing ? std::min(credit_ms_ + budget, budget + ms_per_step_) : 0.0f;
+  credit_ms_ = playing ? std::min(credit_ms_ + budget, budget + call_ms_) : 0.0f;
   float train_ms = 0.0f;
-  if (!playing || credit_ms_ >= ms_per_step_) {
-    const int before = runner.view().step;
-    auto t0 = Clock::now();
+  if (!playing || credit_ms_ >= call_ms_) {
+    const auto t0 = Clock::now();
     runner.frame(budget);
     train_ms = std::chrono::duration<float, std::milli>(Clock::now() - t0).count();
-    const int steps = runner.view().step - before;
-    if (playing && steps > 0) {
-      ms_per_step_ = train_ms / steps;
+    if (playing) {
+      call_ms_ = train_ms;
       credit_ms_ -= train_ms;
     }
   }

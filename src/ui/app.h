@@ -49,7 +49,7 @@ class App {
   uint64_t generation_ = ~uint64_t{0};
   bool ready_ = false;
   float credit_ms_ = 0.0f;    // training time this frame may spend (see train())
-  float ms_per_step_ = 0.0f;  // measured cost of one step
+  float call_ms_ = 0.0f;  // measured cost of the last training call
 };
 
 }  // namespace headlab::ui

@@ -13,7 +13,9 @@ bool g_compact = false;
 // Latin-1, Greek, punctuation, arrows, maths, shapes and a few symbols: what
 // labels, task vocabularies and explanations use, without a 6000-glyph atlas.
 const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x205E, 0x2190, 0x21FF,
-                           0x2200, 0x22FF, 0x2300, 0x23FF, 0x2500, 0x25FF, 0x2600, 0x26FF, 0};
+                           0x2200, 0x22FF, 0x2300, 0x23FF,
+                           0x2400, 0x243F,  // control pictures: the text task's visible space U+2423
+                           0x2500, 0x25FF, 0x2600, 0x26FF, 0};
 
 ImFont* add(float size_px, float scale) {
   ImFontConfig cfg;

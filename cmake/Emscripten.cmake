@@ -11,7 +11,7 @@ add_compile_options(-msimd128)
 #    branch in pmin/pmax (for GCC < 6.3). -fgnuc-version=5.13 makes Eigen's
 #    EIGEN_COMP_GNUC (10 * major + minor) 63, past that branch, while the major
 #    version stays below 6, where Eigen's GEBP kernel adds x86-only asm.
-option(HEADLAB_WASM_SSE "Vectorise Eigen in WASM through its SSE path" OFF)
+option(HEADLAB_WASM_SSE "Vectorise Eigen in WASM through its SSE path" ON)
 if(HEADLAB_WASM_SSE)
   add_compile_options(-msse4.2 -fgnuc-version=5.13)
   include_directories(BEFORE SYSTEM ${CMAKE_CURRENT_LIST_DIR}/wasm-sse)

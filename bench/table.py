@@ -6,8 +6,9 @@
 Every runner prints {"runner", "shape", "ms_per_step", "tokens"} (GEMM
 ceilings print "gflops" instead of tokens). tokens/s and GFLOP/s are derived
 here, with the same analytic FLOP count as bench_train.cpp, so every row is
-counted alike. Each row is compared with the headlab row of the same host:
-tokens/s ratio for a peer, achieved-over-ceiling GFLOP/s for a GEMM ceiling.
+counted alike. Each row is compared with the headlab row of the same host (tokens/s ratio
+for a peer, achieved-over-ceiling GFLOP/s for a GEMM ceiling) and, in
+Chromium, also with the real page's training loop.
 """
 import json
 import sys
@@ -20,9 +21,8 @@ HEADLAB_FOR = {
     "torch-refblas-1t": "headlab-native", "torch-openblas-1t": "headlab-native",
     "torch-openblas-2t": "headlab-native", "gemm-native": "headlab-native",
     "tfjs-wasm-node": "headlab-wasm-node", "tfjs-cpu-node": "headlab-wasm-node", "gemm-wasm-node": "headlab-wasm-node",
-    "tfjs-wasm-chromium": "headlab-page-chromium", "tfjs-webgl-chromium": "headlab-page-chromium",
-    "headlab-wasm-chromium": "headlab-page-chromium", "headlab-page-step-chromium": "headlab-page-chromium",
-    "gemm-wasm-chromium": "headlab-page-chromium",
+    "tfjs-wasm-chromium": "headlab-wasm-chromium", "tfjs-webgl-chromium": "headlab-wasm-chromium",
+    "gemm-wasm-chromium": "headlab-wasm-chromium",
 }
 ORDER = ["headlab-native", "headlab-wasm-node", "headlab-wasm-chromium", "headlab-page-chromium",
          "headlab-page-step-chromium",
@@ -51,14 +51,14 @@ def load(path):
             if "ms_per_step" in r and "gflops" not in r:
                 r["tokens_per_s"] = r["tokens"] / (r["ms_per_step"] / 1000.0)
                 r["gflops"] = step_flops(SHAPES[r["shape"]]) / (r["ms_per_step"] / 1000.0) / 1e9
-            rows[(r["runner"], r.get("shape", ""))] = r
+            rows[(r["runner"], r.get("shape", r.get("speed", "")))] = r
     return rows
 
 
 def main():
     rows = load(sys.argv[1])
-    print("| runner | shape | ms/step | tokens/s | GFLOP/s | headlab / this |")
-    print("|---|---|---:|---:|---:|---|")
+    print("| runner | shape | ms/step | tokens/s | GFLOP/s | headlab / this | headlab page / this |")
+    print("|---|---|---:|---:|---:|---|---|")
     for runner in ORDER:
         for shape in SHAPES:
             if shape.startswith("_") or (runner, shape) not in rows:
@@ -70,9 +70,15 @@ def main():
                 ratio = "%.0f%% of ceiling (%s)" % (100 * ref["gflops"] / r["gflops"], ref["runner"])
             elif ref:
                 ratio = "%.2fx (%s)" % (ref["tokens_per_s"] / r["tokens_per_s"], ref["runner"])
+            page = rows.get(("headlab-page-chromium", shape)) if runner.endswith("chromium") else None
+            page_ratio = ""
+            if page and runner.startswith("gemm"):
+                page_ratio = "%.0f%% of ceiling" % (100 * page["gflops"] / r["gflops"])
+            elif page and not runner.startswith("headlab"):
+                page_ratio = "%.2fx" % (page["tokens_per_s"] / r["tokens_per_s"])
             tps = "%.0f" % r["tokens_per_s"] if "tokens_per_s" in r else ""
             ms = "%.2f" % r["ms_per_step"] if "tokens_per_s" in r else ""
-            print("| %s | %s | %s | %s | %.1f | %s |" % (runner, shape, ms, tps, r["gflops"], ratio))
+            print("| %s | %s | %s | %s | %.1f | %s | %s |" % (runner, shape, ms, tps, r["gflops"], ratio, page_ratio))
     for r in rows.values():
         if "training" in r:
             t, p = r["training"], r["paused"]
@@ -84,6 +90,37 @@ def main():
         if r["runner"] == "induction-page-chromium":
             print("induction head (score > 0.4) in the page: step %d after %.1f s (speed %s)"
                   % (r["step"], r["seconds"], r["speed"]))
+    targets(rows)
+
+
+def targets(rows):
+    """The targets of the issue "Performance", each marked met or MISSED."""
+    def get(runner, shape, key):
+        r = rows.get((runner, shape))
+        return r[key] if r else None
+
+    def line(ok, text):
+        print("%s %s" % ("met   " if ok else "MISSED", text))
+
+    print("\ntargets")
+    nat, torch = get("headlab-native", "tiny", "tokens_per_s"), get("torch-openblas-1t", "tiny", "tokens_per_s")
+    if nat and torch:
+        line(nat >= 1.5 * torch, "tiny native >= 1.5x PyTorch+OpenBLAS 1 thread: %.2fx" % (nat / torch))
+    g, ceil = get("headlab-native", "small", "gflops"), get("gemm-native", "small", "gflops")
+    if g and ceil:
+        line(g >= 0.5 * ceil, "small native >= 50%% of the native GEMM ceiling: %.0f%%" % (100 * g / ceil))
+    for runner in ("headlab-page-chromium", "headlab-wasm-chromium"):
+        t = get(runner, "tiny", "tokens_per_s")
+        if t:
+            line(t >= 25000, "tiny %s >= 25,000 tokens/s: %.0f" % (runner, t))
+        g, ceil = get(runner, "tiny", "gflops"), get("gemm-wasm-chromium", "tiny", "gflops")
+        if g and ceil:
+            line(g >= 0.6 * ceil, "tiny %s >= 60%% of the WASM GEMM ceiling: %.0f%%" % (runner, 100 * g / ceil))
+    for speed in ("default", "50"):
+        r = rows.get(("induction-page-chromium", speed))
+        if r:
+            line(r["seconds"] < 20, "induction head in the page in < 20 s (speed %s): %.1f s to step %d"
+                 % (speed, r["seconds"], r["step"]))
 
 
 if __name__ == "__main__":

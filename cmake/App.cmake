@@ -91,6 +91,7 @@ if(EMSCRIPTEN)
     headlab_browser_test(web_e2e e2e.mjs 420)
     headlab_browser_test(embed_widgets embed_widgets.mjs 180)
     headlab_browser_test(embed_iframe embed_iframe.mjs 120)
+    headlab_browser_test(embed_lifecycle embed_lifecycle.mjs 180)
   endif()
 endif()
 

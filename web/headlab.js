@@ -215,6 +215,7 @@ function createWidget(element, options) {
       document.removeEventListener('visibilitychange', updateVisibility);
       canvas.removeEventListener('webglcontextlost', onContextLost);
       canvas.removeEventListener('webglcontextrestored', onContextRestored);
+      const gl = mod && mod.ctx;  // the engine's WebGL context, if it made one
       if (mod) {
         if (started) mod._headlab_destroy();
         mod.onHeadlabEvents = null;
@@ -222,7 +223,6 @@ function createWidget(element, options) {
       }
       // Frees the GPU side now rather than whenever the canvas is garbage-collected
       // (browsers cap live contexts at about 16 per page).
-      const gl = canvas.getContext('webgl2');
       if (gl && !gl.isContextLost()) gl.getExtension('WEBGL_lose_context')?.loseContext();
       box.remove();
       listeners.forEach((set) => set.clear());
@@ -246,9 +246,6 @@ function createWidget(element, options) {
   showStatus('Loading headlab…');
   const ready = loadEngine().then(({factory, wasm}) => {
     if (destroyed) return controller;
-    if (!canvas.getContext('webgl2')) {
-      throw new Error('headlab needs WebGL2, which this browser or device does not provide');
-    }
     return factory({
       canvas,
       instantiateWasm(imports, receive) {

@@ -384,7 +384,8 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
   a->window = glfwCreateWindow(640, 480, "headlab", nullptr, nullptr);
   if (!a->window) {
     glfwTerminate();
-    return "WebGL2 is not available in this browser";
+    return "this browser or device does not provide WebGL2 (try a current Firefox, Chrome, Edge or Safari, "
+           "or turn on hardware acceleration)";
   }
   glfwMakeContextCurrent(a->window);
   // Installed before ImGui's, which chains to them (1.86 installs no cursor-position callback).

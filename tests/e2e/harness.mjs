@@ -89,6 +89,10 @@ export async function openPage(browser, url, contextOptions = {viewport: {width:
   });
   page.on('pageerror', (e) => log.errors.push(String(e)));
   page.on('requestfailed', (r) => log.errors.push(`request failed: ${r.url()}`));
+  page.on('crash', () => {
+    log.errors.push('the page crashed');
+    console.log('     the page crashed');
+  });
   if (url) await page.goto(url);
   return {context, page, log};
 }

@@ -92,6 +92,8 @@ if(EMSCRIPTEN)
     headlab_browser_test(embed_widgets embed_widgets.mjs 180)
     headlab_browser_test(embed_iframe embed_iframe.mjs 120)
     headlab_browser_test(embed_lifecycle embed_lifecycle.mjs 180)
+    headlab_browser_test(embed_security embed_security.mjs 180)
+    headlab_browser_test(embed_article embed_article.mjs 240)
   endif()
 endif()
 

@@ -73,8 +73,8 @@ function buildDom(element, dark) {
   const canvas = document.createElement('canvas');
   canvas.tabIndex = 0;  // focusable, so keys reach the widget only while the reader works in it
   canvas.setAttribute('aria-label', 'headlab: a small transformer training live, with every attention head drawn');
-  // Emscripten's GLFW removes the canvas's inline width and height whenever it
-  // resizes the backbuffer; min and max sizes survive that and pin the CSS box.
+  // Emscripten's GLFW removes the canvas's inline width and height when it
+  // creates its window; min and max sizes survive that and pin the CSS box.
   Object.assign(canvas.style, {display: 'block', outline: 'none', width: '100%', height: '100%', minWidth: '100%',
                                maxWidth: '100%', minHeight: '100%', maxHeight: '100%'});
   const status = document.createElement('div');

@@ -134,6 +134,19 @@ EM_JS(void, js_notify, (int events), {
 
 // Emscripten 3.1.6's GLFW has no HiDPI support: we read the canvas's CSS box
 // and devicePixelRatio, size the backbuffer ourselves and tell ImGui the scale.
+// Not through glfwSetWindowSize: it requests fullscreen whenever the size
+// asked for equals the screen's (a widget filling an iframe, or a 640x400 box
+// at devicePixelRatio 2 on a 1280x800 screen). Nothing else reads GLFW's idea
+// of the size: ImGui's display size and scale are set from ours each frame,
+// and mouse positions come from the canvas itself. Returns 1 if it changed.
+EM_JS(int, js_set_backbuffer_size, (int w, int h), {
+  var canvas = Module['canvas'];
+  if (canvas.width === w && canvas.height === h) return 0;
+  canvas.width = w;
+  canvas.height = h;
+  return 1;
+});
+
 EM_JS(void, js_canvas_css_size, (double* w, double* h, double* dpr), {
   var r = Module['canvas'].getBoundingClientRect();
   HEAPF64[w >> 3] = r.width;
@@ -198,12 +211,7 @@ void draw(WebApp& a) {
     return;
   }
   int fb_w = static_cast<int>(std::lround(css_w * dpr)), fb_h = static_cast<int>(std::lround(css_h * dpr));
-  int cur_w = 0, cur_h = 0;
-  glfwGetFramebufferSize(a.window, &cur_w, &cur_h);
-  if (cur_w != fb_w || cur_h != fb_h) {
-    glfwSetWindowSize(a.window, fb_w, fb_h);
-    wake();
-  }
+  if (js_set_backbuffer_size(fb_w, fb_h)) wake();
   glfwPollEvents();
   const LabView& v = a.runner->view();
   const bool busy = v.playing || a.app.animating() || ImGui::GetIO().WantTextInput ||

@@ -25,6 +25,8 @@ std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vect
     cols = {{std::clamp(W * 0.23f, 270.0f, 330.0f), {{0.6f, 0, {"controls"}}, {0.4f, 0, {"loss"}}}},
             {0, {{1.0f, 0, {"grid"}}, {0, 124, {"timeline"}}}},
             {std::clamp(W * 0.31f, 330.0f, 470.0f), {{0.48f, 0, {"head"}}, {0.52f, 0, {"why"}}}}};
+  } else if (W < 560) {  // too narrow for two columns: the grid on top, every other panel a tab below
+    cols = {{0, {{0.55f, 0, {"grid"}}, {0.45f, 0, {"controls", "loss", "timeline", "head", "why"}}}}};
   } else if (Ht < 480) {  // a small embed: Controls and the loss plot share the left column as tabs
     cols = {{std::clamp(W * 0.34f, 220.0f, 300.0f), {{1.0f, 0, {"controls", "loss"}}}},
             {0, {{0.56f, 0, {"grid"}}, {0.44f, 0, {"timeline", "head", "why"}}}}};

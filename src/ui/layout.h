@@ -1,7 +1,8 @@
 // Where the panels go: a tiled dashboard recomputed from the canvas size
 // every frame, so it follows the page on resize. Wide canvases get three
 // columns; narrow ones two, with the lower right panels as tabs (and, when
-// short too, Controls and the loss plot as tabs on the left).
+// short too, Controls and the loss plot as tabs on the left); the narrowest
+// one column: the attention grid above, the rest as tabs.
 #pragma once
 #include <string>
 #include <vector>

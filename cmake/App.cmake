@@ -58,7 +58,7 @@ headlab_warnings(headlab_ui)
 
 # --- Web app -------------------------------------------------------------------
 if(EMSCRIPTEN)
-  add_executable(headlab_web src/platform/main_web.cpp)
+  add_executable(headlab_web src/platform/main_web.cpp src/platform/web_page.cpp src/platform/web_state.cpp)
   target_link_libraries(headlab_web PRIVATE headlab_ui)
   headlab_warnings(headlab_web)
   set(HEADLAB_WEB_DIR ${CMAKE_BINARY_DIR}/web)

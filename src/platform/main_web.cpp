@@ -6,9 +6,11 @@
 // to call before headlab_start() (options are staged, commands do nothing),
 // and the engine calls back into JS through one hook, Module.onHeadlabEvents.
 //
-// [SECTION] host etiquette: input, context loss, visibility
+// The JS glue that makes GLFW behave in a host page is in web_page.cpp, the
+// state JSON in web_state.cpp.
+//
+// [SECTION] events, context restore
 // [SECTION] frame
-// [SECTION] state as JSON
 // [SECTION] C API
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -16,16 +18,15 @@
 
 #include <cfloat>
 #include <cmath>
-#include <cstdio>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
-#include "imgui_internal.h"  // HoveredWindow and scroll limits: does the wheel scroll a panel?
 #include "lab/runner.h"
+#include "platform/web_page.h"
+#include "platform/web_state.h"
 #include "ui/app.h"
 #include "ui/gl.h"
 
@@ -51,7 +52,7 @@ struct WebApp {
   bool told_ready = false;
   int told_step = -1;
   uint64_t told_generation = 0;
-  const Snapshot* told_snapshot = nullptr;
+  int told_snapshot_step = -1;
   Fault told_fault = Fault::None;
 };
 
@@ -72,125 +73,30 @@ void on_char(GLFWwindow*, unsigned) { wake(); }
 void on_enter(GLFWwindow*, int) { wake(); }
 
 // =============================================================================
-// [SECTION] host etiquette: input, context loss, visibility
+// [SECTION] events, context restore
 // =============================================================================
-
-// Emscripten 3.1.6's GLFW is written for a full-page app; in an article it
-// misbehaves in three ways, fixed here right after the window exists:
-//  - it listens for keys on `window`, so every widget sees (and for Backspace
-//    and Tab, swallows) keys typed anywhere on the host page: the canvas gets
-//    them instead, i.e. only while it has focus, and Tab is left to the
-//    browser so keyboard users can move on;
-//  - its wheel listener always calls preventDefault, trapping the reader's
-//    scrolling: ours forwards the wheel only when ImGui would scroll a panel;
-//  - Browser.init() adds pointer-lock listeners to `document` that nothing
-//    removes, which would keep a destroyed widget's memory alive. We never
-//    lock the pointer, so it is marked as done before the window is created;
-//    the one thing GLFW needs from it, canvas.exitPointerLock (called when
-//    ImGui sets the cursor), becomes a no-op rather than releasing a lock the
-//    host page may hold.
-EM_JS(void, js_skip_browser_init, (), {
-  Browser.initted = true;
-  Module['canvas'].exitPointerLock = function() {};
-});
-
-EM_JS(void, js_embed_input, (), {
-  var canvas = Module['canvas'];
-  var keydown = function(e) { if (e.keyCode !== 9) GLFW.onKeydown(e); };
-  var wheel = function(e) { if (Module['_headlab_wheel_wanted'](e.deltaY)) GLFW.onMouseWheel(e); };
-  Module['headlabInput'] = [['keydown', keydown], ['keypress', GLFW.onKeyPress], ['keyup', GLFW.onKeyup],
-                            ['blur', GLFW.onBlur], ['wheel', wheel]];
-  [['keydown', GLFW.onKeydown], ['keypress', GLFW.onKeyPress], ['keyup', GLFW.onKeyup], ['blur', GLFW.onBlur]]
-    .forEach(function(l) { window.removeEventListener(l[0], l[1], true); });
-  canvas.removeEventListener('wheel', GLFW.onMouseWheel, true);
-  canvas.removeEventListener('mousewheel', GLFW.onMouseWheel, true);
-  Module['headlabInput'].forEach(function(l) { canvas.addEventListener(l[0], l[1], true); });
-});
-
-EM_JS(void, js_remove_input, (), {
-  var canvas = Module['canvas'];
-  (Module['headlabInput'] || []).forEach(function(l) { canvas.removeEventListener(l[0], l[1], true); });
-  Module['headlabInput'] = null;
-});
-
-EM_JS(int, js_context_lost, (), { return GLctx.isContextLost() ? 1 : 0; });
-
-// After a restore the context is the same JS object, but every GL object made
-// before the loss is dead. Emscripten still maps our ids to them: forget them,
-// so the glDelete* calls of re-initialisation skip them instead of handing
-// dead objects to the new context (which warns), and re-enable extensions.
-EM_JS(void, js_forget_gl_objects, (), {
-  [GL.buffers, GL.programs, GL.framebuffers, GL.renderbuffers, GL.textures, GL.shaders, GL.vaos, GL.queries,
-   GL.samplers, GL.transformFeedbacks, GL.syncs].forEach(function(table) {
-    if (table) table.fill(null);
-  });
-  GL.currentContext.initExtensionsDone = false;
-  GL.initExtensions(GL.currentContext);
-});
-
-EM_JS(void, js_notify, (int events), {
-  if (Module['onHeadlabEvents']) Module['onHeadlabEvents'](events);
-});
-
-// Emscripten 3.1.6's GLFW has no HiDPI support: we read the canvas's CSS box
-// and devicePixelRatio, size the backbuffer ourselves and tell ImGui the scale.
-// Not through glfwSetWindowSize: it requests fullscreen whenever the size
-// asked for equals the screen's (a widget filling an iframe, or a 640x400 box
-// at devicePixelRatio 2 on a 1280x800 screen). Nothing else reads GLFW's idea
-// of the size: ImGui's display size and scale are set from ours each frame,
-// and mouse positions come from the canvas itself. Returns 1 if it changed.
-EM_JS(int, js_set_backbuffer_size, (int w, int h), {
-  var canvas = Module['canvas'];
-  if (canvas.width === w && canvas.height === h) return 0;
-  canvas.width = w;
-  canvas.height = h;
-  return 1;
-});
-
-EM_JS(void, js_canvas_css_size, (double* w, double* h, double* dpr), {
-  var r = Module['canvas'].getBoundingClientRect();
-  HEAPF64[w >> 3] = r.width;
-  HEAPF64[h >> 3] = r.height;
-  HEAPF64[dpr >> 3] = window.devicePixelRatio || 1;
-});
-
-// Would ImGui scroll something with this wheel movement (deltaY > 0 is down)?
-// Mirrors ImGui 1.86's choice of window (the hovered one, or the nearest
-// scrollable parent of a child window) and lets the page scroll on when the
-// panel is already at that end, as nested scroll areas in a browser do.
-bool wheel_scrolls_panel(double delta_y) {
-  const ImGuiContext& g = *GImGui;
-  ImGuiWindow* w = g.HoveredWindow;
-  if (!w || delta_y == 0) return false;
-  if (g.HoveredIdUsingMouseWheel) return true;
-  while ((w->Flags & ImGuiWindowFlags_ChildWindow) &&
-         (w->ScrollMax.y == 0.0f || (w->Flags & ImGuiWindowFlags_NoScrollWithMouse)))
-    w = w->ParentWindow;
-  if ((w->Flags & ImGuiWindowFlags_NoScrollWithMouse) || w->ScrollMax.y <= 0.0f) return false;
-  return delta_y > 0 ? w->Scroll.y < w->ScrollMax.y : w->Scroll.y > 0.0f;
-}
 
 // Tells JS what changed since it was last told.
 void notify() {
   WebApp& a = *g_app;
   const LabView& v = a.runner->view();
-  const Snapshot* latest = v.snapshots.empty() ? nullptr : v.snapshots.back().get();
+  const int latest = v.snapshots.empty() ? -1 : v.snapshots.back()->step;
   int events = 0;
   if (a.app.ready() && !a.told_ready) events |= kEventReady;
   if (v.step != a.told_step || v.generation != a.told_generation) events |= kEventStep;
-  if (latest != a.told_snapshot) events |= kEventSnapshot;
+  if (latest != a.told_snapshot_step || v.generation != a.told_generation) events |= kEventSnapshot;
   if (v.fault != Fault::None && a.told_fault == Fault::None) events |= kEventFault;
   a.told_ready = a.app.ready();
   a.told_step = v.step;
   a.told_generation = v.generation;
-  a.told_snapshot = latest;
+  a.told_snapshot_step = latest;
   a.told_fault = v.fault;
-  if (events) js_notify(events);
+  if (events) web::notify_js(events);
 }
 
 // Rebuilds every GL object (ImGui's and the heatmaps') in the restored context.
 void restore_gl(WebApp& a) {
-  js_forget_gl_objects();
+  web::forget_gl_objects();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplOpenGL3_Init(kGlslVersion);
   std::string error;
@@ -205,13 +111,13 @@ void restore_gl(WebApp& a) {
 
 void draw(WebApp& a) {
   double css_w = 0, css_h = 0, dpr = 1;
-  js_canvas_css_size(&css_w, &css_h, &dpr);
+  web::canvas_css_size(&css_w, &css_h, &dpr);
   if (css_w < 1 || css_h < 1) {  // hidden (display:none, zero-size embed): keep training, skip drawing
     a.runner->frame(a.app.view().budget_ms);
     return;
   }
   int fb_w = static_cast<int>(std::lround(css_w * dpr)), fb_h = static_cast<int>(std::lround(css_h * dpr));
-  if (js_set_backbuffer_size(fb_w, fb_h)) wake();
+  if (web::set_backbuffer_size(fb_w, fb_h)) wake();
   glfwPollEvents();
   const LabView& v = a.runner->view();
   const bool busy = v.playing || a.app.animating() || ImGui::GetIO().WantTextInput ||
@@ -243,7 +149,7 @@ void draw(WebApp& a) {
 
 void frame() {
   WebApp& a = *g_app;
-  if (js_context_lost()) {  // training goes on; drawing resumes when the browser restores the context
+  if (web::context_lost()) {  // training goes on; drawing resumes when the browser restores the context
     a.gl_lost = true;
     a.runner->frame(a.app.view().budget_ms);
   } else {
@@ -261,89 +167,6 @@ void check_run_options() {
   g_options.run = RunOptions();
 }
 
-// =============================================================================
-// [SECTION] state as JSON
-// =============================================================================
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
-  return json_string(out);
-}
-
-// The options in force, as the strings set_option accepts (the training text is left out: it can be megabytes).
-std::string options_json(const LabView& v, const ViewOptions& view) {
-  std::string out = "{";
-  for (const auto& [key, value] : describe(v.options))
-    if (key != "text") out += json_string(key) + ":" + json_string(value) + ",";
-  out += "\"autoplay\":" + json_string(view.autoplay ? "1" : "0") + ",\"speed\":" + json_string(json_number(view.budget_ms)) +
-         ",\"panels\":" + json_list(view.panels) + ",\"hide\":" + json_list(view.hide) +
-         ",\"compact\":" + json_string(view.compact ? "1" : "0") + ",\"theme\":" + json_string(view.theme) + "}";
-  return out;
-}
-
-std::string state_json(const WebApp& a) {
-  const LabView& v = a.runner->view();
-  const ui::FrameStats& st = a.app.stats();
-  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
-  std::string s = "{\"ready\":" + flag(a.app.ready()) + ",\"step\":" + std::to_string(v.step) +
-                  ",\"loss\":" + json_number(v.loss) + ",\"accuracy\":" + json_number(v.accuracy >= 0 ? v.accuracy : NAN) +
-                  ",\"playing\":" + flag(v.playing) + ",\"suspended\":" + flag(a.suspended) +
-                  ",\"contextLost\":" + flag(a.gl_lost) + ",\"fault\":" +
-                  (v.fault == Fault::None ? std::string("null") : json_string(v.fault_message)) +
-                  ",\"stepsPerSec\":" + json_number(v.steps_per_sec) + ",\"tokensPerSec\":" + json_number(v.tokens_per_sec) +
-                  ",\"frameMs\":" + json_number(st.frame_ms) + ",\"trainMs\":" + json_number(st.train_ms) +
-                  ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation);
-  // The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
-  // divergence of the heads' maps; exactly 0 while a layer's heads are identical).
-  s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":";
-  if (v.snapshots.empty()) {
-    s += "null";
-  } else {
-    const Snapshot& snap = *v.snapshots.back();
-    s += "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
-    for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
-    s += "]}";
-  }
-  s += ",\"options\":" + options_json(v, a.app.view()) + ",\"ui\":{";
-  // Screen rectangles [x, y, w, h] (CSS pixels) of a few controls and of every panel drawn.
-  std::vector<std::string> names = {"play", "replay", "grid"};
-  for (const std::string& p : panel_names()) names.push_back("panel:" + p);
-  bool first = true;
-  for (const std::string& name : names) {
-    ImVec4 r;
-    if (!a.app.item_rect(name, &r)) continue;
-    s += std::string(first ? "" : ",") + json_string(name) + ":[" + json_number(r.x) + "," + json_number(r.y) + "," +
-         json_number(r.z) + "," + json_number(r.w) + "]";
-    first = false;
-  }
-  return s + "}}";
-}
-
 }  // namespace
 
 // =============================================================================
@@ -351,15 +174,6 @@ std::string state_json(const WebApp& a) {
 // =============================================================================
 
 extern "C" {
-
-// Stages one option (same keys and values as the CLI and the URL).
-// An unknown key or bad value logs one console warning and changes nothing. Returns 1 if staged.
-EMSCRIPTEN_KEEPALIVE int headlab_set_option(const char* key, const char* value) {
-  std::string err = set_option(g_options, key, value, kScopes);
-  if (err.empty()) return 1;
-  emscripten_console_warnf("headlab: %s (ignored)", err.c_str());
-  return 0;
-}
 
 // Which group an option belongs to: kScopeRun (1: what is learned, needs a new run),
 // kScopeView (2: how it looks, changes at once), 0 = not a web option.
@@ -369,6 +183,21 @@ EMSCRIPTEN_KEEPALIVE unsigned headlab_option_scope(const char* key) {
     if (c == '_') c = '-';
   for (const OptionInfo& o : option_table())
     if (k == o.key) return o.scope & kScopes;
+  return 0;
+}
+
+// Stages one option (same keys and values as the CLI and the URL).
+// An unknown key or bad value logs one console warning and changes nothing. Returns 1 if staged.
+EMSCRIPTEN_KEEPALIVE int headlab_set_option(const char* key, const char* value) {
+  if (!headlab_option_scope(key)) {  // the validator's message would point to the CLI's --help
+    std::string k = key;
+    emscripten_console_warnf("headlab: unknown option '%s' (ignored; the options are listed in docs/embed.md)",
+                             (k.size() > 40 ? k.substr(0, 40) + "..." : k).c_str());
+    return 0;
+  }
+  std::string err = set_option(g_options, key, value, kScopes);
+  if (err.empty()) return 1;
+  emscripten_console_warnf("headlab: %s (ignored)", err.c_str());
   return 0;
 }
 
@@ -384,7 +213,7 @@ EMSCRIPTEN_KEEPALIVE void headlab_stage_current_options() {
 EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
   if (g_app) return "";
   check_run_options();
-  js_skip_browser_init();
+  web::skip_browser_init();
   if (!glfwInit()) return "GLFW could not initialise";
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -403,7 +232,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
   glfwSetKeyCallback(a->window, on_key);
   glfwSetCharCallback(a->window, on_char);
   glfwSetCursorEnterCallback(a->window, on_enter);
-  js_embed_input();
+  web::embed_input();
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui_ImplGlfw_InitForOpenGL(a->window, true);
@@ -425,7 +254,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
 EMSCRIPTEN_KEEPALIVE void headlab_destroy() {
   if (!g_app) return;
   emscripten_cancel_main_loop();
-  js_remove_input();
+  web::remove_input();
   g_app->app.shutdown();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
@@ -511,14 +340,14 @@ EMSCRIPTEN_KEEPALIVE void headlab_set_visible(int visible) {
 
 // For the canvas's wheel listener: 1 if ImGui would scroll a panel, else the page should scroll.
 EMSCRIPTEN_KEEPALIVE int headlab_wheel_wanted(double delta_y) {
-  return g_app && !g_app->gl_lost && wheel_scrolls_panel(delta_y);
+  return g_app && !g_app->gl_lost && web::wheel_scrolls_panel(delta_y);
 }
 
 // The app's state as JSON: {ready, step, loss, accuracy, playing, suspended, contextLost,
 // fault, stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots,
 // snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
 EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
-  g_text = g_app ? state_json(*g_app) : "{\"ready\":false}";
+  g_text = g_app ? web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost) : "{\"ready\":false}";
   return g_text.c_str();
 }
 

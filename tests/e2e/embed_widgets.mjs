@@ -124,9 +124,13 @@ try {
         `the element fires headlab-ready and headlab-snapshot (${elEvents.length} events)`);
 
   // --- the wheel ----------------------------------------------------------------------------------
-  // The element is 480x320: Controls overflows its panel, so the wheel scrolls it;
-  // over the attention grid (no scrollbar) the wheel must scroll the page.
-  await p.evaluate(() => document.getElementById('el').setAttribute('panels', 'controls,grid'));
+  // At 640x360 with two panels, Controls overflows its panel, so the wheel scrolls it;
+  // the attention grid fits, so over it the wheel must scroll the page.
+  await p.evaluate(() => {
+    const el = document.getElementById('el');
+    el.setAttribute('panels', 'controls,grid');
+    Object.assign(el.style, {width: '640px', height: '360px'});
+  });
   await p.evaluate(() => window.scrollTo(0, 0));
   await sleep(500);
   el = await state('el');

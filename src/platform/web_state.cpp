@@ -1,0 +1,91 @@
+#include "platform/web_state.h"
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+namespace headlab::web {
+namespace {
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
+  return json_string(out);
+}
+
+// The options in force, as the strings set_option accepts (the training text is left out: it can be megabytes).
+std::string options_json(const LabView& v, const ViewOptions& view) {
+  std::string out = "{";
+  for (const auto& [key, value] : describe(v.options))
+    if (key != "text") out += json_string(key) + ":" + json_string(value) + ",";
+  out += "\"autoplay\":" + json_string(view.autoplay ? "1" : "0") + ",\"speed\":" + json_string(json_number(view.budget_ms)) +
+         ",\"panels\":" + json_list(view.panels) + ",\"hide\":" + json_list(view.hide) +
+         ",\"compact\":" + json_string(view.compact ? "1" : "0") + ",\"theme\":" + json_string(view.theme) + "}";
+  return out;
+}
+
+}  // namespace
+
+std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost) {
+  const LabView& v = runner.view();
+  const ui::FrameStats& st = app.stats();
+  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
+  std::string s = "{\"ready\":" + flag(app.ready()) + ",\"step\":" + std::to_string(v.step) +
+                  ",\"loss\":" + json_number(v.loss) + ",\"accuracy\":" + json_number(v.accuracy >= 0 ? v.accuracy : NAN) +
+                  ",\"playing\":" + flag(v.playing) + ",\"suspended\":" + flag(suspended) +
+                  ",\"contextLost\":" + flag(context_lost) + ",\"fault\":" +
+                  (v.fault == Fault::None ? std::string("null") : json_string(v.fault_message)) +
+                  ",\"stepsPerSec\":" + json_number(v.steps_per_sec) + ",\"tokensPerSec\":" + json_number(v.tokens_per_sec) +
+                  ",\"frameMs\":" + json_number(st.frame_ms) + ",\"trainMs\":" + json_number(st.train_ms) +
+                  ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation);
+  // The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
+  // divergence of the heads' maps; exactly 0 while a layer's heads are identical).
+  s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":";
+  if (v.snapshots.empty()) {
+    s += "null";
+  } else {
+    const Snapshot& snap = *v.snapshots.back();
+    s += "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
+    for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
+    s += "]}";
+  }
+  s += ",\"options\":" + options_json(v, app.view()) + ",\"ui\":{";
+  // Screen rectangles [x, y, w, h] (CSS pixels) of a few controls and of every panel drawn.
+  std::vector<std::string> names = {"play", "replay", "grid"};
+  for (const std::string& p : panel_names()) names.push_back("panel:" + p);
+  bool first = true;
+  for (const std::string& name : names) {
+    ImVec4 r;
+    if (!app.item_rect(name, &r)) continue;
+    s += std::string(first ? "" : ",") + json_string(name) + ":[" + json_number(r.x) + "," + json_number(r.y) + "," +
+         json_number(r.z) + "," + json_number(r.w) + "]";
+    first = false;
+  }
+  return s + "}}";
+}
+
+}  // namespace headlab::web

@@ -1,0 +1,15 @@
+// The engine's state as the JSON that web/headlab.js returns from state():
+// {ready, step, loss, accuracy, playing, suspended, contextLost, fault,
+//  stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots,
+//  snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
+#pragma once
+#include <string>
+
+#include "lab/runner.h"
+#include "ui/app.h"
+
+namespace headlab::web {
+
+std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost);
+
+}  // namespace headlab::web

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of bench/README.md on this machine and prints the table
 # with ratios headlab / peer (bench/table.py). Builds what it runs.
-#   bench/run.sh          the full run (about 10 minutes on 2 quiet cores)
+#   bench/run.sh          the full run (about 25 minutes on 2 cores, builds included)
 #   bench/run.sh quick    a smoke run: few steps, short page samples
 # APP_DIR=build/web-release/web bench/run.sh   reuses a built web app instead of
 # building one in build/bench-web. Results: build/bench/results.jsonl.

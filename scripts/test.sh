@@ -23,6 +23,8 @@ if [ "$what" = all ] || [ "$what" = native ]; then
   cmake --build --preset native-release -j "$JOBS"
   step "native tests"
   ctest --preset native-release -j "$JOBS"
+  step "benchmark smoke run (numbers: bench/run.sh, bench/README.md)"
+  build/native-release/bench/bench_train steps=3 warmup=1
 fi
 
 if [ "$what" = all ] || [ "$what" = web ]; then

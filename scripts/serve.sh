@@ -37,5 +37,6 @@ fi
 
 echo
 echo "headlab: http://localhost:$PORT/   (Ctrl-C to stop)"
+echo "tutorial with embedded widgets: http://localhost:$PORT/examples/why-heads-differ.html"
 echo
 exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory build/web-release/web

@@ -116,7 +116,11 @@ function createWidget(element, options) {
     return decoder.decode(heap.subarray(p, end));
   }
   const stage = (opts) => optionPairs(opts).forEach(([k, v]) => call(mod._headlab_set_option, k, v));
-  const whenStarted = (fn) => { if (started) fn(); else if (!destroyed && !failure) queue.push(fn); };
+  const whenStarted = (fn) => {
+    if (destroyed || failure) return;
+    if (started) fn();
+    else queue.push(fn);
+  };
 
   function showStatus(text) {
     status.textContent = text || '';  // text, never HTML
@@ -130,7 +134,7 @@ function createWidget(element, options) {
   function fail(error) {
     if (failure || destroyed) return;
     failure = String(error && error.message || error);
-    showStatus('headlab could not start: ' + failure);
+    showStatus((started ? 'headlab stopped: ' : 'headlab could not start: ') + failure);
     queue.length = 0;
     emit('error', failure);
   }
@@ -190,7 +194,7 @@ function createWidget(element, options) {
     },
     // {ready, step, loss, accuracy, playing, suspended, contextLost, snapshot: {step, diversity}, options, ...}
     state() {
-      if (!started) return {ready: false, step: 0, loss: null, accuracy: null, playing: false, error: failure, destroyed};
+      if (!started || destroyed || failure) return {ready: false, step: 0, loss: null, accuracy: null, playing: false, error: failure, destroyed};
       const s = JSON.parse(cString(mod._headlab_state()));
       s.memoryBytes = mod.HEAPU8.length;
       return s;
@@ -244,19 +248,26 @@ function createWidget(element, options) {
   }
 
   showStatus('Loading headlab…');
+  // The factory's promise never settles if instantiation fails or the engine aborts while starting.
+  let abort;
+  const aborted = new Promise((_, reject) => { abort = reject; });
   const ready = loadEngine().then(({factory, wasm}) => {
     if (destroyed) return controller;
-    return factory({
+    return Promise.race([aborted, factory({
       canvas,
       instantiateWasm(imports, receive) {
-        WebAssembly.instantiate(wasm, imports).then((instance) => receive(instance, wasm), fail);
+        WebAssembly.instantiate(wasm, imports).then((instance) => receive(instance, wasm), abort);
         return {};
       },
       onHeadlabEvents: onEngineEvents,
-      onAbort: (what) => fail('the engine stopped: ' + what),
+      onAbort: (what) => {
+        const error = new Error(`the engine stopped (${what})`);
+        abort(error);
+        fail(error);
+      },
       print: (text) => console.log(text),
       printErr: (text) => console.error(text),
-    }).then((m) => {
+    })]).then((m) => {
       if (destroyed) return controller;
       mod = m;
       for (const [k, v] of pairs) call(mod._headlab_set_option, k, v);

@@ -2,9 +2,10 @@
 // independently from one compiled engine; events; set() and reset(); panels;
 // the <headlab-widget> element and its attributes; pausing off screen and in
 // a hidden tab; the wheel scrolls the page except over a scrolling panel;
-// keys typed in the page stay in the page.
+// keys typed in the page stay in the page; a widget whose engine cannot load says so.
 //
 //   node embed_widgets.mjs --root build/web-release/web --out build/e2e
+import fs from 'node:fs';
 import path from 'node:path';
 import {STRICT_CSP, check, finish, launch, noErrors, openPage, outDir, root, serve, sleep, waitFor} from './harness.mjs';
 
@@ -26,7 +27,9 @@ headlab-widget { display: block; width: 480px; height: 320px; }`;
 const script = `import * as headlab from '/headlab.js'; window.headlab = headlab;`;
 
 const srv = await serve(root, {headers: () => ({'Content-Security-Policy': STRICT_CSP}), extra: {
-  '/test.html': {body: page}, '/test.css': {body: css, type: 'text/css'}, '/test.js': {body: script, type: 'text/javascript'}}});
+  '/test.html': {body: page}, '/test.css': {body: css, type: 'text/css'}, '/test.js': {body: script, type: 'text/javascript'},
+  '/broken/test.html': {body: '<!doctype html><link rel="icon" href="/favicon.svg"><div id="a" style="width:300px;height:200px"></div>'},
+  '/broken/headlab.js': {body: fs.readFileSync(path.join(root, 'headlab.js'), 'utf8'), type: 'text/javascript'}}});
 const browser = await launch();
 const {page: p, log} = await openPage(browser, srv.url + 'test.html');
 await p.waitForFunction(() => window.headlab, null, {timeout: 30000});
@@ -191,6 +194,23 @@ try {
 
   await p.screenshot({path: path.join(outDir, 'embed-widgets.png'), fullPage: false});
   noErrors(log, 'on the widgets page');
+
+  // --- an engine that cannot load --------------------------------------------------------------
+  // headlab.js served from a directory without the engine files: mount() rejects, the
+  // widget says why, 'error' listeners hear it, and the controller ignores further calls.
+  const {page: q} = await openPage(browser, srv.url + 'broken/test.html');
+  const failed = await q.evaluate(async () => {
+    const {mount} = await import('/broken/headlab.js');
+    const el = document.getElementById('a');
+    try {
+      await mount(el, {task: 'copy'});
+      return {rejected: false};
+    } catch (e) {
+      return {rejected: true, message: String(e.message), shown: el.querySelector('[role=status]').textContent};
+    }
+  });
+  check(failed.rejected && /could not start/.test(failed.shown) && failed.shown.includes(failed.message.slice(0, 20)),
+        `without its engine files mount() rejects and the widget says why ("${failed.shown}")`);
 } finally {
   await browser.close();
   srv.close();

@@ -80,6 +80,11 @@ function buildDom(element, dark) {
   const status = document.createElement('div');
   status.setAttribute('role', 'status');
   Object.assign(status.style, OVERLAY_STYLE, {color: dark ? '#8b93a1' : '#69707d'});
+  // A focus ring for keyboard users only (set here: the page may allow no stylesheets of ours).
+  canvas.addEventListener('focus', () => {
+    if (canvas.matches(':focus-visible')) Object.assign(box.style, {outline: '2px solid #4c9dff', outlineOffset: '-2px'});
+  });
+  canvas.addEventListener('blur', () => { box.style.outline = ''; });
   box.append(canvas, status);
   element.append(box);
   if (box.clientHeight === 0) Object.assign(box.style, {height: 'auto', aspectRatio: '3 / 2'});

@@ -101,6 +101,23 @@ try {
   const typed = await p.inputValue('#text');
   check(typed === 'abxy', `typing in the page's own input works next to widgets (got '${typed}')`);
 
+  // --- a run that diverges -----------------------------------------------------------------------
+  const fault = await p.evaluate(async (run) => {
+    const div = document.createElement('div');
+    div.style.height = '200px';
+    document.body.append(div);
+    const w = await window.headlab.mount(div, {...run, lr: 1e6});
+    const heard = new Promise((resolve) => w.on('error', resolve));
+    w.step(50);
+    const message = await Promise.race([heard, new Promise((r) => setTimeout(() => r(null), 5000))]);
+    const s = w.state();
+    w.destroy();
+    div.remove();
+    return {message, fault: s.fault, step: s.step};
+  }, RUN);
+  check(fault.message && fault.message === fault.fault && fault.step < 50,
+        `a run that diverges (lr=1e6) stops and 'error' says why ("${fault.message}", step ${fault.step})`);
+
   // --- <headlab-widget> --------------------------------------------------------------------------
   await p.evaluate(() => {
     const el = document.createElement('headlab-widget');

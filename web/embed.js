@@ -1,6 +1,6 @@
 // The iframe target (embed.html): one widget filling the frame, configured by
 // the URL (embed.html?task=copy&heads=2&autoplay=1) and driven by the host page
-// through postMessage. The schema is in docs/embed.md; in short:
+// through postMessage. The schema is in README.md ("The postMessage bridge"); in short:
 //
 //   host -> frame  {headlab: 1, type, id?, n?, options?}
 //                  type: play | pause | step (n) | reset (options) | set (options) | state | subscribe | unsubscribe

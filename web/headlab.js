@@ -1,5 +1,5 @@
 // headlab.js: put live headlab widgets in any page. An ES module without
-// dependencies; docs/embed.md has the options, events and host requirements.
+// dependencies; README.md ("Embed headlab") has the options, events and host requirements.
 //
 //   import * as headlab from './headlab.js';
 //   const h = await headlab.mount(document.querySelector('#demo'), {task: 'induction', init: 'clone-all', autoplay: true});

@@ -191,7 +191,7 @@ EMSCRIPTEN_KEEPALIVE unsigned headlab_option_scope(const char* key) {
 EMSCRIPTEN_KEEPALIVE int headlab_set_option(const char* key, const char* value) {
   if (!headlab_option_scope(key)) {  // the validator's message would point to the CLI's --help
     std::string k = key;
-    emscripten_console_warnf("headlab: unknown option '%s' (ignored; the options are listed in README.md, "Embed headlab")",
+    emscripten_console_warnf("headlab: unknown option '%s' (ignored; the options are listed in README.md, section 'Embed headlab')",
                              (k.size() > 40 ? k.substr(0, 40) + "..." : k).c_str());
     return 0;
   }

@@ -12,12 +12,24 @@
 
 namespace headlab {
 
-namespace {
-
 std::string quote(const std::string& v) {
-  std::string s = v.size() > 40 ? v.substr(0, 40) + "..." : v;
-  return "'" + s + "'";
+  // Messages are one line, so control bytes from a URL or argv are shown escaped.
+  static const char kHex[] = "0123456789abcdef";
+  std::string s = "'";
+  for (size_t i = 0; i < v.size() && i < 40; ++i) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c < 0x20 || c == 0x7f) {
+      s += "\\x";
+      s += kHex[c >> 4];
+      s += kHex[c & 15];
+    } else {
+      s += static_cast<char>(c);
+    }
+  }
+  return s + (v.size() > 40 ? "...'" : "'");
 }
+
+namespace {
 
 std::string want_int(const char* key, const std::string& v, long long lo, long long hi, long long* out) {
   errno = 0;

@@ -90,4 +90,7 @@ std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r);
 
 std::string help_text(unsigned scopes);
 
+// A user's value for a one-line message: in quotes, cut at 40 bytes, control bytes as \xNN.
+std::string quote(const std::string& v);
+
 }  // namespace headlab

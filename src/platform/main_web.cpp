@@ -190,9 +190,8 @@ EMSCRIPTEN_KEEPALIVE unsigned headlab_option_scope(const char* key) {
 // An unknown key or bad value logs one console warning and changes nothing. Returns 1 if staged.
 EMSCRIPTEN_KEEPALIVE int headlab_set_option(const char* key, const char* value) {
   if (!headlab_option_scope(key)) {  // the validator's message would point to the CLI's --help
-    std::string k = key;
-    emscripten_console_warnf("headlab: unknown option '%s' (ignored; the options are listed in README.md, section 'Embed headlab')",
-                             (k.size() > 40 ? k.substr(0, 40) + "..." : k).c_str());
+    emscripten_console_warnf("headlab: unknown option %s (ignored; the options are listed in README.md, section 'Embed headlab')",
+                             quote(key).c_str());
     return 0;
   }
   std::string err = set_option(g_options, key, value, kScopes);

@@ -50,6 +50,8 @@ TEST_CASE("bad values give one line naming the option and its range", "[options]
       {{"--heads"}, "heads: missing value (1..16)"},
       {{"stray"}, "unexpected argument 'stray'"},
       {{"--frames", "3"}, "unknown option 'frames'"},  // a desktop option is not a CLI option
+      {{"bad\nkey=1"}, "unknown option 'bad\\x0akey'"},  // found by fuzz_options: one line, always
+      {{"--task", "x\ty"}, "got 'x\\x09y'"},
   };
   for (const Case& c : cases) {
     Options o;

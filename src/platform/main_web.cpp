@@ -16,6 +16,7 @@
 #include <emscripten.h>
 #include <emscripten/console.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <memory>
@@ -36,6 +37,11 @@ namespace {
 
 constexpr unsigned kScopes = kScopeRun | kScopeView;
 constexpr const char* kGlslVersion = "#version 300 es";
+// Drawing pacing while training, see pace_drawing().
+constexpr double kSlowDrawMs = 40.0;       // a drawing this slow (30 Hz screens stay under it) is spaced out
+constexpr double kSlowDrawGap = 2.0;       // training time after a slow drawing, in drawing costs
+constexpr double kMaxDrawGapMs = 500.0;    // the picture still moves twice a second
+constexpr double kMaxTrainSliceMs = 50.0;  // input is handled at least this often
 
 // Bits of Module.onHeadlabEvents(bits): what changed since the last call.
 enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 8 };
@@ -46,6 +52,8 @@ struct WebApp {
   ui::App app;
   int drawn_step = -1;     // the run as last drawn: a change (step(n), reset) is worth a frame
   uint64_t drawn_generation = 0;
+  double drew_at = 0;      // emscripten_get_now() when the previous frame started rendering; 0: it did not draw
+  double next_draw = 0;    // time before which a training frame only trains
   bool gl_lost = false;    // drawing waits for the browser to restore the WebGL context
   bool suspended = false;  // off screen or in a hidden tab: no frames at all
   // What JS was last told about (see notify()).
@@ -109,7 +117,21 @@ void restore_gl(WebApp& a) {
 // [SECTION] frame
 // =============================================================================
 
+// Where drawing is slow (software WebGL such as SwiftShader: ~200 ms per frame at
+// 1280x800 on 2 cores, spent in the GPU process, which also delays the next
+// animation frame), drawing every frame would leave training a sliver of the
+// time. A drawing costs from its start until the next frame may start; after a
+// slow one, the frames for twice that cost only train. With a GPU, drawing costs
+// a few ms and every frame is drawn.
+void pace_drawing(WebApp& a) {
+  if (a.drew_at == 0) return;
+  const double now = emscripten_get_now(), cost = now - a.drew_at;
+  a.next_draw = cost > kSlowDrawMs ? now + std::min(kSlowDrawGap * cost, kMaxDrawGapMs) : 0.0;
+  a.drew_at = 0;
+}
+
 void draw(WebApp& a) {
+  pace_drawing(a);
   double css_w = 0, css_h = 0, dpr = 1;
   web::canvas_css_size(&css_w, &css_h, &dpr);
   if (css_w < 1 || css_h < 1) {  // hidden (display:none, zero-size embed): keep training, skip drawing
@@ -123,6 +145,11 @@ void draw(WebApp& a) {
   const bool busy = v.playing || a.app.animating() || ImGui::GetIO().WantTextInput ||
                     emscripten_get_now() < g_awake_until || v.step != a.drawn_step || v.generation != a.drawn_generation;
   if (!busy) return;
+  const double now = emscripten_get_now();
+  if (v.playing && now < a.next_draw) {
+    a.runner->frame(std::clamp<double>(a.next_draw - now, a.app.view().budget_ms, kMaxTrainSliceMs));
+    return;
+  }
   a.drawn_step = v.step;
   a.drawn_generation = v.generation;
 
@@ -137,6 +164,7 @@ void draw(WebApp& a) {
   if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x / scale_x, io.MousePos.y / scale_y);
   ImGui::NewFrame();
   a.app.frame(*a.runner);
+  a.drew_at = emscripten_get_now();
   ImGui::Render();
 
   glBindFramebuffer(GL_FRAMEBUFFER, 0);

@@ -146,7 +146,7 @@ void draw(WebApp& a) {
                     emscripten_get_now() < g_awake_until || v.step != a.drawn_step || v.generation != a.drawn_generation;
   if (!busy) return;
   const double now = emscripten_get_now();
-  if (v.playing && now < a.next_draw) {
+  if (v.playing && now < a.next_draw && !ImGui::GetIO().WantTextInput) {  // typing: keys must not wait
     a.runner->frame(std::clamp<double>(a.next_draw - now, a.app.view().budget_ms, kMaxTrainSliceMs));
     return;
   }

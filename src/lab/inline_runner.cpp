@@ -16,6 +16,7 @@ class InlineRunner final : public Runner {
   // The view says so at once, so a page asking for state() right after a command sees it.
   void play() override { view_.playing = playing_ = session_->fault() == Fault::None; }
   void pause() override { view_.playing = playing_ = false; }
+  bool trains_in_frame() const override { return true; }
 
   void step(int n) override {
     playing_ = false;

@@ -54,6 +54,8 @@ class Runner {
   virtual void restore_last_good() = 0;
   // Called once per UI frame: trains for up to budget_ms (inline runner) and refreshes view().
   virtual void frame(double budget_ms) = 0;
+  // True when training happens inside frame(), so budget_ms matters; false with a worker thread.
+  virtual bool trains_in_frame() const = 0;
   virtual const LabView& view() const = 0;
   virtual std::vector<uint8_t> save_checkpoint() = 0;
   // Replaces the run with a checkpoint; on a bad file keeps the current run and returns the error.

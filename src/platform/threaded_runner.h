@@ -53,6 +53,7 @@ class ThreadedRunner final : public Runner {
   void restore_last_good() override;
   // Takes the newest view the worker handed over; never trains, so budget_ms is unused.
   void frame(double budget_ms) override;
+  bool trains_in_frame() const override { return false; }
   const LabView& view() const override { return view_; }
   // Waits for the worker to finish its current step (use save_checkpoint_file to not wait).
   std::vector<uint8_t> save_checkpoint() override;

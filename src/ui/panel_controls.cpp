@@ -179,13 +179,18 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   else if (!s.message.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "%s", s.message.c_str());
   else if (pending) ImGui::TextDisabled("Changed settings apply on Reset.");
 
-  section("Speed and view");
-  ImGui::SetNextItemWidth(-1);
-  ImGui::SliderFloat("##budget", &s.view.budget_ms, 1.0f, 50.0f, "train %.0f ms per frame", ImGuiSliderFlags_AlwaysClamp);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Training time per frame. More trains faster; past about 10 ms the page starts to stutter.\n"
-                      "If one step takes longer than this, steps run only every few frames, so the\n"
-                      "page keeps drawing at its pace.");
+  // The desktop app trains on a worker thread, where a per-frame budget means nothing.
+  if (runner.trains_in_frame()) {
+    section("Speed and view");
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderFloat("##budget", &s.view.budget_ms, 1.0f, 50.0f, "train %.0f ms per frame", ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Training time per frame. More trains faster; past about 10 ms the page starts to stutter.\n"
+                        "If one step takes longer than this, steps run only every few frames, so the\n"
+                        "page keeps drawing at its pace.");
+  } else {
+    section("View");
+  }
   half = half_width();
   ImGui::SetNextItemWidth(half);
   int cmap = static_cast<int>(s.colormap);

@@ -20,7 +20,12 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
   if (ImGui::Button(v.playing ? "\xe2\x80\x96 Pause" : "\xe2\x96\xb6 Train", ImVec2(bw, 0))) v.playing ? runner.pause() : runner.play();
   ImGui::PopStyleColor();
   s.remember_item("play");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train continuously (or pause). Each frame spends about %.0f ms training.", s.view.budget_ms);
+  if (ImGui::IsItemHovered()) {
+    if (runner.trains_in_frame())
+      ImGui::SetTooltip("Train continuously (or pause). Each frame spends about %.0f ms training.", s.view.budget_ms);
+    else
+      ImGui::SetTooltip("Train continuously (or pause). Training runs on its own thread, as fast as it can.");
+  }
   ImGui::SameLine();
   if (ImGui::Button("Step")) runner.step(1);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One optimiser step, then pause.");
@@ -43,7 +48,7 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
     std::snprintf(buf[n++], 64, "paused");
   }
   std::snprintf(buf[n++], 64, "frame %.1f ms (%.0f fps)", s.stats.frame_ms, 1000.0f / std::max(s.stats.frame_ms, 1.0f));
-  std::snprintf(buf[n++], 64, "train %.1f ms/frame", s.stats.train_ms);
+  if (runner.trains_in_frame()) std::snprintf(buf[n++], 64, "train %.1f ms/frame", s.stats.train_ms);
   const float theme_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x;
   for (int i = 0; i < n; ++i) {
     float need = ImGui::CalcTextSize(buf[i]).x + ImGui::GetStyle().ItemSpacing.x * 2;
@@ -51,10 +56,16 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
     if (ImGui::GetContentRegionAvail().x < need + theme_w) break;
     if (i < 3) ImGui::TextUnformatted(buf[i]);
     else ImGui::TextDisabled("%s", buf[i]);
-    if (std::strncmp(buf[i], "frame", 5) == 0 && ImGui::IsItemHovered())
-      ImGui::SetTooltip("Time between frames, smoothed. Of it: training %.1f ms, building the panels %.1f ms;\n"
-                        "the rest is the browser and GPU drawing them.",
-                        s.stats.train_ms, s.stats.ui_ms);
+    if (std::strncmp(buf[i], "frame", 5) == 0 && ImGui::IsItemHovered()) {
+      if (runner.trains_in_frame())
+        ImGui::SetTooltip("Time between frames, smoothed. Of it: training %.1f ms, building the panels %.1f ms;\n"
+                          "the rest is the browser and GPU drawing them.",
+                          s.stats.train_ms, s.stats.ui_ms);
+      else
+        ImGui::SetTooltip("Time between frames, smoothed. Of it: building the panels %.1f ms; the rest is\n"
+                          "drawing them and waiting for the screen. Training runs on its own thread.",
+                          s.stats.ui_ms);
+    }
   }
 
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::GetFrameHeight());

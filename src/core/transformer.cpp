@@ -125,6 +125,18 @@ int Transformer::last_scored() const {
   return static_cast<int>(std::count_if(targets_.begin(), targets_.begin() + B_ * T_, [](int t) { return t >= 0; }));
 }
 
+int Transformer::last_correct() const {
+  const CMat p = probs();
+  int correct = 0;
+  for (int r = 0; r < B_ * T_; ++r) {
+    if (targets_[r] < 0) continue;
+    Eigen::Index best = 0;
+    p.row(r).maxCoeff(&best);
+    correct += best == targets_[r];
+  }
+  return correct;
+}
+
 void Transformer::backward(int scored_total) {
   const int B = B_, T = T_, N = B * T;
   const int C = cfg_.d_model, F = cfg_.d_mlp, V = cfg_.vocab, H = cfg_.n_heads;

@@ -39,6 +39,8 @@ class Transformer {
   void backward(int scored_total = 0);
   // Scored positions (targets >= 0) of the last forward.
   int last_scored() const;
+  // Scored positions of the last forward whose most probable token is the target.
+  int last_correct() const;
   void zero_grad();
 
   int last_batch() const { return B_; }

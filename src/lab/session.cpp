@@ -206,15 +206,11 @@ float Session::evaluate(int batches) {
       const int n = std::min(chunk_seqs_, B - first);
       const int* tok = eval_tokens_.data() + static_cast<size_t>(first) * T;
       const int* tgt = eval_targets_.data() + static_cast<size_t>(first) * T;
-      loss += static_cast<double>(model_.forward(tok, tgt, n, T)) * model_.last_scored();
-      const CMat probs = model_.probs();
-      for (int r = 0; r < n * T; ++r) {
-        if (tgt[r] < 0) continue;
-        Eigen::Index arg = 0;
-        probs.row(r).maxCoeff(&arg);
-        correct += arg == tgt[r];
-        ++scored;
-      }
+      const double mean_loss = model_.forward(tok, tgt, n, T);
+      const int chunk_scored = model_.last_scored();
+      loss += mean_loss * chunk_scored;
+      correct += model_.last_correct();
+      scored += chunk_scored;
     }
   }
   eval_loss_ = static_cast<float>(scored > 0 ? loss / scored : 0.0);

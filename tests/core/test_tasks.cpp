@@ -357,16 +357,9 @@ Score evaluate(Transformer& model, const Batch& held_out) {
   double loss = 0.0;
   int hits = 0, scored = 0, chunks = 0;
   for (int b = 0; b < held_out.B; b += B, ++chunks) {
-    const int* tgt = held_out.tgt(b);
-    loss += model.forward(held_out.tok(b), tgt, B, T);
-    const CMat probs = model.probs();
-    for (int r = 0; r < B * T; ++r) {
-      if (tgt[r] < 0) continue;
-      Eigen::Index best = 0;
-      probs.row(r).maxCoeff(&best);
-      hits += best == tgt[r];
-      ++scored;
-    }
+    loss += model.forward(held_out.tok(b), held_out.tgt(b), B, T);
+    hits += model.last_correct();
+    scored += model.last_scored();
   }
   return {static_cast<float>(loss / chunks), static_cast<float>(hits) / scored};
 }

@@ -123,15 +123,16 @@ void restore_gl(WebApp& a) {
 // time. A drawing costs from its start until the next frame may start; after a
 // slow one, the frames for twice that cost only train. With a GPU, drawing costs
 // a few ms and every frame is drawn.
-void pace_drawing(WebApp& a) {
+void pace_drawing(WebApp& a, double now) {
   if (a.drew_at == 0) return;
-  const double now = emscripten_get_now(), cost = now - a.drew_at;
+  const double cost = now - a.drew_at;
   a.next_draw = cost > kSlowDrawMs ? now + std::min(kSlowDrawGap * cost, kMaxDrawGapMs) : 0.0;
   a.drew_at = 0;
 }
 
 void draw(WebApp& a) {
-  pace_drawing(a);
+  const double now = emscripten_get_now();
+  pace_drawing(a, now);
   double css_w = 0, css_h = 0, dpr = 1;
   web::canvas_css_size(&css_w, &css_h, &dpr);
   if (css_w < 1 || css_h < 1) {  // hidden (display:none, zero-size embed): keep training, skip drawing
@@ -143,9 +144,8 @@ void draw(WebApp& a) {
   glfwPollEvents();
   const LabView& v = a.runner->view();
   const bool busy = v.playing || a.app.animating() || ImGui::GetIO().WantTextInput ||
-                    emscripten_get_now() < g_awake_until || v.step != a.drawn_step || v.generation != a.drawn_generation;
+                    now < g_awake_until || v.step != a.drawn_step || v.generation != a.drawn_generation;
   if (!busy) return;
-  const double now = emscripten_get_now();
   if (v.playing && now < a.next_draw && !ImGui::GetIO().WantTextInput) {  // typing: keys must not wait
     a.runner->frame(std::clamp<double>(a.next_draw - now, a.app.view().budget_ms, kMaxTrainSliceMs));
     return;

@@ -47,16 +47,23 @@ float AdamW::step(float* params, float* grads, const AdamWConfig& cfg) {
   const float step_size = static_cast<float>(cfg.lr / bc1);
   const float bc2_sqrt = static_cast<float>(std::sqrt(bc2));
   const float decay = 1.0f - cfg.lr * cfg.weight_decay;
+  // A plain loop, not Eigen array expressions: Eigen computes each tensor's
+  // last size % packet floats with scalar code, whose square root (exact)
+  // differs from its packet one (approximate under EIGEN_FAST_MATH), so the
+  // head whose slice holds that tail would get a different update and
+  // clone-all heads would drift apart. Here the compiler's vector body and
+  // scalar remainder compute the same IEEE operations (the symmetry
+  // invariant, docs/ARCHITECTURE.md).
+  const float b1 = cfg.beta1, b2 = cfg.beta2, eps = cfg.eps;
+  float* m = m_.data();
+  float* v = v_.data();
   for (const NamedSlot& t : layout_.tensors()) {
     const float d = t.kind == ParamKind::Weight ? decay : 1.0f;
-    for (size_t i = t.slot.offset, end = t.slot.offset + t.slot.size(); i < end; i += kChunk) {
-      const Index e = static_cast<Index>(std::min(kChunk, end - i));
-      Array p(params + i, e), m(m_.data() + i, e), v(v_.data() + i, e);
-      const CArray g(grads + i, e);
-      p *= d;
-      m = cfg.beta1 * m + (1.0f - cfg.beta1) * g;
-      v = cfg.beta2 * v + (1.0f - cfg.beta2) * g * g;
-      p -= step_size * m / (v.sqrt() / bc2_sqrt + cfg.eps);
+    for (size_t i = t.slot.offset, end = t.slot.offset + t.slot.size(); i < end; ++i) {
+      const float g = grads[i];
+      m[i] = b1 * m[i] + (1.0f - b1) * g;
+      v[i] = b2 * v[i] + (1.0f - b2) * g * g;
+      params[i] = params[i] * d - step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + eps);
     }
   }
   return norm;

@@ -85,23 +85,26 @@ void add_col_sums(Vec db, const CColMatRef& d) {
   }
 }
 
-void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b) {
+void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b, int H) {
   qkv.rowwise() = b;
-  qkv.noalias() += in * w;
+  const Eigen::Index dh = qkv.cols() / (3 * H);
+  for (Eigen::Index j = 0; j < qkv.cols(); j += dh) qkv.middleCols(j, dh).noalias() += in * w.middleCols(j, dh);
 }
 
-void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w,
-                  float* dw_scratch) {
+void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w, int H) {
   din.noalias() = dqkv * w.transpose();
-  ColMat tmp(dw_scratch, dw.rows(), dw.cols());
-  tmp.noalias() = in.transpose() * dqkv;
-  dw += tmp;
+  const Eigen::Index dh = dqkv.cols() / (3 * H);
+  for (Eigen::Index j = 0; j < dqkv.cols(); j += dh)
+    dw.middleCols(j, dh).noalias() += in.transpose() * dqkv.middleCols(j, dh);
   add_col_sums(db, dqkv);
 }
 
-void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w) {
-  dy.noalias() = dout * w.transpose();
-  dw.noalias() += y.transpose() * dout;
+void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w, int H) {
+  const Eigen::Index dh = dy.cols() / H;
+  for (Eigen::Index j = 0; j < dy.cols(); j += dh) {
+    dy.middleCols(j, dh).noalias() = dout * w.middleRows(j, dh).transpose();
+    dw.middleRows(j, dh).noalias() += y.middleCols(j, dh).transpose() * dout;
+  }
   // row by row, in order: every column's sum is formed the same way
   for (Eigen::Index r = 0; r < dout.rows(); ++r) db += dout.row(r);
 }

@@ -24,19 +24,19 @@ void layernorm_backward(Mat din, Vec dw, Vec db, const CMatRef& dout, const CMat
 void linear_forward(Mat out, const CMatRef& in, const CMatRef& w, const CVecRef& b);
 void linear_backward(Mat din, Mat dw, Vec db, const CMatRef& dout, const CMatRef& in, const CMatRef& w);
 
-// Head-sliced activations. The QKV projection's output columns, and the
-// gradient reaching the output projection's input columns, belong to heads.
-// Eigen's GEMM runs different micro-kernels (with different summation
-// orders) over different *rows* of a column-major result, but treats all
-// *columns* alike when their count is a multiple of 4. So these activations
-// are stored column-major: heads with identical weights then get
-// bit-identical values and gradients (clone-all stays identical for ever).
-void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b);
-// dw_scratch: [C_in, 3C] floats, column-major, for the same reason.
-void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w,
-                  float* dw_scratch);
+// Head-sliced products. The QKV projection's output columns, the gradient
+// reaching the output projection's input columns, and the rows of W_o belong
+// to heads. One GEMM over all heads would run different micro-kernels (with
+// different summation orders) over different rows and columns of its result,
+// depending on where they fall in its register blocks, so two heads with
+// identical weights would get different values. Each head's slice is its own
+// product instead: same shape, same code, bit-identical results (the
+// symmetry invariant, docs/ARCHITECTURE.md). qkv and dy are column-major so a
+// head's columns are contiguous for the attention kernels.
+void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b, int H);
+void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w, int H);
 // The output projection's backward, writing the per-head gradient dy column-major.
-void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w);
+void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w, int H);
 
 // GELU, tanh approximation (as PyTorch's approximate="tanh").
 void gelu_forward(Mat out, const CMatRef& in);

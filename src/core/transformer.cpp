@@ -65,7 +65,6 @@ Transformer::Transformer(const ModelConfig& cfg, int max_batch)
     dtmp_ = c.take(N * C);        // gradient at a LayerNorm output or at the heads' outputs
     dwide_ = c.take(N * widest);  // dlogits, dgelu or dqkv
     dwide2_ = c.take(N * widest); // dfc
-    dw_qkv_ = c.take(C * 3 * C);  // column-major dW_qkv before it is added to grads
     attn_scratch_ = c.take(attention_scratch_size(cfg.ctx, cfg.d_head()));
     return c.used;
   };
@@ -98,7 +97,7 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
     const LayerActs& a = layer_acts_[l];
     layernorm_forward(Mat(a.ln1, N, C), a.ln1_mean, a.ln1_rstd, CMat(x, N, C), s.ln1_w.vec(P),
                       s.ln1_b.vec(P));
-    qkv_forward(ColMat(a.qkv, N, 3 * C), CMat(a.ln1, N, C), s.w_qkv.view(P), s.b_qkv.vec(P));
+    qkv_forward(ColMat(a.qkv, N, 3 * C), CMat(a.ln1, N, C), s.w_qkv.view(P), s.b_qkv.vec(P), H);
     attention_forward(Mat(a.atty, N, C), a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
     linear_forward(Mat(a.res1, N, C), CMat(a.atty, N, C), s.w_o.view(P), s.b_o.vec(P));
     Mat(a.res1, N, C) += CMat(x, N, C);
@@ -166,9 +165,9 @@ void Transformer::backward(int scored_total) {
                        s.ln2_w.vec(P));
     // Attention branch: res1 = x + o(attn(qkv(ln1(x)))); dy and dqkv are column-major (layers.h)
     ColMat dy(dtmp_, N, C), dqkv(dwide_, N, 3 * C);
-    out_proj_backward(dy, s.w_o.view(G), s.b_o.vec(G), dres, CMat(a.atty, N, C), s.w_o.view(P));
+    out_proj_backward(dy, s.w_o.view(G), s.b_o.vec(G), dres, CMat(a.atty, N, C), s.w_o.view(P), H);
     attention_backward(dqkv, dy, a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
-    qkv_backward(dtmp, s.w_qkv.view(G), s.b_qkv.vec(G), dqkv, CMat(a.ln1, N, C), s.w_qkv.view(P), dw_qkv_);
+    qkv_backward(dtmp, s.w_qkv.view(G), s.b_qkv.vec(G), dqkv, CMat(a.ln1, N, C), s.w_qkv.view(P), H);
     layernorm_backward(dres, s.ln1_w.vec(G), s.ln1_b.vec(G), dtmp, CMat(x, N, C), a.ln1_mean, a.ln1_rstd,
                        s.ln1_w.vec(P));
   }

@@ -62,7 +62,7 @@ class Transformer {
   Eigen::VectorXf params_, grads_;
   Eigen::VectorXf acts_;   // forward activations
   Eigen::VectorXf dacts_;  // gradient scratch for backward, carved into the pointers below
-  float *dres_, *dtmp_, *dwide_, *dwide2_, *dw_qkv_, *attn_scratch_;
+  float *dres_, *dtmp_, *dwide_, *dwide2_, *attn_scratch_;
   std::vector<LayerActs> layer_acts_;
   float *x0_, *lnf_, *lnf_mean_, *lnf_rstd_, *logits_, *probs_, *losses_;
   std::vector<int> tokens_, targets_;

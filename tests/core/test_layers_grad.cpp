@@ -156,25 +156,25 @@ TEST_CASE("embedding backward scatters into the rows that were read", "[grad]") 
   CHECK(rel_error(dwpe, numeric_grad(wpe, loss, 1e-2f)) < kTol);
 }
 
-TEST_CASE("qkv projection (column-major output) backward matches finite differences", "[grad]") {
-  const int N = 5, I = 4, C = 4;
+TEST_CASE("qkv projection (column-major output, per-head products) backward matches finite differences", "[grad]") {
+  const int N = 5, I = 4, C = 4, H = 2;
   auto x = randn(N * I, 1), w = randn(I * 3 * C, 2), b = randn(3 * C, 3), R = randn(N * 3 * C, 4);
-  std::vector<float> out(N * 3 * C), dw_scratch(I * 3 * C);
+  std::vector<float> out(N * 3 * C);
   auto loss = [&] {
     qkv_forward(ColMat(out.data(), N, 3 * C), CMat(x.data(), N, I), CMat(w.data(), I, 3 * C),
-                CVec(b.data(), 3 * C));
+                CVec(b.data(), 3 * C), H);
     return dot(out, R);
   };
   std::vector<float> dx(N * I, 0.0f), dw(I * 3 * C, 0.0f), db(3 * C, 0.0f);
   qkv_backward(Mat(dx.data(), N, I), Mat(dw.data(), I, 3 * C), Vec(db.data(), 3 * C),
-               CColMat(R.data(), N, 3 * C), CMat(x.data(), N, I), CMat(w.data(), I, 3 * C), dw_scratch.data());
+               CColMat(R.data(), N, 3 * C), CMat(x.data(), N, I), CMat(w.data(), I, 3 * C), H);
   CHECK(rel_error(dx, numeric_grad(x, loss, 1e-2f)) < kTol);
   CHECK(rel_error(dw, numeric_grad(w, loss, 1e-2f)) < kTol);
   CHECK(rel_error(db, numeric_grad(b, loss, 1e-2f)) < kTol);
 }
 
 TEST_CASE("output projection backward (column-major head gradient) matches finite differences", "[grad]") {
-  const int N = 6, C = 4, O = 5;
+  const int N = 6, C = 4, O = 5, H = 2;
   auto y = randn(N * C, 1), w = randn(C * O, 2), b = randn(O, 3), R = randn(N * O, 4);
   std::vector<float> out(N * O);
   auto loss = [&] {
@@ -183,7 +183,7 @@ TEST_CASE("output projection backward (column-major head gradient) matches finit
   };
   std::vector<float> dy(N * C, 0.0f), dw(C * O, 0.0f), db(O, 0.0f);
   out_proj_backward(ColMat(dy.data(), N, C), Mat(dw.data(), C, O), Vec(db.data(), O), CMat(R.data(), N, O),
-                    CMat(y.data(), N, C), CMat(w.data(), C, O));
+                    CMat(y.data(), N, C), CMat(w.data(), C, O), H);
   // dy is column-major: compare element (r, c) with the row-major numeric gradient
   std::vector<float> dy_rows(N * C);
   for (int r = 0; r < N; ++r)

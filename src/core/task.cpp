@@ -21,6 +21,7 @@ struct TaskEntry {
 // Defaults are sized so the tasks learn within a few hundred to a few thousand steps.
 const TaskEntry kTasks[] = {
     {"induction", 5, 2, kMaxLetters, 26, make_induction_task},
+    {"addsub", 14, 2, 16, 10, make_addsub_task},
     {"coref", 18, 0, 0, 0, make_coref_task},
     {"copy", 6, 2, kMaxLetters, 16, make_copy_task},
     {"reverse", 6, 2, kMaxLetters, 16, make_reverse_task},

@@ -14,9 +14,21 @@
 
 namespace headlab {
 
+// A lookup a task rewards, as a pattern on its probe: row i's attention on
+// the key positions j where keys[i * T + j] != 0. A head's score for the role
+// is its attention mass on those keys, averaged over the rows that have any
+// (lab/metrics.h); the generic roles (previous-token, induction, ...) are
+// patterns of the same form.
+struct RolePattern {
+  std::string name;        // e.g. "subtract"
+  std::string short_name;  // a badge, at most 6 characters, e.g. "sub"
+  std::string help;        // one line for a tutorial reader
+  std::vector<unsigned char> keys;  // [T][T]
+};
+
 // What the user asked for; make_task() checks it and builds the task.
 struct TaskSpec {
-  std::string name = "induction";  // induction, coref, copy, reverse, sort, modadd, text
+  std::string name = "induction";  // induction, addsub, coref, copy, reverse, sort, modadd, text
   int ctx = 32;                    // the model's context; the task picks a length T <= ctx
   int symbols = 0;                 // alphabet size for induction/copy/reverse/sort, modulus for modadd; 0 = task default
   std::string text;                // training text for the `text` task (UTF-8)
@@ -37,6 +49,9 @@ class Task {
   // The fixed example every head view shows ([T] tokens and targets).
   // Default: a sample drawn from a fixed seed, so every run shows the same probe.
   virtual void probe(int* tokens, int* targets) const;
+  // The lookups this task rewards, as patterns on probe() (none by default:
+  // the generic roles then describe the heads).
+  virtual std::vector<RolePattern> probe_roles() const { return {}; }
 
  protected:
   std::vector<std::string> vocab_;

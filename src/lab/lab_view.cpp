@@ -7,6 +7,7 @@ void start_view(const Session& s, LabView* v) {
   v->task_description = s.task().description();
   v->vocab = s.task().vocab();
   v->probe = s.probe_tokens();
+  v->roles = s.roles();
   v->history.clear();
   v->snapshots.clear();
   update_view(s, v);

@@ -7,22 +7,6 @@
 
 namespace headlab {
 
-const char* role_name(int role) {
-  static const char* names[kNumRoles] = {"previous-token", "duplicate-token", "induction", "first-token", "self"};
-  return role >= 0 && role < kNumRoles ? names[role] : "?";
-}
-
-const char* role_help(int role) {
-  static const char* help[kNumRoles] = {
-      "attends from each token to the token just before it",
-      "attends to earlier copies of the current token",
-      ("attends to the token that followed an earlier copy of the current token (prefix matching): "
-       "the head that lets a model continue a repeated pattern"),
-      "attends to position 0 (often a resting place when nothing else matters)",
-      "attends to the current token itself"};
-  return role >= 0 && role < kNumRoles ? help[role] : "";
-}
-
 // Row 0 can only attend to itself, so it says nothing about a head; every
 // average below runs over rows 1..T-1 (or row 0 alone when T == 1).
 namespace {
@@ -62,33 +46,41 @@ float attention_js(const float* a, const float* b, int T) {
   return static_cast<float>(total / (T - first_row(T)));
 }
 
-void role_scores(const float* map, const int* tokens, int T, float* out) {
-  double sum[kNumRoles] = {};
-  int rows[kNumRoles] = {};
+std::vector<RolePattern> generic_roles(const int* tokens, int T) {
+  std::vector<RolePattern> roles = {
+      {"previous-token", "prev", "attends from each token to the token just before it", {}},
+      {"duplicate-token", "dup", "attends to earlier copies of the current token", {}},
+      {"induction", "induct",
+       "attends to the token that followed an earlier copy of the current token (prefix matching): the head "
+       "that lets a model continue a repeated pattern",
+       {}},
+      {"first-token", "first", "attends to position 0 (often a resting place when nothing else matters)", {}},
+      {"self", "self", "attends to the current token itself", {}},
+  };
+  for (RolePattern& r : roles) r.keys.assign(static_cast<size_t>(T) * T, 0);
   for (int i = 1; i < T; ++i) {
-    const float* row = map + i * T;
-    sum[kRolePrevToken] += row[i - 1];
-    sum[kRoleFirstToken] += row[0];
-    sum[kRoleSelf] += row[i];
-    rows[kRolePrevToken]++;
-    rows[kRoleFirstToken]++;
-    rows[kRoleSelf]++;
-    double dup = 0.0, ind = 0.0;
-    bool any = false;
-    for (int j = 0; j < i; ++j) {
-      if (tokens[j] != tokens[i]) continue;
-      any = true;
-      dup += row[j];
-      ind += row[j + 1];
-    }
-    if (any) {
-      sum[kRoleDuplicate] += dup;
-      sum[kRoleInduction] += ind;
-      rows[kRoleDuplicate]++;
-      rows[kRoleInduction]++;
-    }
+    const size_t row = static_cast<size_t>(i) * T;
+    roles[0].keys[row + i - 1] = 1;
+    roles[3].keys[row] = 1;
+    roles[4].keys[row + i] = 1;
+    for (int j = 0; j < i; ++j)
+      if (tokens[j] == tokens[i]) roles[1].keys[row + j] = roles[2].keys[row + j + 1] = 1;
   }
-  for (int r = 0; r < kNumRoles; ++r) out[r] = rows[r] > 0 ? static_cast<float>(sum[r] / rows[r]) : 0.0f;
+  return roles;
+}
+
+float role_score(const float* map, const RolePattern& role, int T) {
+  double sum = 0.0;
+  int rows = 0;
+  for (int i = 0; i < T; ++i) {
+    const unsigned char* keys = role.keys.data() + static_cast<size_t>(i) * T;
+    double mass = 0.0;
+    bool any = false;
+    for (int j = 0; j <= i; ++j)
+      if (keys[j]) mass += map[i * T + j], any = true;
+    if (any) sum += mass, ++rows;
+  }
+  return rows > 0 ? static_cast<float>(sum / rows) : 0.0f;
 }
 
 }  // namespace headlab

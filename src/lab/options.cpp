@@ -130,7 +130,7 @@ struct Entry {
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> table = {
       // [SECTION] run: what is trained
-      {{"task", "induction|coref|copy|reverse|sort|modadd|text", "what the model learns", kScopeRun},
+      {{"task", "induction|addsub|coref|copy|reverse|sort|modadd|text", "what the model learns", kScopeRun},
        [](Options& o, const std::string& v) { return set_choice(&o.run.task, "task", v, task_names()); }},
       {{"layers", "1..8", "transformer blocks", kScopeRun},
        [](Options& o, const std::string& v) { return set_int(&o.run.layers, "layers", v, 1, 8); }},

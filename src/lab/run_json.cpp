@@ -63,7 +63,7 @@ void nested(std::ostream& o, const float* v, const int* dims, int ndims, int dig
   o << ']';
 }
 
-void snapshot(std::ostream& o, const Snapshot& s) {
+void snapshot(std::ostream& o, const Snapshot& s, const std::vector<RolePattern>& roles) {
   const int lh[2] = {s.L, s.H}, lhh[3] = {s.L, s.H, s.H}, lhtt[4] = {s.L, s.H, s.T, s.T};
   o << "{\"step\":" << s.step << ",\"loss\":";
   number(o, s.loss);
@@ -84,9 +84,9 @@ void snapshot(std::ostream& o, const Snapshot& s) {
   o << ",\"confidence\":";
   nested(o, s.confidence.data(), lh, 2);
   o << ",\"roles\":{";
-  for (int r = 0; r < kNumRoles; ++r) {
+  for (int r = 0; r < s.R; ++r) {
     if (r) o << ',';
-    string(o, role_name(r));
+    string(o, roles[r].name);
     o << ":[";
     for (int l = 0; l < s.L; ++l) {
       o << (l ? ",[" : "[");
@@ -135,7 +135,7 @@ void write_run_json(std::ostream& o, const LabView& v) {
   o << "],\n\"snapshots\":[";
   for (size_t i = 0; i < v.snapshots.size(); ++i) {
     if (i) o << ",\n";
-    snapshot(o, *v.snapshots[i]);
+    snapshot(o, *v.snapshots[i], v.roles);
   }
   o << "]}\n";
 }

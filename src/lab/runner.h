@@ -19,6 +19,7 @@ struct LabView {
   std::string task_description;
   std::vector<std::string> vocab;
   std::vector<int> probe;
+  std::vector<RolePattern> roles;  // what Snapshot::roles scores (Session::roles())
   int step = 0;
   float loss = 0.0f;
   float accuracy = -1.0f;

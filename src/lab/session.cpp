@@ -95,6 +95,8 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
   probe_tokens_.assign(T, 0);
   probe_targets_.assign(T, -1);
   task_->probe(probe_tokens_.data(), probe_targets_.data());
+  roles_ = task_->probe_roles();
+  for (RolePattern& r : generic_roles(probe_tokens_.data(), T)) roles_.push_back(std::move(r));
   init_params(model_.params(), model_.layout(), cfg, options.init, options.seed);
   last_accuracy_ = evaluate(kEvalBatches);
   last_loss_ = eval_loss_;
@@ -250,6 +252,7 @@ std::shared_ptr<Snapshot> Session::measure() {
   snap->L = L;
   snap->H = H;
   snap->T = T;
+  snap->R = static_cast<int>(roles_.size());
   model_.zero_grad();
   snap->probe_loss = model_.forward(probe_tokens_.data(), probe_targets_.data(), 1, T);
   model_.backward();
@@ -264,7 +267,7 @@ std::shared_ptr<Snapshot> Session::measure() {
   snap->diversity.assign(L, 0.0f);
   snap->entropy.assign(L * H, 0.0f);
   snap->confidence.assign(L * H, 0.0f);
-  snap->roles.assign(L * H * kNumRoles, 0.0f);
+  snap->roles.assign(static_cast<size_t>(L) * H * snap->R, 0.0f);
   const float* G = model_.grads();
   for (int l = 0; l < L; ++l) {
     const LayerSlots& s = model_.layout().layers[l];
@@ -308,7 +311,8 @@ std::shared_ptr<Snapshot> Session::measure() {
     for (int h = 0; h < H; ++h) {
       snap->entropy[l * H + h] = attention_entropy(snap->map(l, h), T);
       snap->confidence[l * H + h] = attention_confidence(snap->map(l, h), T);
-      role_scores(snap->map(l, h), probe_tokens_.data(), T, &snap->roles[(l * H + h) * kNumRoles]);
+      for (int r = 0; r < snap->R; ++r)
+        snap->roles[(static_cast<size_t>(l) * H + h) * snap->R + r] = role_score(snap->map(l, h), roles_[r], T);
     }
   }
   model_.zero_grad();

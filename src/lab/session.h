@@ -73,6 +73,9 @@ class Session {
   Transformer& model() { return model_; }
   const std::vector<int>& probe_tokens() const { return probe_tokens_; }
   const std::vector<int>& probe_targets() const { return probe_targets_; }
+  // The roles every snapshot scores, in Snapshot::roles order: the task's own
+  // lookups first (e.g. add / subtract), then the generic ones.
+  const std::vector<RolePattern>& roles() const { return roles_; }
 
   const ThinningSeries<HistoryPoint>& history() const { return history_; }
   const ThinningSeries<std::shared_ptr<const Snapshot>>& snapshots() const { return snapshots_; }
@@ -115,6 +118,7 @@ class Session {
     Rng::State rng_before{};  // data stream before this step's batch: saved in checkpoints
   } pending_;
   std::vector<int> probe_tokens_, probe_targets_;
+  std::vector<RolePattern> roles_;
   int step_ = 0;
   float last_loss_ = 0.0f, last_accuracy_ = -1.0f, eval_loss_ = 0.0f;
   Fault fault_ = Fault::None;

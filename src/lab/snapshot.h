@@ -7,16 +7,12 @@
 
 namespace headlab {
 
-// Role scores, as fractions of attention mass (TransformerLens head-detector style).
-enum Role { kRolePrevToken, kRoleDuplicate, kRoleInduction, kRoleFirstToken, kRoleSelf, kNumRoles };
-const char* role_name(int role);
-const char* role_help(int role);
-
 struct Snapshot {
   int step = 0;
   float loss = 0.0f;      // training loss of the step that produced these weights
   float probe_loss = 0.0f;
   int L = 0, H = 0, T = 0;
+  int R = 0;  // roles scored (Session::roles(): the task's own, then the generic ones)
   std::vector<float> attn;         // [L][H][T][T]
   std::vector<float> grad_norm;    // [L][H] norm of the head's Q,K,V columns and O rows, on the probe
   std::vector<float> grad_qkvo;    // [L][H][4] the same split into Q, K, V, O
@@ -25,12 +21,12 @@ struct Snapshot {
   std::vector<float> diversity;    // [L] mean pairwise JS of the layer
   std::vector<float> entropy;      // [L][H] mean row entropy of the map (nats)
   std::vector<float> confidence;   // [L][H] mean of each row's max weight
-  std::vector<float> roles;        // [L][H][kNumRoles]
+  std::vector<float> roles;        // [L][H][R] attention mass on each role's pattern
 
   const float* map(int l, int h) const { return attn.data() + (static_cast<size_t>(l) * H + h) * T * T; }
   float head(const std::vector<float>& v, int l, int h) const { return v[l * H + h]; }
   float pair(const std::vector<float>& v, int l, int a, int b) const { return v[(l * H + a) * H + b]; }
-  float role(int l, int h, int r) const { return roles[(l * H + h) * kNumRoles + r]; }
+  float role(int l, int h, int r) const { return roles[(static_cast<size_t>(l) * H + h) * R + r]; }
 };
 
 }  // namespace headlab

@@ -120,7 +120,7 @@ void panel_attention_grid(const LabView& v, UiState& s) {
       float score = 0;
       int role = top_role(*snap, l, h, &score);
       if (role >= 0) {
-        const char* r = role_short(role);
+        const char* r = role_short(v, role);
         float rw = small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
         dl->AddText(small, fs, ImVec2(g.a.x + tile - rw, g.a.y - title_h + 1), theme().text, r);
       }

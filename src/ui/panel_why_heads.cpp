@@ -131,19 +131,19 @@ void similarity_tab(const LabView& v, UiState& s, const Snapshot& now) {
   ImGui::EndGroup();
 }
 
-void roles_tab(UiState& s, const Snapshot& now) {
-  const int H = now.H, l = s.layer;
+void roles_tab(const LabView& v, UiState& s, const Snapshot& now) {
+  const int H = now.H, l = s.layer, R = std::min(now.R, static_cast<int>(v.roles.size()));
   const ImGuiTableFlags flags = ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
-  if (!ImGui::BeginTable("roles", kNumRoles + 1, flags)) return;
+  if (R == 0 || !ImGui::BeginTable("roles", R + 1, flags)) return;
   ImGui::TableSetupColumn("head", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 4.5f);
-  for (int r = 0; r < kNumRoles; ++r) ImGui::TableSetupColumn(role_short(r));
+  for (int r = 0; r < R; ++r) ImGui::TableSetupColumn(v.roles[r].short_name.c_str());
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
   ImGui::TableSetColumnIndex(0);
   ImGui::TextDisabled("head");
-  for (int r = 0; r < kNumRoles; ++r) {
+  for (int r = 0; r < R; ++r) {
     ImGui::TableSetColumnIndex(r + 1);
-    ImGui::TextDisabled("%s", role_short(r));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", role_name(r), role_help(r));
+    ImGui::TextDisabled("%s", v.roles[r].short_name.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", v.roles[r].name.c_str(), v.roles[r].help.c_str());
   }
   for (int h = 0; h < H; ++h) {
     ImGui::TableNextRow();
@@ -151,11 +151,11 @@ void roles_tab(UiState& s, const Snapshot& now) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(head_color(h)), "L%d H%d", l, h);
     float best = 0;
     int top = top_role(now, l, h, &best);
-    for (int r = 0; r < kNumRoles; ++r) {
+    for (int r = 0; r < R; ++r) {
       ImGui::TableSetColumnIndex(r + 1);
-      float v = now.role(l, h, r);
+      float score = now.role(l, h, r);
       char text[16];
-      std::snprintf(text, sizeof text, "%.2f", v);
+      std::snprintf(text, sizeof text, "%.2f", score);
       if (r == top) badge(text, head_color(h));
       else ImGui::TextDisabled("%s", text);
     }
@@ -166,15 +166,14 @@ void roles_tab(UiState& s, const Snapshot& now) {
 
 }  // namespace
 
-const char* role_short(int role) {
-  static const char* kShort[kNumRoles] = {"prev", "dup", "induct", "first", "self"};
-  return role >= 0 && role < kNumRoles ? kShort[role] : "?";
+const char* role_short(const LabView& v, int role) {
+  return role >= 0 && role < static_cast<int>(v.roles.size()) ? v.roles[role].short_name.c_str() : "?";
 }
 
 int top_role(const Snapshot& s, int l, int h, float* score) {
   int best = -1;
   *score = kBadgeThreshold;
-  for (int r = 0; r < kNumRoles; ++r)
+  for (int r = 0; r < s.R; ++r)
     if (s.role(l, h, r) >= *score) best = r, *score = s.role(l, h, r);
   return best;
 }
@@ -211,7 +210,7 @@ void panel_why_heads(const LabView& v, UiState& s) {
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Roles")) {
-    roles_tab(s, *now);
+    roles_tab(v, s, *now);
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();

@@ -19,7 +19,7 @@ void panel_why_heads(const LabView& v, UiState& s);
 std::string token_label(const LabView& v, int i);
 // The strongest role of head (l, h) if its score passes the badge threshold, else -1.
 int top_role(const Snapshot& s, int l, int h, float* score);
-// Short role names for badges ("prev", "induct", ...), indexed by Role.
-const char* role_short(int role);
+// Short role names for badges ("prev", "sub", ...), indexed like Snapshot::roles.
+const char* role_short(const LabView& v, int role);
 
 }  // namespace headlab::ui

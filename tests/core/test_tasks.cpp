@@ -110,7 +110,7 @@ std::vector<int> range(int lo, int hi) {  // [lo, hi)
 
 TEST_CASE("task_names lists every task in menu order", "[tasks]") {
   CHECK(task_names() ==
-        std::vector<std::string>{"induction", "coref", "copy", "reverse", "sort", "modadd", "text"});
+        std::vector<std::string>{"induction", "addsub", "coref", "copy", "reverse", "sort", "modadd", "text"});
 }
 
 TEST_CASE("every task samples valid, deterministic batches and a fixed probe", "[tasks]") {
@@ -235,6 +235,43 @@ TEST_CASE("modadd scores c = (a + b) mod p at the equals sign", "[tasks]") {
     seen.insert(t[0] * 7 + t[2]);
   }
   CHECK(seen.size() > 40);  // of 49 pairs
+}
+
+TEST_CASE("addsub scores r = a - b + c at every equals sign, and its roles mark a, c and b", "[tasks]") {
+  std::unique_ptr<Task> task = build(spec_for("addsub", 32, 4));
+  const int T = task->seq_len();
+  CHECK(T == 28);  // four groups of 7
+  CHECK(task->vocab() ==
+        std::vector<std::string>{"-3", "-2", "-1", "0", "1", "2", "3", "4", "5", "6", "-", "+", "="});
+  auto number = [&](int id) { return std::stoi(task->vocab()[id]); };
+  const Batch x = draw(*task, 5, 300);
+  std::set<int> triples;
+  for (int b = 0; b < x.B; ++b) {
+    const int* t = x.tok(b);
+    REQUIRE(x.scored(b) == std::vector<int>{5, 12, 19, 26});
+    for (int g = 0; g < T; g += 7) {
+      CHECK(task->vocab()[t[g + 1]] == "-");
+      CHECK(task->vocab()[t[g + 3]] == "+");
+      CHECK(task->vocab()[t[g + 5]] == "=");
+      const int a = number(t[g]), bb = number(t[g + 2]), c = number(t[g + 4]);
+      CHECK(std::min({a, bb, c}) >= 0);
+      CHECK(std::max({a, bb, c}) <= 3);
+      CHECK(x.tgt(b)[g + 5] == t[g + 6]);
+      CHECK(number(t[g + 6]) == a - bb + c);
+      triples.insert(a * 16 + bb * 4 + c);
+    }
+  }
+  CHECK(triples.size() == 64);  // every (a, b, c) of 4 symbols occurs
+  const std::vector<RolePattern> roles = task->probe_roles();
+  REQUIRE(roles.size() == 2);
+  CHECK(roles[0].short_name == "add");
+  CHECK(roles[1].short_name == "sub");
+  for (int i = 0; i < T; ++i)
+    for (int j = 0; j < T; ++j) {
+      const bool equals = i % 7 == 5, same_group = j / 7 == i / 7;
+      CHECK(roles[0].keys[i * T + j] == (equals && same_group && (j % 7 == 0 || j % 7 == 4)));
+      CHECK(roles[1].keys[i * T + j] == (equals && same_group && j % 7 == 2));
+    }
 }
 
 TEST_CASE("coref answers the noun that the adjective decides", "[tasks]") {

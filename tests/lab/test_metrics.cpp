@@ -55,43 +55,54 @@ TEST_CASE("role scores recognise each textbook head", "[metrics]") {
   // BOS a b c d a b c d: the induction pattern Olsson et al. use.
   const int T = 9;
   const int tokens[T] = {0, 1, 2, 3, 4, 1, 2, 3, 4};
-  float r[kNumRoles];
+  const std::vector<RolePattern> roles = generic_roles(tokens, T);
+  REQUIRE(roles.size() == 5);
+  enum { kPrev, kDup, kInduct, kFirst, kSelf };
+  auto score = [&](const std::vector<float>& map, int r) { return role_score(map.data(), roles[r], T); };
 
   const auto prev = pointer_map(T, [](int i) { return i > 0 ? i - 1 : 0; });
-  role_scores(prev.data(), tokens, T, r);
-  CHECK(r[kRolePrevToken] == 1.0f);
-  CHECK(r[kRoleInduction] == 0.0f);
-  CHECK(r[kRoleSelf] == 0.0f);
+  CHECK(score(prev, kPrev) == 1.0f);
+  CHECK(score(prev, kInduct) == 0.0f);
+  CHECK(score(prev, kSelf) == 0.0f);
 
   // Induction: the second copy of token x at i attends to the token after the first x.
   const auto induction = pointer_map(T, [](int i) { return i >= 5 ? i - 3 : 0; });
-  role_scores(induction.data(), tokens, T, r);
-  CHECK(r[kRoleInduction] == 1.0f);
-  CHECK(r[kRoleDuplicate] == 0.0f);
+  CHECK(score(induction, kInduct) == 1.0f);
+  CHECK(score(induction, kDup) == 0.0f);
 
   const auto duplicate = pointer_map(T, [](int i) { return i >= 5 ? i - 4 : 0; });
-  role_scores(duplicate.data(), tokens, T, r);
-  CHECK(r[kRoleDuplicate] == 1.0f);
-  CHECK(r[kRoleInduction] == 0.0f);
+  CHECK(score(duplicate, kDup) == 1.0f);
+  CHECK(score(duplicate, kInduct) == 0.0f);
 
   const auto first = pointer_map(T, [](int) { return 0; });
-  role_scores(first.data(), tokens, T, r);
-  CHECK(r[kRoleFirstToken] == 1.0f);
+  CHECK(score(first, kFirst) == 1.0f);
 
   const auto self = pointer_map(T, [](int i) { return i; });
-  role_scores(self.data(), tokens, T, r);
-  CHECK(r[kRoleSelf] == 1.0f);
-  CHECK(r[kRolePrevToken] == 0.0f);
+  CHECK(score(self, kSelf) == 1.0f);
+  CHECK(score(self, kPrev) == 0.0f);
 
   // Uniform attention scores 1/(i+1) per target: far from 1 everywhere.
   const auto uni = uniform_map(T);
-  role_scores(uni.data(), tokens, T, r);
-  for (int k = 0; k < kNumRoles; ++k) CHECK(r[k] < 0.4f);
+  for (int k = 0; k < 5; ++k) CHECK(score(uni, k) < 0.4f);
 }
 
-TEST_CASE("role names and help exist for every role", "[metrics]") {
-  for (int k = 0; k < kNumRoles; ++k) {
-    CHECK(std::string(role_name(k)) != "?");
-    CHECK(std::string(role_help(k)).size() > 10);
+TEST_CASE("a role scores only the rows its pattern defines, with the mass on all its keys", "[metrics]") {
+  const int T = 4;
+  RolePattern r{"two", "two", "rows 2 and 3 look at 0 and 1", std::vector<unsigned char>(T * T, 0)};
+  r.keys[2 * T + 0] = r.keys[2 * T + 1] = 1;
+  r.keys[3 * T + 1] = 1;
+  // Row 2: 0.25 + 0.25 on its keys; row 3: 0.5 on key 1. Rows 0 and 1 do not count.
+  const std::vector<float> map = {1, 0, 0, 0, 0, 1, 0, 0, 0.25f, 0.25f, 0.5f, 0, 0, 0.5f, 0.25f, 0.25f};
+  CHECK(role_score(map.data(), r, T) == Approx(0.5));
+  RolePattern none{"none", "none", "no row", std::vector<unsigned char>(T * T, 0)};
+  CHECK(role_score(map.data(), none, T) == 0.0f);
+}
+
+TEST_CASE("generic roles have names, badges and help", "[metrics]") {
+  const int tokens[3] = {0, 1, 0};
+  for (const RolePattern& r : generic_roles(tokens, 3)) {
+    CHECK(r.name.size() > 3);
+    CHECK(r.short_name.size() <= 6);
+    CHECK(r.help.size() > 10);
   }
 }

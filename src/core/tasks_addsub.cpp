@@ -1,0 +1,94 @@
+// addsub: the division-of-labour task. Sums of three digits with the middle
+// one subtracted, several to a sequence:
+//
+//   position  0  1  2  3  4  5  6    7 ...
+//   token     a  -  b  +  c  =  r    a' - b' + c' = r' ...   r = a - b + c
+//   scored                   ^ at "=", predicting r
+//
+// Why it needs heads that differ: a head's output at "=" is one weighted
+// average (all weights >= 0) of the values it attends to, passed through one
+// value/output map. Gathering a and c together gives their sum; taking b
+// alone can give -b; but a single head cannot give a and c one sign and b the
+// other. With clone-all every head of the layer is the same head, so the
+// layer has only that one average. With random initialisation some heads
+// gather the numbers to add and another the number to subtract. (A single
+// head could in principle pack each number into its own direction and let
+// the MLP untangle them; README.md has the measured runs, where gradient
+// descent does not find that.) One layer is enough; the positions are fixed,
+// so the lookups are positional, with "-" and "+" as plain signposts.
+//
+// Token ids: the numbers -(S-1) .. 2(S-1) (inputs use 0 .. S-1), then "-",
+// "+", "=". T is the largest multiple of 7 that fits ctx.
+#include <algorithm>
+
+#include "core/task_factories.h"
+
+namespace headlab {
+
+namespace {
+
+constexpr int kGroup = 7;
+
+class AddSubTask : public Task {
+ public:
+  AddSubTask(int ctx, int symbols) : s_(symbols), lo_(-(symbols - 1)) {
+    seq_len_ = ctx / kGroup * kGroup;
+    for (int n = lo_; n <= 2 * (s_ - 1); ++n) vocab_.push_back(std::to_string(n));
+    minus_ = vocab_size();
+    vocab_.push_back("-");
+    plus_ = vocab_size();
+    vocab_.push_back("+");
+    equals_ = vocab_size();
+    vocab_.push_back("=");
+  }
+
+  std::string name() const override { return "addsub"; }
+  std::string description() const override {
+    return "Sums like 3 - 5 + 2 = 0: at \"=\" the model needs three numbers and must subtract the middle "
+           "one. One head returns one weighted average of what it looks at, so it can gather numbers to "
+           "add or fetch one to subtract, not both: the heads of the layer must split the work.";
+  }
+
+  void sample(Rng& rng, int B, int* tokens, int* targets) const override {
+    for (int b = 0; b < B; ++b)
+      for (int g = 0; g < seq_len_ / kGroup; ++g) {
+        const int x = static_cast<int>(rng.below(s_)), y = static_cast<int>(rng.below(s_)),
+                  z = static_cast<int>(rng.below(s_));
+        write(x, y, z, tokens + b * seq_len_ + g * kGroup, targets + b * seq_len_ + g * kGroup);
+      }
+  }
+
+  std::vector<RolePattern> probe_roles() const override {
+    const int T = seq_len_;
+    RolePattern add{"add", "add", "at \"=\", attention on the two numbers to add (a and c in a - b + c)", {}};
+    RolePattern sub{"subtract", "sub", "at \"=\", attention on the number to subtract (b in a - b + c)", {}};
+    add.keys.assign(static_cast<size_t>(T) * T, 0);
+    sub.keys.assign(static_cast<size_t>(T) * T, 0);
+    for (int g = 0; g + kGroup <= T; g += kGroup) {
+      const size_t row = static_cast<size_t>(g + 5) * T;  // the "=" of this group
+      add.keys[row + g] = add.keys[row + g + 4] = 1;
+      sub.keys[row + g + 2] = 1;
+    }
+    return {add, sub};
+  }
+
+ private:
+  int id(int n) const { return n - lo_; }
+
+  void write(int x, int y, int z, int* tok, int* tgt) const {
+    const int group[kGroup] = {id(x), minus_, id(y), plus_, id(z), equals_, id(x - y + z)};
+    std::copy(group, group + kGroup, tok);
+    std::fill(tgt, tgt + kGroup, -1);
+    tgt[5] = group[6];
+  }
+
+  int s_, lo_, minus_ = 0, plus_ = 0, equals_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Task> make_addsub_task(const TaskSpec& spec, std::string*) {
+  return std::make_unique<AddSubTask>(spec.ctx, spec.symbols);
+}
+
+}  // namespace headlab

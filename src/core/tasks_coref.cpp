@@ -86,6 +86,20 @@ class CorefTask : public Task {
     }
   }
 
+  // The lookup a reader would call coreference: at the second "it" and at
+  // "=", attention on the noun "it" means. Scored so the claim can be checked;
+  // README.md reports what trained models actually do (they mostly read other words).
+  std::vector<RolePattern> probe_roles() const override {
+    const int T = seq_len_, n = static_cast<int>(probe_.size());
+    const int answer = probe_[n - 1];
+    const int noun = static_cast<int>(std::find(probe_.begin(), probe_.end() - 1, answer) - probe_.begin());
+    RolePattern r{"antecedent", "refer", "at \"it =\", attention on the noun \"it\" refers to", {}};
+    r.keys.assign(static_cast<size_t>(T) * T, 0);
+    r.keys[static_cast<size_t>(n - 3) * T + noun] = 1;  // the second "it"
+    r.keys[static_cast<size_t>(n - 2) * T + noun] = 1;  // "="
+    return {r};
+  }
+
   void probe(int* tokens, int* targets) const override {
     std::copy(probe_.begin(), probe_.end(), tokens);
     finish(tokens, targets, static_cast<int>(probe_.size()));

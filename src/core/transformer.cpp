@@ -72,6 +72,7 @@ Transformer::Transformer(const ModelConfig& cfg, int max_batch)
   carve_grads(dacts_.data());
   tokens_.assign(N, 0);
   targets_.assign(N, -1);
+  head_on_.assign(static_cast<size_t>(cfg.n_layers) * cfg.n_heads, 1);
 }
 
 void Transformer::zero_grad() { grads_.setZero(); }
@@ -99,6 +100,8 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
                       s.ln1_b.vec(P));
     qkv_forward(ColMat(a.qkv, N, 3 * C), CMat(a.ln1, N, C), s.w_qkv.view(P), s.b_qkv.vec(P), H);
     attention_forward(Mat(a.atty, N, C), a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
+    for (int h = 0; h < H; ++h)
+      if (!head_enabled(l, h)) Mat(a.atty, N, C).middleCols(h * cfg_.d_head(), cfg_.d_head()).setZero();
     linear_forward(Mat(a.res1, N, C), CMat(a.atty, N, C), s.w_o.view(P), s.b_o.vec(P));
     Mat(a.res1, N, C) += CMat(x, N, C);
     layernorm_forward(Mat(a.ln2, N, C), a.ln2_mean, a.ln2_rstd, CMat(a.res1, N, C),
@@ -166,6 +169,8 @@ void Transformer::backward(int scored_total) {
     // Attention branch: res1 = x + o(attn(qkv(ln1(x)))); dy and dqkv are column-major (layers.h)
     ColMat dy(dtmp_, N, C), dqkv(dwide_, N, 3 * C);
     out_proj_backward(dy, s.w_o.view(G), s.b_o.vec(G), dres, CMat(a.atty, N, C), s.w_o.view(P), H);
+    for (int h = 0; h < H; ++h)
+      if (!head_enabled(l, h)) dy.middleCols(h * cfg_.d_head(), cfg_.d_head()).setZero();
     attention_backward(dqkv, dy, a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
     qkv_backward(dtmp, s.w_qkv.view(G), s.b_qkv.vec(G), dqkv, CMat(a.ln1, N, C), s.w_qkv.view(P), H);
     layernorm_backward(dres, s.ln1_w.vec(G), s.ln1_b.vec(G), dtmp, CMat(x, N, C), a.ln1_mean, a.ln1_rstd,

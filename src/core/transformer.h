@@ -43,6 +43,13 @@ class Transformer {
   int last_correct() const;
   void zero_grad();
 
+  // Ablation: a head switched off contributes nothing to its layer's output
+  // (its slice of the attention output is zeroed before W_o) and so receives
+  // no gradient. Its attention map is still computed, to be drawn. All heads
+  // start on.
+  void set_head_enabled(int layer, int head, bool on) { head_on_[layer * cfg_.n_heads + head] = on; }
+  bool head_enabled(int layer, int head) const { return head_on_[layer * cfg_.n_heads + head] != 0; }
+
   int last_batch() const { return B_; }
   int last_len() const { return T_; }
   // [B, H, T, T] softmax of the last forward, layer l; row i attends over columns 0..i.
@@ -66,6 +73,7 @@ class Transformer {
   std::vector<LayerActs> layer_acts_;
   float *x0_, *lnf_, *lnf_mean_, *lnf_rstd_, *logits_, *probs_, *losses_;
   std::vector<int> tokens_, targets_;
+  std::vector<unsigned char> head_on_;  // [L][H]
   int B_ = 0, T_ = 0;
   bool have_targets_ = false;
 };

@@ -83,6 +83,14 @@ void snapshot(std::ostream& o, const Snapshot& s, const std::vector<RolePattern>
   nested(o, s.entropy.data(), lh, 2);
   o << ",\"confidence\":";
   nested(o, s.confidence.data(), lh, 2);
+  o << ",\"ablation_base\":{\"loss\":";
+  number(o, s.ablation_base_loss);
+  o << ",\"accuracy\":";
+  number(o, s.ablation_base_accuracy);
+  o << "},\"ablation\":";
+  nested(o, s.ablation_loss.data(), lh, 2);
+  o << ",\"ablation_accuracy\":";
+  nested(o, s.ablation_accuracy.data(), lh, 2);
   o << ",\"roles\":{";
   for (int r = 0; r < s.R; ++r) {
     if (r) o << ',';

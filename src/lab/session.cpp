@@ -13,11 +13,14 @@ namespace {
 
 constexpr size_t kHistoryCapacity = 4096;
 constexpr int kEvalBatches = 4;
+// Sequences in the ablation batch: each snapshot runs L*H+1 forward passes
+// over it, about a quarter of a step's work at the default sizes.
+constexpr int kAblationSequences = 16;
 // Snapshots from step 0 are kept within this budget, thinned as the run grows.
 constexpr double kSnapshotBudgetBytes = 64.0 * (1 << 20);
 
 // Seed salts: each random stream of a run is independent of the others.
-enum : uint64_t { kSaltData = 11, kSaltEval = 12 };
+enum : uint64_t { kSaltData = 11, kSaltEval = 12, kSaltAblation = 13 };
 
 size_t snapshot_capacity(const ModelConfig& cfg, int T) {
   const double bytes = static_cast<double>(cfg.n_layers) * cfg.n_heads * (T * T + 3 * cfg.n_heads + 16) * 4.0;
@@ -92,6 +95,10 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
   batch_targets_.assign(batch_tokens_.size(), -1);
   eval_tokens_.assign(batch_tokens_.size(), 0);
   eval_targets_.assign(batch_tokens_.size(), -1);
+  ablation_tokens_.assign(static_cast<size_t>(kAblationSequences) * T, 0);
+  ablation_targets_.assign(ablation_tokens_.size(), -1);
+  Rng ablation_rng(options.seed, kSaltAblation);
+  task_->sample(ablation_rng, kAblationSequences, ablation_tokens_.data(), ablation_targets_.data());
   probe_tokens_.assign(T, 0);
   probe_targets_.assign(T, -1);
   task_->probe(probe_tokens_.data(), probe_targets_.data());
@@ -316,7 +323,38 @@ std::shared_ptr<Snapshot> Session::measure() {
     }
   }
   model_.zero_grad();
+  measure_ablation(snap.get());
   return snap;
+}
+
+void Session::ablation_eval(float* loss, float* accuracy) {
+  const int T = task_->seq_len();
+  double sum = 0.0;
+  long long correct = 0, scored = 0;
+  for (int first = 0; first < kAblationSequences; first += chunk_seqs_) {
+    const int n = std::min(chunk_seqs_, kAblationSequences - first);
+    const size_t at = static_cast<size_t>(first) * T;
+    const double mean = model_.forward(ablation_tokens_.data() + at, ablation_targets_.data() + at, n, T);
+    sum += mean * model_.last_scored();
+    correct += model_.last_correct();
+    scored += model_.last_scored();
+  }
+  *loss = static_cast<float>(scored > 0 ? sum / scored : 0.0);
+  *accuracy = static_cast<float>(scored > 0 ? static_cast<double>(correct) / scored : 0.0);
+}
+
+void Session::measure_ablation(Snapshot* snap) {
+  const int L = snap->L, H = snap->H;
+  ablation_eval(&snap->ablation_base_loss, &snap->ablation_base_accuracy);
+  snap->ablation_loss.assign(static_cast<size_t>(L) * H, snap->ablation_base_loss);
+  snap->ablation_accuracy.assign(static_cast<size_t>(L) * H, snap->ablation_base_accuracy);
+  for (int l = 0; l < L; ++l)
+    for (int h = 0; h < H; ++h) {
+      if (!model_.head_enabled(l, h)) continue;  // already off: zeroing it again changes nothing
+      model_.set_head_enabled(l, h, false);
+      ablation_eval(&snap->ablation_loss[l * H + h], &snap->ablation_accuracy[l * H + h]);
+      model_.set_head_enabled(l, h, true);
+    }
 }
 
 void Session::record_snapshot() {

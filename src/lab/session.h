@@ -68,6 +68,9 @@ class Session {
   // snapshot/eval cadence). Returns "" or an error naming the option.
   std::string update_hyperparameters(const RunOptions& options);
 
+  // Switches a head off (its output zeroed, no gradient) or back on, from the next step.
+  void set_head_enabled(int layer, int head, bool on) { model_.set_head_enabled(layer, head, on); }
+
   const Task& task() const { return *task_; }
   const Transformer& model() const { return model_; }
   Transformer& model() { return model_; }
@@ -98,6 +101,9 @@ class Session {
   bool finish_step(float loss);
   void fail(Fault f, const std::string& message);
   void record_snapshot();
+  // Mean loss and accuracy on the fixed ablation batch with the current heads.
+  void ablation_eval(float* loss, float* accuracy);
+  void measure_ablation(Snapshot* snap);
   void keep_last_good();
   AdamWConfig adamw_config() const;
 
@@ -109,6 +115,7 @@ class Session {
   Rng data_rng_, eval_rng_;
   std::vector<int> batch_tokens_, batch_targets_;
   std::vector<int> eval_tokens_, eval_targets_;
+  std::vector<int> ablation_tokens_, ablation_targets_;  // fixed: every snapshot's ablation uses the same data
   // The step being computed chunk by chunk.
   struct Pending {
     bool active = false;

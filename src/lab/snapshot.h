@@ -22,6 +22,11 @@ struct Snapshot {
   std::vector<float> entropy;      // [L][H] mean row entropy of the map (nats)
   std::vector<float> confidence;   // [L][H] mean of each row's max weight
   std::vector<float> roles;        // [L][H][R] attention mass on each role's pattern
+  // Ablation on a fixed held-out batch: the loss and accuracy of the model as
+  // it is (heads switched off stay off), and with each head's output zeroed in turn.
+  float ablation_base_loss = 0.0f, ablation_base_accuracy = 0.0f;
+  std::vector<float> ablation_loss;      // [L][H]
+  std::vector<float> ablation_accuracy;  // [L][H]
 
   const float* map(int l, int h) const { return attn.data() + (static_cast<size_t>(l) * H + h) * T * T; }
   float head(const std::vector<float>& v, int l, int h) const { return v[l * H + h]; }

@@ -164,6 +164,50 @@ void roles_tab(const LabView& v, UiState& s, const Snapshot& now) {
   ImGui::TextDisabled("Badge: the head's main role (score above %.1f).", kBadgeThreshold);
 }
 
+void ablation_tab(const LabView& v, UiState& s, const Snapshot& now) {
+  const int H = now.H, l = s.layer;
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("Each head's output zeroed in turn, on fixed held-out examples: how much worse the model gets.");
+  ImGui::PopTextWrapPos();
+  std::vector<PlotLine> lines(H);
+  for (int h = 0; h < H; ++h) {
+    lines[h].label = "without head " + std::to_string(h);
+    lines[h].color = head_color(h);
+    for (const auto& snap : v.snapshots) {
+      if (snap->H != H || l >= snap->L || snap->ablation_loss.empty()) continue;
+      lines[h].x.push_back(static_cast<float>(snap->step));
+      lines[h].y.push_back(snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss);
+    }
+  }
+  const float font = ImGui::GetFontSize();
+  const float table_h = (H + 1) * ImGui::GetTextLineHeightWithSpacing() + font;
+  PlotSpec spec;
+  spec.size = ImVec2(0, std::max(ImGui::GetContentRegionAvail().y - table_h, font * 4));
+  spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
+  spec.marker_x = s.playback.step();
+  spec.ref_y = 0.0f;
+  spec.title = "loss rise when the head is zeroed";
+  spec.y_format = "%+.3f";
+  plot("ablation", spec, lines);
+  if (now.ablation_loss.empty()) return;
+  const ImGuiTableFlags flags = ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
+  if (!ImGui::BeginTable("ablation", 3, flags)) return;
+  ImGui::TableSetupColumn("head");
+  ImGui::TableSetupColumn("loss without it");
+  ImGui::TableSetupColumn("accuracy without it");
+  ImGui::TableHeadersRow();
+  for (int h = 0; h < H; ++h) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(head_color(h)), "L%d H%d", l, h);
+    ImGui::TableSetColumnIndex(1);
+    ImGui::Text("%.3f (%+.3f)", now.head(now.ablation_loss, l, h), now.head(now.ablation_loss, l, h) - now.ablation_base_loss);
+    ImGui::TableSetColumnIndex(2);
+    ImGui::Text("%.0f%% (all heads: %.0f%%)", 100.0f * now.head(now.ablation_accuracy, l, h), 100.0f * now.ablation_base_accuracy);
+  }
+  ImGui::EndTable();
+}
+
 }  // namespace
 
 const char* role_short(const LabView& v, int role) {
@@ -211,6 +255,10 @@ void panel_why_heads(const LabView& v, UiState& s) {
   }
   if (ImGui::BeginTabItem("Roles")) {
     roles_tab(v, s, *now);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Ablation")) {
+    ablation_tab(v, s, *now);
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();

@@ -284,6 +284,10 @@ TEST_CASE("coref answers the noun that the adjective decides", "[tasks]") {
   CHECK(words(*task, p.tok(0), T) ==
         "the animal didn't cross the street because it was too tired . it = animal");
   CHECK(p.scored(0) == std::vector<int>{13});
+  const std::vector<RolePattern> roles = task->probe_roles();
+  REQUIRE(roles.size() == 1);
+  for (int i = 0; i < T; ++i)
+    for (int j = 0; j < T; ++j) CHECK(roles[0].keys[i * T + j] == ((i == 12 || i == 13) && j == 1));  // "animal"
 
   // Parse every sentence: the answer must be the first noun (before "didn't")
   // for one set of adjectives and the second noun (before "because") for the other.

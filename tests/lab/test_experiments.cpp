@@ -1,0 +1,101 @@
+// The claims headlab makes to a reader, each checked on the runs it shows
+// (README.md, "What headlab shows"). Several thousand steps each, so these
+// cases are hidden ([.experiment]) from the default run and registered as
+// their own ctest entry in the native build only.
+#include <catch.hpp>
+
+#include "lab/metrics.h"
+#include "lab/session.h"
+
+using namespace headlab;
+
+namespace {
+
+std::unique_ptr<Session> make(const RunOptions& r) {
+  std::string error;
+  auto s = Session::create(r, &error);
+  INFO(error);
+  REQUIRE(s);
+  return s;
+}
+
+void train(Session& s, int steps) {
+  while (s.step_count() < steps) REQUIRE(s.step());
+}
+
+// Held-out accuracy on 16 fresh batches: steadier than the run's 4-batch evaluations.
+float accuracy(Session& s) { return s.evaluate(16); }
+
+int role_index(const Session& s, const std::string& name) {
+  for (size_t r = 0; r < s.roles().size(); ++r)
+    if (s.roles()[r].name == name) return static_cast<int>(r);
+  FAIL("no role " << name);
+  return -1;
+}
+
+RunOptions addsub(uint64_t seed, HeadInit init) {
+  RunOptions r;
+  r.task = "addsub";
+  r.layers = 1;
+  r.seed = seed;
+  r.init = init;
+  r.snapshot_every = 100;  // fewer ablation passes: these runs are long
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("addsub: random heads divide the work and learn it; identical heads do not, even with 3x the steps",
+          "[.experiment][addsub]") {
+  constexpr int kBudget = 1500;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    INFO("seed " << seed);
+    auto random = make(addsub(seed, HeadInit::Random));
+    train(*random, kBudget);
+    const float acc = accuracy(*random);
+    CHECK(acc >= 0.95f);
+
+    // Roles: one head subtracts, another adds, and their maps differ.
+    const Snapshot& snap = *random->snapshots().items().back();
+    const int add = role_index(*random, "add"), sub = role_index(*random, "subtract");
+    int adder = 0, subtractor = 0;
+    for (int h = 0; h < snap.H; ++h) {
+      if (snap.role(0, h, add) > snap.role(0, adder, add)) adder = h;
+      if (snap.role(0, h, sub) > snap.role(0, subtractor, sub)) subtractor = h;
+    }
+    CHECK(snap.role(0, adder, add) > 0.8f);
+    CHECK(snap.role(0, subtractor, sub) > 0.8f);
+    CHECK(snap.pair(snap.js, 0, adder, subtractor) >= 0.2f);
+    // Every subtracting head is needed: without it the sums are wrong.
+    CHECK(snap.head(snap.ablation_accuracy, 0, subtractor) < 0.5f * snap.ablation_base_accuracy);
+
+    auto clone = make(addsub(seed, HeadInit::CloneAll));
+    train(*clone, kBudget);
+    const float clone_acc = accuracy(*clone);
+    CHECK(clone_acc <= 0.6f);
+    train(*clone, 3 * kBudget);
+    const float clone_acc3 = accuracy(*clone);
+    CHECK(clone_acc3 <= 0.6f);
+    CHECK(clone->snapshots().items().back()->diversity[0] == 0.0f);
+    WARN("addsub seed " << seed << ": random " << acc << " at " << kBudget << " steps; clone-all " << clone_acc
+                        << " at " << kBudget << ", " << clone_acc3 << " at " << 3 * kBudget);
+  }
+}
+
+TEST_CASE("induction: the layer-1 heads converge on one role and any single one can go", "[.experiment][induction]") {
+  RunOptions r;  // the default run: 2 layers x 4 heads
+  r.snapshot_every = 100;
+  auto s = make(r);
+  train(*s, 2000);
+  const Snapshot& snap = *s->snapshots().items().back();
+  const int induct = role_index(*s, "induction");
+  CHECK(snap.ablation_base_accuracy > 0.9f);
+  for (int h = 0; h < snap.H; ++h) {
+    INFO("layer 1, head " << h);
+    CHECK(snap.role(1, h, induct) > 0.6f);  // redundancy: every head of the layer does the same lookup
+    CHECK(snap.head(snap.ablation_accuracy, 1, h) > snap.ablation_base_accuracy - 0.05f);
+  }
+  // ... but the lookup itself is needed: without all four the task fails.
+  for (int h = 0; h < snap.H; ++h) s->set_head_enabled(1, h, false);
+  CHECK(accuracy(*s) < 0.2f);
+}

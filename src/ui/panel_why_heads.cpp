@@ -19,22 +19,24 @@ constexpr float kBadgeThreshold = 0.4f;  // attention mass on the role's pattern
 const char* explanation(HeadInit init) {
   switch (init) {
     case HeadInit::CloneQKV:
-      return "clone-qkv: heads start with the same query/key/value weights, so at step 0 they draw "
-             "the same map. The output projection reads each one differently, so their gradients "
-             "differ (cosine < 1) and they split: diversity rises from 0.";
+      return "clone-qkv: the heads start with the same query/key/value weights, so at step 0 they draw the "
+             "same map, but the rows of W_O that read them differ. That difference is the only asymmetry; "
+             "it makes their gradients differ (cosine < 1), and gradient descent amplifies it until they "
+             "split. How soon depends on the seed.";
     case HeadInit::CloneAll:
-      return "clone-all: heads start as exact copies, output weights included. Their gradients are "
-             "identical (cosine 1), so they stay identical for ever (diversity 0). Different random "
-             "starts are what let heads specialise.";
+      return "clone-all: the heads start as exact copies, W_O rows included. Swapping two heads changes "
+             "nothing, so their gradients are identical (cosine 1) and they stay identical, bit for bit "
+             "(diversity exactly 0). The layer has effectively one head: on addsub it stays near chance.";
     case HeadInit::CloneAllEps:
-      return "clone-all-eps: copies plus a tiny nudge. Gradients start almost identical (cosine near "
-             "1); the small differences grow until the heads split - slowly.";
+      return "clone-all-eps: exact copies plus a tiny random nudge. The nudge is the only asymmetry; "
+             "gradient descent amplifies it exponentially (a straight line on the log scale of Similarity) "
+             "until the heads split.";
     case HeadInit::Random:
       break;
   }
-  return "random: each head starts from its own random weights, so each receives a different "
-         "gradient (cosine near 0) and drifts toward its own role. Try head init clone-all for the "
-         "opposite.";
+  return "random: each head starts from its own random weights - the only difference between heads. Each "
+         "therefore receives a different gradient (cosine < 1), and training amplifies the differences. "
+         "Whether the heads end in different roles depends on the task: see Roles and Ablation.";
 }
 
 // Shares the tab between a curve and an H x H matrix: side by side when wide
@@ -224,11 +226,15 @@ int top_role(const Snapshot& s, int l, int h, float* score) {
 
 void panel_why_heads(const LabView& v, UiState& s) {
   panel_intro("Same input, different heads: the evidence.",
-              "All heads read the same tokens. They end up different because (1) each starts from "
-              "different random weights and (2) the gradient that flows back to each head through "
-              "the output projection is different. The tabs show those gradients, how different the "
-              "heads' maps are, and which role each head takes. Change 'head init' in Controls and "
-              "Reset to run the counter-experiments.");
+              "All heads of a layer read the same tokens. The one thing that differs between them is "
+              "their starting weights (their Q/K/V slices and the rows of W_O that read them). Each "
+              "head's gradient depends on its own weights, so gradient descent amplifies small "
+              "differences - and keeps identical heads identical. Whether heads end up doing different "
+              "jobs depends on the task: when it rewards several different lookups at once (addsub) "
+              "they divide the work; when one lookup per layer is enough (induction) they converge on "
+              "it and any one of them can be removed. Gradients: each head's gradient and how alike "
+              "they are. Similarity: how different their maps are. Roles: which lookup each does. "
+              "Ablation: what the model loses without each head.");
   const Snapshot* now = s.playback.nearest();
   if (!now) {
     ImGui::TextDisabled("Waiting for the first snapshot...");

@@ -46,7 +46,7 @@ export async function serve(dir, {headers = () => ({}), extra = {}} = {}) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
-  return {server, port, url: `http://127.0.0.1:${port}/`, requests, close: () => server.close()};
+  return {server, port, url: `http://127.0.0.1:${port}/`, requests, extra, close: () => server.close()};
 }
 
 export async function launch() {

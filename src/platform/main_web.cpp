@@ -4,7 +4,9 @@
 // web/headlab.js instantiates one module per widget and drives it through the
 // small C API at the bottom (floooh's webapi pattern): every function is safe
 // to call before headlab_start() (options are staged, commands do nothing),
-// and the engine calls back into JS through one hook, Module.onHeadlabEvents.
+// none lets a C++ exception out (it is reported through the 'error' event,
+// see guarded()), and the engine calls back into JS through one hook,
+// Module.onHeadlabEvents.
 //
 // The JS glue that makes GLFW behave in a host page is in web_page.cpp, the
 // state JSON in web_state.cpp.
@@ -19,7 +21,10 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
+#include <exception>
 #include <memory>
+#include <new>
 #include <string>
 
 #include "imgui.h"
@@ -44,7 +49,8 @@ constexpr double kMaxDrawGapMs = 500.0;    // the picture still moves twice a se
 constexpr double kMaxTrainSliceMs = 50.0;  // input is handled at least this often
 
 // Bits of Module.onHeadlabEvents(bits): what changed since the last call.
-enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 8 };
+// kEventError comes with a message: an engine call failed (e.g. out of memory) and changed nothing.
+enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 8, kEventError = 16 };
 
 struct WebApp {
   GLFWwindow* window = nullptr;
@@ -56,6 +62,7 @@ struct WebApp {
   double next_draw = 0;    // time before which a training frame only trains
   bool gl_lost = false;    // drawing waits for the browser to restore the WebGL context
   bool suspended = false;  // off screen or in a hidden tab: no frames at all
+  long frames = 0;         // frames drawn (state().frames: tests wait for one after an input)
   // What JS was last told about (see notify()).
   bool told_ready = false;
   int told_step = -1;
@@ -68,6 +75,28 @@ WebApp* g_app = nullptr;   // one per module instance: each widget gets its own 
 Options g_options;         // options staged by headlab_set_option, applied by start/reset/apply
 std::string g_text;        // backing store for strings returned to JS
 double g_awake_until = 0;  // emscripten_get_now() time (ms) until which every frame is drawn
+char g_error[512];         // the last failure caught by guarded(): a fixed buffer, as memory may have run out
+
+// Runs one entry point from JS (a C API function or the frame) so that no C++
+// exception reaches JS, where it would surface as a bare number: the failure
+// (usually std::bad_alloc: the heap cannot grow) becomes one message for the
+// page's 'error' listeners, and the call returns `fallback`. Allocation fails
+// before anything changes in every path here, so the widget carries on.
+template <typename F, typename R>
+R guarded(const char* what, R fallback, F&& f) {
+  const char* why = "unknown exception";
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    why = "out of memory";
+  } catch (const std::exception& e) {
+    why = e.what();
+  } catch (...) {
+  }
+  std::snprintf(g_error, sizeof g_error, "%s: %s", what, why);
+  web::notify_js(kEventError, g_error);
+  return fallback;
+}
 
 // Input, commands and resizes keep drawing for a while (hover tooltips, easing);
 // otherwise a paused, still app draws nothing, so a page with several widgets
@@ -79,6 +108,19 @@ void on_scroll(GLFWwindow*, double, double) { wake(); }
 void on_key(GLFWwindow*, int, int, int, int) { wake(); }
 void on_char(GLFWwindow*, unsigned) { wake(); }
 void on_enter(GLFWwindow*, int) { wake(); }
+
+// Our input callbacks and the page glue, before ImGui's (which chain to them;
+// 1.86 installs no cursor-position callback).
+void install_input(GLFWwindow* w) {
+  web::skip_browser_init();
+  glfwSetCursorPosCallback(w, on_cursor);
+  glfwSetMouseButtonCallback(w, on_button);
+  glfwSetScrollCallback(w, on_scroll);
+  glfwSetKeyCallback(w, on_key);
+  glfwSetCharCallback(w, on_char);
+  glfwSetCursorEnterCallback(w, on_enter);
+  web::embed_input();
+}
 
 // =============================================================================
 // [SECTION] events, context restore
@@ -100,6 +142,32 @@ void notify() {
   a.told_snapshot_step = latest;
   a.told_fault = v.fault;
   if (events) web::notify_js(events);
+}
+
+// Replaces the canvas and its WebGL context with new ones (after the browser
+// evicted the context, which it never restores) and rebuilds every GL object.
+// The run is untouched. Returns false if the page gave no canvas or the new
+// context could not be made.
+bool recreate_gl(WebApp& a) {
+  web::remove_input();
+  if (a.window) {  // (none after a failed attempt)
+    ImGui_ImplGlfw_Shutdown();
+    glfwDestroyWindow(a.window);
+    a.window = nullptr;
+  }
+  glfwTerminate();  // removes GLFW's listeners from the old canvas
+  const bool replaced = web::replace_canvas();
+  if (!glfwInit()) return false;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  a.window = glfwCreateWindow(640, 480, "headlab", nullptr, nullptr);
+  if (!a.window) return false;
+  glfwMakeContextCurrent(a.window);
+  install_input(a.window);
+  ImGui_ImplGlfw_InitForOpenGL(a.window, true);
+  a.gl_lost = true;  // restore_gl() rebuilds ImGui's and the heatmaps' GL objects in the new context
+  a.drawn_step = -1;
+  return replaced;
 }
 
 // Rebuilds every GL object (ImGui's and the heatmaps') in the restored context.
@@ -152,6 +220,7 @@ void draw(WebApp& a) {
   }
   a.drawn_step = v.step;
   a.drawn_generation = v.generation;
+  ++a.frames;
 
   const float scale_x = static_cast<float>(fb_w / css_w), scale_y = static_cast<float>(fb_h / css_h);
   a.app.prepare(static_cast<float>(dpr));
@@ -176,15 +245,20 @@ void draw(WebApp& a) {
 }
 
 void frame() {
-  WebApp& a = *g_app;
-  if (web::context_lost()) {  // training goes on; drawing resumes when the browser restores the context
-    a.gl_lost = true;
-    a.runner->frame(a.app.view().budget_ms);
-  } else {
-    if (a.gl_lost) restore_gl(a);
-    draw(a);
-  }
-  notify();
+  const bool ok = guarded("frame", false, [] {
+    WebApp& a = *g_app;
+    if (web::context_lost()) {  // training goes on; drawing resumes when the context is restored or recreated
+      a.gl_lost = true;
+      a.runner->frame(a.app.view().budget_ms);
+    } else {
+      if (a.gl_lost) restore_gl(a);
+      draw(a);
+    }
+    notify();
+    return true;
+  });
+  // After a failed frame (out of memory mid-step) training stops rather than failing every frame.
+  if (!ok && g_app) g_app->runner->pause();
 }
 
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.
@@ -206,105 +280,114 @@ extern "C" {
 // Which group an option belongs to: kScopeRun (1: what is learned, needs a new run),
 // kScopeView (2: how it looks, changes at once), 0 = not a web option.
 EMSCRIPTEN_KEEPALIVE unsigned headlab_option_scope(const char* key) {
-  std::string k = key;
-  for (char& c : k)
-    if (c == '_') c = '-';
-  for (const OptionInfo& o : option_table())
-    if (k == o.key) return o.scope & kScopes;
-  return 0;
+  return guarded("option", 0u, [&] {
+    std::string k = key;
+    for (char& c : k)
+      if (c == '_') c = '-';
+    for (const OptionInfo& o : option_table())
+      if (k == o.key) return o.scope & kScopes;
+    return 0u;
+  });
 }
 
 // Stages one option (same keys and values as the CLI and the URL).
 // An unknown key or bad value logs one console warning and changes nothing. Returns 1 if staged.
 EMSCRIPTEN_KEEPALIVE int headlab_set_option(const char* key, const char* value) {
-  if (!headlab_option_scope(key)) {  // the validator's message would point to the CLI's --help
-    emscripten_console_warnf("headlab: unknown option %s (ignored; the options are listed in README.md, section 'Embed headlab')",
-                             quote(key).c_str());
+  return guarded("option", 0, [&] {
+    if (!headlab_option_scope(key)) {  // the validator's message would point to the CLI's --help
+      emscripten_console_warnf("headlab: unknown option %s (ignored; the options are listed in README.md, section 'Embed headlab')",
+                               quote(key).c_str());
+      return 0;
+    }
+    std::string err = set_option(g_options, key, value, kScopes);
+    if (err.empty()) return 1;
+    emscripten_console_warnf("headlab: %s (ignored)", err.c_str());
     return 0;
-  }
-  std::string err = set_option(g_options, key, value, kScopes);
-  if (err.empty()) return 1;
-  emscripten_console_warnf("headlab: %s (ignored)", err.c_str());
-  return 0;
+  });
 }
 
 // Starts staging from the running app's options, so reset({lr: ...}) changes only what it names.
-EMSCRIPTEN_KEEPALIVE void headlab_stage_current_options() {
-  if (!g_app) return;
-  g_options.run = g_app->runner->view().options;
-  g_options.view = g_app->app.view();
+EMSCRIPTEN_KEEPALIVE int headlab_stage_current_options() {
+  return guarded("options", 0, [] {
+    if (!g_app) return 1;
+    Options staged;
+    staged.run = g_app->runner->view().options;
+    staged.view = g_app->app.view();
+    g_options = std::move(staged);
+    return 1;
+  });
 }
 
 // Creates the window, GL context, ImGui and the run, and starts the frame loop.
 // Returns "" or an error for the page to show (e.g. no WebGL2).
 EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
-  if (g_app) return "";
-  check_run_options();
-  web::skip_browser_init();
-  if (!glfwInit()) return "GLFW could not initialise";
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-  auto a = std::make_unique<WebApp>();
-  a->window = glfwCreateWindow(640, 480, "headlab", nullptr, nullptr);
-  if (!a->window) {
-    glfwTerminate();
-    return "this browser or device does not provide WebGL2 (try a current Firefox, Chrome, Edge or Safari, "
-           "or turn on hardware acceleration)";
-  }
-  glfwMakeContextCurrent(a->window);
-  // Installed before ImGui's, which chains to them (1.86 installs no cursor-position callback).
-  glfwSetCursorPosCallback(a->window, on_cursor);
-  glfwSetMouseButtonCallback(a->window, on_button);
-  glfwSetScrollCallback(a->window, on_scroll);
-  glfwSetKeyCallback(a->window, on_key);
-  glfwSetCharCallback(a->window, on_char);
-  glfwSetCursorEnterCallback(a->window, on_enter);
-  web::embed_input();
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui_ImplGlfw_InitForOpenGL(a->window, true);
-  ImGui_ImplOpenGL3_Init(kGlslVersion);
-  std::string error;
-  a->runner = make_inline_runner(g_options.run, &error);
-  if (!a->runner || !a->app.init(g_options.view, &error)) {
-    g_text = error.empty() ? "could not start" : error;
-    return g_text.c_str();
-  }
-  if (g_options.view.autoplay) a->runner->play();
-  g_app = a.release();
-  emscripten_set_main_loop(frame, 0, false);
-  return "";
+  return guarded("start", static_cast<const char*>(g_error), []() -> const char* {
+    if (g_app) return "";
+    check_run_options();
+    web::skip_browser_init();
+    if (!glfwInit()) return "GLFW could not initialise";
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    auto a = std::make_unique<WebApp>();
+    a->window = glfwCreateWindow(640, 480, "headlab", nullptr, nullptr);
+    if (!a->window) {
+      glfwTerminate();
+      return "this browser or device does not provide WebGL2 (try a current Firefox, Chrome, Edge or Safari, "
+             "or turn on hardware acceleration)";
+    }
+    glfwMakeContextCurrent(a->window);
+    install_input(a->window);
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui_ImplGlfw_InitForOpenGL(a->window, true);
+    ImGui_ImplOpenGL3_Init(kGlslVersion);
+    std::string error;
+    a->runner = make_inline_runner(g_options.run, &error);
+    if (!a->runner || !a->app.init(g_options.view, &error)) {
+      g_text = error.empty() ? "could not start" : error;
+      return g_text.c_str();
+    }
+    if (g_options.view.autoplay) a->runner->play();
+    g_app = a.release();
+    emscripten_set_main_loop(frame, 0, false);
+    return "";
+  });
 }
 
 // Frees everything the instance holds outside its own memory: the frame loop,
 // GL objects, GLFW's listeners and ours. The page then drops the module.
 EMSCRIPTEN_KEEPALIVE void headlab_destroy() {
-  if (!g_app) return;
-  emscripten_cancel_main_loop();
-  web::remove_input();
-  g_app->app.shutdown();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  g_app->runner.reset();
-  glfwDestroyWindow(g_app->window);
-  glfwTerminate();
-  delete g_app;
-  g_app = nullptr;
+  guarded("destroy", 0, [] {
+    if (!g_app) return 0;
+    emscripten_cancel_main_loop();
+    web::remove_input();
+    g_app->app.shutdown();
+    ImGui_ImplOpenGL3_Shutdown();
+    if (g_app->window) ImGui_ImplGlfw_Shutdown();  // (no window after a failed recreate_gl())
+    ImGui::DestroyContext();
+    g_app->runner.reset();
+    glfwDestroyWindow(g_app->window);
+    glfwTerminate();
+    delete g_app;
+    g_app = nullptr;
+    return 0;
+  });
 }
 
 // Starts a new run with the staged options (playing if the old one was); if the
 // lab rejects them, logs one warning and keeps the current run. Returns 1 on success.
 EMSCRIPTEN_KEEPALIVE int headlab_reset() {
-  if (!g_app) return 0;
-  wake();
-  g_app->app.set_view(g_options.view);
-  const bool was_playing = g_app->runner->view().playing;
-  std::string err = g_app->runner->reset(g_options.run);
-  if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
-  if (was_playing) g_app->runner->play();
-  notify();
-  return err.empty();
+  return guarded("reset", 0, [] {
+    if (!g_app) return 0;
+    wake();
+    g_app->app.set_view(g_options.view);
+    const bool was_playing = g_app->runner->view().playing;
+    std::string err = g_app->runner->reset(g_options.run);
+    if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
+    if (was_playing) g_app->runner->play();
+    notify();
+    return static_cast<int>(err.empty());
+  });
 }
 
 // Applies the staged options to the current run: view options at once, the
@@ -312,26 +395,28 @@ EMSCRIPTEN_KEEPALIVE int headlab_reset() {
 // from the next step. Options that change the model or its data need a new
 // run: they give one warning naming them and are left as they are.
 EMSCRIPTEN_KEEPALIVE int headlab_apply() {
-  if (!g_app) return 0;
-  wake();
-  g_app->app.set_view(g_options.view);
-  const RunOptions& staged = g_options.run;
-  RunOptions live = g_app->runner->view().options;
-  live.lr = staged.lr;
-  live.weight_decay = staged.weight_decay;
-  live.clip = staged.clip;
-  live.snapshot_every = staged.snapshot_every;
-  live.eval_every = staged.eval_every;
-  std::string err = g_app->runner->set_hyperparameters(live);
-  if (!err.empty()) emscripten_console_warnf("headlab: set: %s (ignored)", err.c_str());
-  std::string need_reset;
-  const auto have = describe(live), want = describe(staged);
-  for (size_t i = 0; i < have.size() && i < want.size(); ++i)
-    if (have[i] != want[i]) need_reset += (need_reset.empty() ? "" : ", ") + want[i].first;
-  if (!need_reset.empty())
-    emscripten_console_warnf("headlab: set: %s change the model or its data; use reset() to start a run with them (ignored)",
-                             need_reset.c_str());
-  return err.empty() && need_reset.empty();
+  return guarded("set", 0, [] {
+    if (!g_app) return 0;
+    wake();
+    g_app->app.set_view(g_options.view);
+    const RunOptions& staged = g_options.run;
+    RunOptions live = g_app->runner->view().options;
+    live.lr = staged.lr;
+    live.weight_decay = staged.weight_decay;
+    live.clip = staged.clip;
+    live.snapshot_every = staged.snapshot_every;
+    live.eval_every = staged.eval_every;
+    std::string err = g_app->runner->set_hyperparameters(live);
+    if (!err.empty()) emscripten_console_warnf("headlab: set: %s (ignored)", err.c_str());
+    std::string need_reset;
+    const auto have = describe(live), want = describe(staged);
+    for (size_t i = 0; i < have.size() && i < want.size(); ++i)
+      if (have[i] != want[i]) need_reset += (need_reset.empty() ? "" : ", ") + want[i].first;
+    if (!need_reset.empty())
+      emscripten_console_warnf("headlab: set: %s change the model or its data; use reset() to start a run with them (ignored)",
+                               need_reset.c_str());
+    return static_cast<int>(err.empty() && need_reset.empty());
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE void headlab_play() {
@@ -344,12 +429,30 @@ EMSCRIPTEN_KEEPALIVE void headlab_pause() {
   if (g_app) g_app->runner->pause();
   else g_options.view.autoplay = false;
 }
-// Runs n steps now (synchronously), then stays paused.
-EMSCRIPTEN_KEEPALIVE void headlab_step(int n) {
-  wake();
-  if (!g_app || n <= 0) return;
-  g_app->runner->step(n);
-  notify();
+
+// One slice of the page's step(n): pauses, then runs whole steps, at most n,
+// until about budget_ms have passed (at least one step, so a slow model still
+// advances). headlab.js calls it once per task until n steps are done, so the
+// page (and a host page in the same process) keeps answering in between.
+// Returns the steps run: 0 once the run has faulted.
+EMSCRIPTEN_KEEPALIVE int headlab_step(int n, double budget_ms) {
+  return guarded("step", 0, [&] {
+    wake();
+    if (!g_app || n <= 0) return 0;
+    Runner& r = *g_app->runner;
+    const double start = emscripten_get_now();
+    int done = 0;
+    while (done < n) {
+      const int before = r.view().step;
+      r.step(1);
+      if (r.view().step == before) break;  // faulted: the run stays where its last good step left it
+      ++done;
+      const double elapsed = emscripten_get_now() - start;
+      if (elapsed + elapsed / done > budget_ms) break;  // the next step would likely overrun the slice
+    }
+    notify();
+    return done;
+  });
 }
 
 // Off screen or in a hidden tab the frame loop stops altogether (no training,
@@ -365,17 +468,33 @@ EMSCRIPTEN_KEEPALIVE void headlab_set_visible(int visible) {
   }
 }
 
+// Gives the widget a new canvas and WebGL context (Module.headlabNewCanvas
+// makes the canvas) when its context was lost and the browser did not bring
+// it back: after an eviction (too many contexts on the page) it never does.
+// The run goes on as it was. Returns 1 if the widget draws again.
+EMSCRIPTEN_KEEPALIVE int headlab_recreate_gl() {
+  return guarded("redraw", 0, [] {
+    if (!g_app) return 0;
+    wake();
+    return static_cast<int>(recreate_gl(*g_app) && !web::context_lost());
+  });
+}
+
 // For the canvas's wheel listener: 1 if ImGui would scroll a panel, else the page should scroll.
 EMSCRIPTEN_KEEPALIVE int headlab_wheel_wanted(double delta_y) {
   return g_app && !g_app->gl_lost && web::wheel_scrolls_panel(delta_y);
 }
 
 // The app's state as JSON: {ready, step, loss, accuracy, playing, suspended, contextLost,
-// fault, stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots,
+// fault, stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
 // snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
+// Out of memory it is {"ready":false} (the page hears why through 'error').
 EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
-  g_text = g_app ? web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost) : "{\"ready\":false}";
-  return g_text.c_str();
+  return guarded("state", "{\"ready\":false}", [] {
+    g_text = g_app ? web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames)
+                   : "{\"ready\":false}";
+    return g_text.c_str();
+  });
 }
 
 }  // extern "C"

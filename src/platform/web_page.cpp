@@ -58,8 +58,21 @@ EM_JS(void, js_forget_gl_objects, (), {
   GL.initExtensions(GL.currentContext);
 });
 
-EM_JS(void, js_notify, (int events), {
-  if (Module['onHeadlabEvents']) Module['onHeadlabEvents'](events);
+EM_JS(void, js_notify, (int events, const char* error), {
+  if (Module['onHeadlabEvents']) Module['onHeadlabEvents'](events, error ? UTF8ToString(error) : "");
+});
+
+// A context the browser evicted (too many on the page) never comes back: the
+// page swaps in a fresh canvas (Module.headlabNewCanvas, from headlab.js), on
+// which the next glfwCreateWindow makes a new context. The old context's
+// handle is dropped from Emscripten's table. Returns 1 if there is a new canvas.
+EM_JS(int, js_replace_canvas, (), {
+  if (!Module['headlabNewCanvas']) return 0;
+  var canvas = Module['headlabNewCanvas']();
+  if (!canvas) return 0;
+  if (GL.currentContext) GL.deleteContext(GL.currentContext.handle);
+  Module['canvas'] = canvas;
+  return 1;
 });
 
 // Emscripten 3.1.6's GLFW has no HiDPI support: we read the canvas's CSS box
@@ -93,7 +106,8 @@ bool context_lost() { return js_context_lost() != 0; }
 void forget_gl_objects() { js_forget_gl_objects(); }
 void canvas_css_size(double* w, double* h, double* dpr) { js_canvas_css_size(w, h, dpr); }
 bool set_backbuffer_size(int w, int h) { return js_set_backbuffer_size(w, h) != 0; }
-void notify_js(int events) { js_notify(events); }
+void notify_js(int events, const char* error) { js_notify(events, error); }
+bool replace_canvas() { return js_replace_canvas() != 0; }
 
 // Mirrors ImGui 1.86's choice of window (the hovered one, or the nearest
 // scrollable parent of a child window) and lets the page scroll on when the

@@ -22,8 +22,14 @@ void forget_gl_objects();
 void canvas_css_size(double* w, double* h, double* dpr);
 bool set_backbuffer_size(int w, int h);
 
-// Calls Module.onHeadlabEvents(events) if the page set it.
-void notify_js(int events);
+// Calls Module.onHeadlabEvents(events, error) if the page set it (error: a
+// message for the page's 'error' listeners, or null).
+void notify_js(int events, const char* error = nullptr);
+
+// Between glfwTerminate() and glfwInit(): makes a fresh canvas from the page
+// (Module.headlabNewCanvas) the module's canvas, so that the next window gets
+// a new WebGL context. False if the page offers none.
+bool replace_canvas();
 
 // Would ImGui scroll a panel with this wheel movement (deltaY > 0 is down)?
 bool wheel_scrolls_panel(double delta_y);

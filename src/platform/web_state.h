@@ -1,6 +1,6 @@
 // The engine's state as the JSON that web/headlab.js returns from state():
 // {ready, step, loss, accuracy, playing, suspended, contextLost, fault,
-//  stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots,
+//  stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
 //  snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
 #pragma once
 #include <string>
@@ -10,6 +10,7 @@
 
 namespace headlab::web {
 
-std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost);
+// frames: how many frames the widget has drawn (a test waits for one after an input).
+std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames);
 
 }  // namespace headlab::web

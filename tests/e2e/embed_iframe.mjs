@@ -1,7 +1,9 @@
 // embed.html in a cross-origin iframe: URL options apply; postMessage commands
 // are answered to the sender's window and origin only; malformed or unknown
-// messages, and messages from opaque (sandboxed) origins, are ignored with one
-// warning each and change nothing.
+// messages, oversized ones, and messages from opaque (sandboxed) origins, are
+// ignored with one warning each and change nothing; a long step runs sliced
+// (other commands are answered meanwhile) and is replied to when done; with
+// ?parent=ORIGIN only that origin is obeyed.
 //
 // Three servers give three origins: the host page (127.0.0.1:A), the widget
 // (localhost:B, another site, so Chromium puts it in its own process) and a
@@ -15,7 +17,7 @@ const t0 = Date.now();
 // Records every message the page receives, with its origin; send() posts to the widget frame.
 const inboxScript = `window.inbox = [];
 addEventListener('message', (e) => window.inbox.push({origin: e.origin, data: e.data}));
-window.send = (msg, target = '*') => parent.frames[0].postMessage(msg, target);`;
+window.send = (msg, target = '*', frame = 0) => parent.frames[frame].postMessage(msg, target);`;
 const frames = await serve(root, {headers: () => ({'Content-Security-Policy': STRICT_CSP}), extra: {
   '/third.html': {body: '<!doctype html><script src="/inbox.js"></script><p>third party</p>'},
   '/inbox.js': {body: inboxScript, type: 'text/javascript'},
@@ -23,17 +25,19 @@ const frames = await serve(root, {headers: () => ({'Content-Security-Policy': ST
 const widgetOrigin = `http://localhost:${frames.port}`;
 const thirdOrigin = `http://127.0.0.1:${frames.port}`;  // same server, another origin (host name)
 const query = 'task=copy&batch=8&heads=2&theme=light&panels=grid,loss&autoplay=1&bogus=1';
-const hostPage = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="/favicon.svg">
+const hostPage = (hostOrigin) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="/favicon.svg">
 <script src="/host.js"></script></head><body>
 <iframe id="w" src="${widgetOrigin}/embed.html?${query}" width="640" height="400" title="headlab"></iframe>
 <iframe id="third" src="${thirdOrigin}/third.html" width="200" height="100"></iframe>
 <iframe id="sandboxed" sandbox="allow-scripts" src="${thirdOrigin}/third.html" width="200" height="100"></iframe>
+<iframe id="guarded" src="${widgetOrigin}/embed.html?task=copy&batch=8&panels=grid&parent=${encodeURIComponent(hostOrigin)}" width="300" height="200" title="headlab"></iframe>
 </body></html>`;
 const host = await serve(root, {
   headers: () => ({'Content-Security-Policy': STRICT_CSP.replace("frame-src 'self'", `frame-src ${widgetOrigin} ${thirdOrigin}`)}),
-  extra: {'/host.html': {body: hostPage}, '/host.js': {body: inboxScript.replace('parent.frames[0]', 'frames[0]'), type: 'text/javascript'}},
+  extra: {'/host.html': {body: ''}, '/host.js': {body: inboxScript.replace('parent.frames[frame]', 'frames[frame]'), type: 'text/javascript'}},
 });
 const hostOrigin = host.url.replace(/\/$/, '');
+host.extra['/host.html'].body = hostPage(hostOrigin);  // the guarded frame names the host's origin, known once it listens
 
 const browser = await launch();
 const {page, log} = await openPage(browser, host.url + 'host.html', {viewport: {width: 1000, height: 700}});
@@ -47,12 +51,13 @@ async function frameById(id) {
 
 // Sends a command from the host page and waits for the reply with its id.
 let nextId = 1;
-async function command(msg) {
+async function command(msg, frame = 0) {
   const id = nextId++;
-  await page.evaluate(([m, target]) => window.send(m, target), [{headlab: 1, id, ...msg}, widgetOrigin]);
+  await page.evaluate(([m, target, f]) => window.send(m, target, f), [{headlab: 1, id, ...msg}, widgetOrigin, frame]);
   const reply = await waitFor(() => page.evaluate((i) => window.inbox.find((m) => m.data && m.data.id === i), id), (r) => r, 30000, 100);
-  return reply;
+  return reply || {data: {state: {}}, missing: true};
 }
+const warningsFrom = (n, re) => log.warnings.slice(n).filter((w) => re.test(w));
 
 try {
   let r = await waitFor(() => command({type: 'state'}), (x) => x && x.data.state.ready && x.data.state.step > 0, 60000, 500);
@@ -87,6 +92,25 @@ try {
   const late = await page.evaluate((n) => window.inbox.slice(n).filter((m) => m.data.type === 'event').length, after);
   check(late === 0, `unsubscribed, no more events (${late})`);
 
+  // --- a long step runs sliced ---------------------------------------------------------------------
+  // step n=100000 would take about an hour: other commands are answered while it
+  // runs, showing it advance, and pause cuts it short, which sends its reply.
+  const start = (await command({type: 'state'})).data.state.step;
+  await page.evaluate(([m, target]) => window.send(m, target), [{headlab: 1, id: 'long', type: 'step', n: 100000}, widgetOrigin]);
+  const longReply = () => page.evaluate(() => window.inbox.find((m) => m.data && m.data.id === 'long'));
+  let mid = {missing: true};
+  for (const t1 = Date.now(); Date.now() - t1 < 60000;) {
+    mid = await command({type: 'state'});
+    if (mid.missing || mid.data.state.step > start + 2) break;
+  }
+  const midStep = mid.data.state.step;
+  check(!mid.missing && midStep > start + 2 && !(await longReply()),
+        `while step n=100000 runs, other commands are answered and show it training (step ${start} -> ${midStep})`);
+  const paused2 = await command({type: 'pause'});
+  const long = await waitFor(longReply, (r) => r, 30000, 100);
+  check(long && long.data.ok && long.data.state.step >= midStep && long.data.state.step < start + 100000 && !paused2.data.state.playing,
+        `pause cuts it short and the step command is replied to then (step ${long && long.data.state.step})`);
+
   // --- bad messages --------------------------------------------------------------------------
   const before = (await command({type: 'state'})).data.state;
   const warnings = log.warnings.length;
@@ -96,13 +120,23 @@ try {
                {headlab: 1, type: 'set', options: {theme: {dark: true}}}, {headlab: 1, type: 'play', id: {}},
                {headlab: 1, type: 'reset', options: {seed: 1, init: ['clone-all', 7]}}];
   for (const m of bad) await page.evaluate(([msg, target]) => window.send(msg, target), [m, widgetOrigin]);
-  await sleep(1500);
+  // Too large or with NUL: a 100,000-character option name, NUL in a name and in a value, 6 MiB of options in one message.
+  const large = await page.evaluate((target) => {
+    window.send({headlab: 1, type: 'set', options: {['n'.repeat(100000)]: 1}}, target);
+    window.send({headlab: 1, type: 'set', options: {'theme\u0000x': 'dark'}}, target);
+    window.send({headlab: 1, type: 'set', options: {theme: 'dark\u0000x'}}, target);
+    window.send({headlab: 1, type: 'reset', options: {text: 'x'.repeat(3 << 20), hide: 'y'.repeat(3 << 20)}}, target);
+    return 4;
+  }, widgetOrigin);
   const now = (await command({type: 'state'})).data.state;
   const newReplies = await page.evaluate(() => window.inbox.filter((m) => m.data && m.data.type === 'reply').length);
-  const ignored = log.warnings.slice(warnings).filter((w) => w.startsWith('headlab embed: ignored'));
-  check(ignored.length === bad.length, `${bad.length} malformed or unknown messages give ${ignored.length} warnings`);
+  // Console messages from the frame reach the test on their own channel: wait for them.
+  const ignored = await waitFor(() => warningsFrom(warnings, /^headlab embed: ignored/), (w) => w.length >= bad.length + large, 10000);
+  check(ignored.length === bad.length + large,
+        `${bad.length} malformed or unknown and ${large} oversized messages give ${ignored.length} warnings (${ignored.slice(-large).map((w) => w.slice(45, 120)).join(' | ')})`);
   check(newReplies === replies + 1, `and no replies (${newReplies - replies - 1})`);
-  check(now.step === before.step && now.generation === before.generation && !now.playing, 'and change nothing');
+  check(now.step === before.step && now.generation === before.generation && !now.playing && now.options.theme === 'light',
+        'and change nothing');
 
   // --- other senders ---------------------------------------------------------------------------
   const third = await frameById('third');
@@ -113,10 +147,29 @@ try {
   const sandboxed = await frameById('sandboxed');
   const w2 = log.warnings.length;
   await sandboxed.evaluate(() => window.send({headlab: 1, type: 'play', id: 'sandboxed'}));
-  await sleep(1000);
+  const opaque = await waitFor(() => warningsFrom(w2, /opaque origin/), (w) => w.length > 0, 10000);
   const sandboxReply = await sandboxed.evaluate(() => window.inbox.length);
-  check(sandboxReply === 0 && log.warnings.slice(w2).some((w) => w.includes('opaque origin')) && !(await command({type: 'state'})).data.state.playing,
+  check(sandboxReply === 0 && opaque.length === 1 && !(await command({type: 'state'})).data.state.playing,
         'a sandboxed frame (opaque origin) is ignored with a warning');
+
+  // --- ?parent=ORIGIN: only the host page is obeyed ------------------------------------------------
+  const GUARDED = 3;  // window.frames index of #guarded
+  const g = await waitFor(() => command({type: 'state'}, GUARDED), (x) => !x.missing && x.data.state.ready, 60000, 500);
+  check(!g.missing && g.data.state.ready && g.data.state.options.panels === 'grid' && warningsFrom(0, /unknown option 'parent'/).length === 0,
+        'with parent=<host origin> the host is answered, and parent= is not taken for a widget option');
+  const w3 = log.warnings.length;
+  await third.evaluate((f) => {
+    window.send({headlab: 1, type: 'play', id: 'third-1'}, '*', f);
+    window.send({headlab: 1, type: 'state', id: 'third-2'}, '*', f);
+    window.send({headlab: 1, type: 'step', n: 5, id: 'third-3'}, '*', f);
+  }, GUARDED);
+  const notParent = await waitFor(() => warningsFrom(w3, /not a parent= origin/), (w) => w.length > 0, 10000);
+  await sleep(500);  // (a second warning, if one came, would come now)
+  const after3 = await command({type: 'state'}, GUARDED);
+  const thirdInbox = await third.evaluate(() => window.inbox.filter((m) => m.data && /^third-/.test(m.data.id)).length);
+  check(notParent.length === 1 && warningsFrom(w3, /not a parent= origin/).length === 1 && thirdInbox === 0 &&
+        !after3.data.state.playing && after3.data.state.step === g.data.state.step,
+        `another origin's three messages are ignored, with one warning (${notParent[0]})`);
 
   await page.screenshot({path: path.join(outDir, 'embed-iframe.png')});
   noErrors(log, 'in the host page and its frames');

@@ -44,6 +44,8 @@ const watchViolations = () => {
       s.textContent = 'window.inlineRan = true';
       document.body.append(s);
     });
+    // The violation is reported in a task of its own: wait for it (and a moment for any other).
+    await waitFor(() => page.evaluate(() => window.violations.length), (n) => n >= 1, 10000);
     await sleep(200);
     const [inlineRan, violations] = await page.evaluate(() => [window.inlineRan === true, window.violations]);
     check(!inlineRan && violations.length === 1 && violations[0].startsWith('script-src'),
@@ -81,7 +83,9 @@ window.widget = await mount(document.getElementById('a'), {task: 'text', text: $
     document.getElementById('el').setAttribute('panels', e[8]);
     document.getElementById('frame').contentWindow.postMessage({headlab: 1, type: 'reset', options: {task: e[23], text: e[24]}}, '*');
   }, Array.from({length: 25}, (_, i) => evil(i)));
-  await sleep(2000);
+  // Every hostile key or value gives a warning (the frame's arrive on their own channel): wait for all ten.
+  await waitFor(() => log.warnings.filter((w) => w.startsWith('headlab')).length, (n) => n >= 10, 20000);
+  await sleep(500);
   const text = (await p.evaluate(() => window.widget.state())).options;
   const found = await p.evaluate(() => ({
     pwned: window.pwned,

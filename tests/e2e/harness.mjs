@@ -46,7 +46,7 @@ export async function serve(dir, {headers = () => ({}), extra = {}} = {}) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
-  return {server, port, url: `http://127.0.0.1:${port}/`, requests, close: () => server.close()};
+  return {server, port, url: `http://127.0.0.1:${port}/`, requests, extra, close: () => server.close()};
 }
 
 export async function launch() {
@@ -117,4 +117,22 @@ export function finish(name, t0) {
   const s = ((Date.now() - t0) / 1000).toFixed(1);
   console.log(failures.length ? `${name}: ${failures.length} check(s) failed (${s} s)` : `${name}: all checks passed (${s} s)`);
   process.exit(failures.length ? 1 : 0);
+}
+
+// A screenshot once the picture in a region has stopped changing: two in a row
+// identical there (a paused widget stops drawing a second after its last input
+// or easing). Waits as long as load makes it take, up to timeoutMs; returns
+// {img (decoded), settled}.
+export async function settledScreenshot(page, rect, {timeoutMs = 30000, path: file} = {}) {
+  const {decodePng, regionDiff} = await import('./png.mjs');
+  const t0 = Date.now();
+  let prev = decodePng(await page.screenshot());
+  for (;;) {
+    await sleep(300);
+    const raw = await page.screenshot(file ? {path: file} : {});
+    const img = decodePng(raw);
+    if (regionDiff(prev, img, rect.x, rect.y, rect.w, rect.h) === 0) return {img, settled: true};
+    if (Date.now() - t0 > timeoutMs) return {img, settled: false};
+    prev = img;
+  }
 }

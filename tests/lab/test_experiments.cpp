@@ -73,12 +73,14 @@ TEST_CASE("addsub: random heads divide the work and learn it; identical heads do
     train(*clone, kBudget);
     const float clone_acc = accuracy(*clone);
     CHECK(clone_acc <= 0.6f);
-    train(*clone, 3 * kBudget);
-    const float clone_acc3 = accuracy(*clone);
-    CHECK(clone_acc3 <= 0.6f);
     CHECK(clone->snapshots().items().back()->diversity[0] == 0.0f);
-    WARN("addsub seed " << seed << ": random " << acc << " at " << kBudget << " steps; clone-all " << clone_acc
-                        << " at " << kBudget << ", " << clone_acc3 << " at " << 3 * kBudget);
+    WARN("addsub seed " << seed << ": random " << acc << ", clone-all " << clone_acc << " at " << kBudget << " steps");
+    if (seed == 1) {  // 3x the steps: one seed keeps the test within CI's time (README has all three)
+      train(*clone, 3 * kBudget);
+      const float clone_acc3 = accuracy(*clone);
+      CHECK(clone_acc3 <= 0.6f);
+      WARN("clone-all " << clone_acc3 << " at " << 3 * kBudget << " steps");
+    }
   }
 }
 

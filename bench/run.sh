@@ -20,7 +20,6 @@ say() { printf '\n== %s\n' "$*" >&2; }
 
 # --- prerequisites: OpenBLAS for PyTorch, TF.js and playwright-core from npm --------
 OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
-REFBLAS=/usr/lib/x86_64-linux-gnu/blas
 if [ ! -e "$OPENBLAS/libblas.so.3" ]; then
   say "installing libopenblas0-openmp (PyTorch's BLAS for the peer rows)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -58,11 +57,10 @@ for shape in tiny small; do
   run $CHROMIUM app app-dir="$APP_DIR" shape=$shape seconds="$(n 15 4)" speed=50
 done
 
-# PyTorch: the BLAS is picked by LD_LIBRARY_PATH; OMP_NUM_THREADS bounds OpenBLAS's own threads
-TORCH=bench/peers/torch_bench.py
-run env LD_LIBRARY_PATH=$REFBLAS OMP_NUM_THREADS=1 /usr/bin/python3 $TORCH threads=1 steps="$(n 10 2)" label=torch-refblas-1t
-run env LD_LIBRARY_PATH=$OPENBLAS OMP_NUM_THREADS=1 /usr/bin/python3 $TORCH threads=1 steps="$(n 40 5)" label=torch-openblas-1t
-run env LD_LIBRARY_PATH=$OPENBLAS OMP_NUM_THREADS=2 /usr/bin/python3 $TORCH threads=2 steps="$(n 40 5)" label=torch-openblas-2t
+# PyTorch (the idiomatic peer, bench/peers/torch_bench.py) and headlab in one
+# script: interleaved rounds, same cores pinned, medians and ranges.
+run /usr/bin/python3 bench/versus_torch.py rounds="$(n 5 1)" steps="$(n 40 5)" threads=1,2 blas=openblas \
+  bench_train=$NATIVE/bench_train
 
 # TensorFlow.js 4.22: wasm backend (SIMD, one thread) in Node and Chromium, webgl in Chromium
 run node bench/peers/tfjs_node.mjs backend=wasm steps="$(n 10 2)"

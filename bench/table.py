@@ -18,15 +18,15 @@ SHAPES = json.loads((Path(__file__).with_name("shapes.json")).read_text())
 
 # row runner -> the headlab runner it is compared with
 HEADLAB_FOR = {
-    "torch-refblas-1t": "headlab-native", "torch-openblas-1t": "headlab-native",
-    "torch-openblas-2t": "headlab-native", "gemm-native": "headlab-native",
+    "torch-openblas-1t": "headlab-native-1t", "torch-openblas-2t": "headlab-native-2t",
+    "torch-reference-1t": "headlab-native-1t", "gemm-native": "headlab-native",
     "tfjs-wasm-node": "headlab-wasm-node", "tfjs-cpu-node": "headlab-wasm-node", "gemm-wasm-node": "headlab-wasm-node",
     "tfjs-wasm-chromium": "headlab-wasm-chromium", "tfjs-webgl-chromium": "headlab-wasm-chromium",
     "gemm-wasm-chromium": "headlab-wasm-chromium",
 }
 ORDER = ["headlab-native", "headlab-wasm-node", "headlab-wasm-chromium", "headlab-page-chromium",
-         "headlab-page-step-chromium",
-         "torch-refblas-1t", "torch-openblas-1t", "torch-openblas-2t",
+         "headlab-page-step-chromium", "headlab-native-1t", "headlab-native-2t",
+         "torch-openblas-1t", "torch-openblas-2t", "torch-reference-1t",
          "tfjs-wasm-node", "tfjs-cpu-node", "tfjs-wasm-chromium", "tfjs-webgl-chromium",
          "gemm-native", "gemm-wasm-node", "gemm-wasm-chromium"]
 
@@ -78,6 +78,10 @@ def main():
                 page_ratio = "%.2fx" % (page["tokens_per_s"] / r["tokens_per_s"])
             tps = "%.0f" % r["tokens_per_s"] if "tokens_per_s" in r else ""
             ms = "%.2f" % r["ms_per_step"] if "tokens_per_s" in r else ""
+            if "ms_min" in r:  # bench/versus_torch.py: median of rounds (min..max), what ran it
+                ms += " (%.2f..%.2f, %d rounds)" % (r["ms_min"], r["ms_max"], r["rounds"])
+                if r.get("blas"):
+                    runner += " [PyTorch %s, %s, %d thread(s)]" % (r["torch"], r["blas"], r["threads"])
             print("| %s | %s | %s | %s | %.1f | %s | %s |" % (runner, shape, ms, tps, r["gflops"], ratio, page_ratio))
     for r in rows.values():
         if "training" in r:
@@ -103,9 +107,13 @@ def targets(rows):
         print("%s %s" % ("met   " if ok else "MISSED", text))
 
     print("\ntargets")
-    nat, torch = get("headlab-native", "tiny", "tokens_per_s"), get("torch-openblas-1t", "tiny", "tokens_per_s")
-    if nat and torch:
-        line(nat >= 1.5 * torch, "tiny native >= 1.5x PyTorch+OpenBLAS 1 thread: %.2fx" % (nat / torch))
+    for threads, factor in ((1, 2.0), (2, 1.5)):
+        for shape in ("tiny", "small"):
+            nat = get("headlab-native-%dt" % threads, shape, "tokens_per_s")
+            torch = get("torch-openblas-%dt" % threads, shape, "tokens_per_s")
+            if nat and torch:
+                line(nat >= factor * torch, "%s native >= %.1fx PyTorch+OpenBLAS, %d thread(s) each: %.2fx"
+                     % (shape, factor, threads, nat / torch))
     g, ceil = get("headlab-native", "small", "gflops"), get("gemm-native", "small", "gflops")
     if g and ceil:
         line(g >= 0.5 * ceil, "small native >= 50%% of the native GEMM ceiling: %.0f%%" % (100 * g / ceil))

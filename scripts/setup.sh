@@ -17,8 +17,8 @@ PACKAGES=(
   libstb-dev                                      # desktop app: PNG screenshots and exports (stb_image_write.h)
   xvfb xauth libgl1-mesa-dri                      # desktop app test under Xvfb
   chromium                                        # e2e tests (headless)
-  python3-torch python3-numpy                     # PyTorch reference fixture and peer benchmark
-  fonts-dejavu-core                               # UI font (embedded at build time)
+  python3-torch python3-numpy libopenblas0-openmp # PyTorch reference fixture and peer benchmark (with OpenBLAS)
+  fonts-dejavu-core fonttools                     # UI font, subset to the UI's glyphs and embedded at build time
   clang libclang-rt-14-dev                        # fuzzers and sanitizers
   dpkg-dev                                        # apt-get source imgui
 )

@@ -44,6 +44,7 @@ function shown(s) {
 }
 
 let engine = null;  // Promise<{factory, wasm: WebAssembly.Module}>, shared by every widget on the page
+const downloadWatchers = new Set();  // fn(loadedBytes, totalBytes or 0) of widgets waiting for the engine
 
 function loadEngine() {
   engine ||= Promise.all([import(ENGINE_JS), compileWasm()]).then(([js, wasm]) => ({factory: js.default, wasm}));
@@ -52,7 +53,7 @@ function loadEngine() {
 }
 
 async function compileWasm() {
-  const response = await fetch(ENGINE_WASM);
+  const response = counted(await fetch(ENGINE_WASM));
   if (!response.ok) throw new Error(`could not load ${ENGINE_WASM} (HTTP ${response.status})`);
   try {
     // Streaming compilation needs the server to send application/wasm; other servers get the slow path.
@@ -63,6 +64,24 @@ async function compileWasm() {
     }
     return WebAssembly.compile(await response.arrayBuffer());
   }
+}
+
+// The same response, telling downloadWatchers how many bytes have arrived. The
+// total is known only when the body is not compressed in transit (Content-Length
+// then counts the bytes the stream delivers).
+function counted(response) {
+  if (!response.ok || !response.body || typeof TransformStream === 'undefined') return response;
+  const encoding = response.headers.get('content-encoding');
+  const total = !encoding || encoding === 'identity' ? Number(response.headers.get('content-length')) || 0 : 0;
+  let loaded = 0;
+  const counter = new TransformStream({
+    transform(chunk, out) {
+      loaded += chunk.byteLength;
+      downloadWatchers.forEach((fn) => fn(loaded, total));
+      out.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(counter), {status: response.status, headers: response.headers});
 }
 
 // {dModel: 64, autoplay: true, panels: ['grid', 'loss']} -> [['d-model', '64'], ['autoplay', '1'], ['panels', 'grid,loss']]
@@ -429,11 +448,22 @@ function createWidget(element, options) {
   }
 
   showStatus('Loading headlab…');
+  const bar = document.createElement('progress');  // indeterminate until the total is known
+  Object.assign(bar.style, {display: 'block', margin: '8px auto 0', width: '60%', maxWidth: '240px'});
+  status.append(bar);
+  function showDownload(loaded, total) {
+    if (destroyed || failure) return;
+    status.firstChild.textContent = `Loading headlab… ${(loaded / 1048576).toFixed(1)} MB` +
+                                    (total ? ` of ${(total / 1048576).toFixed(1)} MB` : '');
+    if (total) Object.assign(bar, {max: total, value: Math.min(loaded, total)});
+  }
+  downloadWatchers.add(showDownload);
   // The factory's promise never settles if instantiation fails or the engine aborts while starting.
   let abort;
   const aborted = new Promise((_, reject) => { abort = reject; });
-  const ready = loadEngine().then(({factory, wasm}) => {
+  const ready = loadEngine().finally(() => downloadWatchers.delete(showDownload)).then(({factory, wasm}) => {
     if (destroyed) return controller;
+    showStatus('Starting headlab…');
     return Promise.race([aborted, factory({
       canvas,
       instantiateWasm(imports, receive) {

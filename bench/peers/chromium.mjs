@@ -10,10 +10,15 @@
 //       then the page's training loop alone (await app.step(5): sliced, frames may be drawn between slices)
 //   node chromium.mjs induction app-dir=DIR step=410 speed=8
 //       wall time until the page's default induction run reaches `step` (at most 300 s)
+//   node chromium.mjs startup app-dir=DIR rounds=5
+//       a first visit (fresh cache) of the page: time from navigation to the first
+//       attention maps on screen (state().ready, polled every animation frame), and
+//       the gzip -9 size of every file it loaded
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import zlib from 'node:zlib';
 import {chromium} from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -148,6 +153,33 @@ try {
     }
     console.log(JSON.stringify({runner: 'induction-page-chromium', speed: args.speed || 'default', step: s.step,
                                 seconds: (Date.now() - t0) / 1000}));
+  } else if (mode === 'startup') {
+    const times = [];
+    let files = {};
+    for (let k = 0; k < Number(args.rounds || 5); ++k) {
+      const context = await browser.newContext({viewport: {width: 1280, height: 800}});  // empty cache
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const poll = () => {
+          if (window.headlabApp && window.headlabApp.state().ready) window.__readyAt = performance.now();
+          else requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+      });
+      await page.goto(`${base}/app/index.html?task=induction`);
+      await page.waitForFunction(() => window.__readyAt, null, {timeout: 60000, polling: 100});
+      times.push(await page.evaluate(() => window.__readyAt));
+      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).concat(location.href));
+      files = Object.fromEntries(loaded.filter((u) => u.startsWith(`${base}/app/`)).map((u) => {
+        const file = path.join(path.resolve(args['app-dir']), new URL(u).pathname.slice(5));
+        return [path.basename(file), zlib.gzipSync(fs.readFileSync(file), {level: 9}).length];
+      }));
+      await context.close();
+    }
+    times.sort((a, b) => a - b);
+    console.log(JSON.stringify({runner: 'startup-page-chromium', ready_ms: times[times.length >> 1], ready_min_ms: times[0],
+                                ready_max_ms: times[times.length - 1], rounds: times.length,
+                                gzip_bytes: Object.values(files).reduce((a, b) => a + b, 0), files}));
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

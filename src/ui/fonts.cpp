@@ -10,12 +10,21 @@ Fonts g_fonts;
 float g_scale = 0.0f;
 bool g_compact = false;
 
-// Latin-1, Greek, punctuation, arrows, maths, shapes and a few symbols: what
-// labels, task vocabularies and explanations use, without a 6000-glyph atlas.
-const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x205E, 0x2190, 0x21FF,
-                           0x2200, 0x22FF, 0x2300, 0x23FF,
-                           0x2400, 0x243F,  // control pictures: the text task's visible space U+2423
-                           0x2500, 0x25FF, 0x2600, 0x26FF, 0};
+// What the UI draws (ASCII labels, the few symbols of its buttons) and what a
+// text task's vocabulary is likely to hold (Latin-1, Greek, punctuation, a few
+// arrows and maths signs); anything else shows as '?'. cmake/App.cmake reads
+// this array and subsets the embedded font to it: the whole DejaVu Sans was
+// half of the download.
+const ImWchar kRanges[] = {0x0020, 0x00FF,  // Latin-1
+                           0x0370, 0x03FF,  // Greek
+                           0x2010, 0x205E,  // punctuation, quotes, ellipsis, the pause button's U+2016
+                           0x2190, 0x2199,  // arrows
+                           0x2211, 0x2212, 0x221A, 0x221A, 0x221E, 0x221E, 0x2248, 0x2248,
+                           0x2260, 0x2260, 0x2264, 0x2265,  // sum, minus, root, infinity, approx, not equal, <=, >=
+                           0x2423, 0x2423,  // the text task's visible space
+                           0x25A0, 0x25FF,  // geometric shapes: the play, stop and live buttons
+                           0x2600, 0x2600, 0x263E, 0x263E,  // sun and moon: the theme button
+                           0};
 
 ImFont* add(float size_px, float scale) {
   ImFontConfig cfg;

@@ -45,8 +45,11 @@ function shown(s) {
 
 let engine = null;  // Promise<{factory, wasm: WebAssembly.Module}>, shared by every widget on the page
 const downloadWatchers = new Set();  // fn(loadedBytes, totalBytes or 0) of widgets waiting for the engine
+let downloading = null;  // resolves when the engine's bytes start arriving (and compiling)
+let startDownloading = null;
 
 function loadEngine() {
+  downloading ||= new Promise((resolve) => { startDownloading = resolve; });
   engine ||= Promise.all([import(ENGINE_JS), compileWasm()]).then(([js, wasm]) => ({factory: js.default, wasm}));
   engine.catch(() => { engine = null; });  // a later mount may try again
   return engine;
@@ -54,6 +57,7 @@ function loadEngine() {
 
 async function compileWasm() {
   const response = counted(await fetch(ENGINE_WASM));
+  startDownloading();
   if (!response.ok) throw new Error(`could not load ${ENGINE_WASM} (HTTP ${response.status})`);
   try {
     // Streaming compilation needs the server to send application/wasm; other servers get the slow path.
@@ -458,10 +462,18 @@ function createWidget(element, options) {
     if (total) Object.assign(bar, {max: total, value: Math.min(loaded, total)});
   }
   downloadWatchers.add(showDownload);
+  const loading = loadEngine();
+  // Making a WebGL context can take as long as loading the engine (0.3-0.8 s
+  // with a software renderer), so it is made while the engine downloads and
+  // compiles, with the attributes Emscripten's GLFW asks for: GLFW then finds it on the canvas.
+  const early = canvas;
+  downloading.then(() => setTimeout(() => {
+    if (!destroyed && !started && early === canvas) early.getContext('webgl2', {alpha: true, depth: true, stencil: true, antialias: false});
+  }));
   // The factory's promise never settles if instantiation fails or the engine aborts while starting.
   let abort;
   const aborted = new Promise((_, reject) => { abort = reject; });
-  const ready = loadEngine().finally(() => downloadWatchers.delete(showDownload)).then(({factory, wasm}) => {
+  const ready = loading.finally(() => downloadWatchers.delete(showDownload)).then(({factory, wasm}) => {
     if (destroyed) return controller;
     showStatus('Starting headlab…');
     return Promise.race([aborted, factory({

@@ -2,7 +2,7 @@
 // driven by playwright-core; WebGL2 through SwiftShader). Prints JSON lines.
 //
 //   node chromium.mjs tfjs backend=wasm|webgl shape=tiny steps=20
-//   node chromium.mjs wasm wasm-dir=DIR bin=bench_train_web.js args=steps=40,format=json
+//   node chromium.mjs wasm wasm-dir=DIR bin=bench_train_web.js args=steps=40,format=json [liftoff=1]
 //   node chromium.mjs app app-dir=DIR shape=tiny seconds=15 speed=50
 //       the real page (web/index.html as built): training throughput from its
 //       own counters, frame intervals (p50/p95) from requestAnimationFrame, and
@@ -50,7 +50,9 @@ const base = `http://127.0.0.1:${server.address().port}`;
 // Benchmarks of code alone (wasm, tfjs) measure steady state: V8 compiles WASM
 // with its optimising tier up front instead of starting in Liftoff, which on a
 // busy machine can take seconds to tier up. The page runs as a reader gets it.
-const steady = mode === 'wasm' || mode === 'tfjs' ? ['--js-flags=--no-liftoff'] : [];
+// liftoff=1 runs code benchmarks as a reader gets them too (baseline compiler
+// first, then tier-up of the hot functions).
+const steady = (mode === 'wasm' || mode === 'tfjs') && args.liftoff !== '1' ? ['--js-flags=--no-liftoff'] : [];
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: false,  // --headless=new is passed below; launch() gives a fresh profile (--user-data-dir)

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/gemm.h"
+
 namespace headlab {
 
 // [SECTION] embedding
@@ -53,17 +55,16 @@ void layernorm_backward(Mat din, Vec dw, Vec db, const CMatRef& dout, const CMat
 
 // [SECTION] linear
 
-// Products start from the bias: Eigen's `out = in * w` would clear out first
-// and a second pass would add b; accumulating onto b does both at once, and
-// gives the same floats (b + sum == sum + b).
+// Products start from the bias: accumulating onto b saves clearing out and a
+// second pass to add it.
 void linear_forward(Mat out, const CMatRef& in, const CMatRef& w, const CVecRef& b) {
   out.rowwise() = b;
-  out.noalias() += in * w;
+  gemm(out, in, w, true);
 }
 
 void linear_backward(Mat din, Mat dw, Vec db, const CMatRef& dout, const CMatRef& in, const CMatRef& w) {
-  din.noalias() = dout * w.transpose();
-  dw.noalias() += in.transpose() * dout;
+  gemm(din, dout, w.transpose(), false);
+  gemm(dw, in.transpose(), dout, true);
   db += dout.colwise().sum();
 }
 
@@ -88,22 +89,21 @@ void add_col_sums(Vec db, const CColMatRef& d) {
 void qkv_forward(ColMat qkv, const CMatRef& in, const CMatRef& w, const CVecRef& b, int H) {
   qkv.rowwise() = b;
   const Eigen::Index dh = qkv.cols() / (3 * H);
-  for (Eigen::Index j = 0; j < qkv.cols(); j += dh) qkv.middleCols(j, dh).noalias() += in * w.middleCols(j, dh);
+  for (Eigen::Index j = 0; j < qkv.cols(); j += dh) gemm(qkv.middleCols(j, dh), in, w.middleCols(j, dh), true);
 }
 
 void qkv_backward(Mat din, Mat dw, Vec db, const CColMatRef& dqkv, const CMatRef& in, const CMatRef& w, int H) {
-  din.noalias() = dqkv * w.transpose();
+  gemm(din, dqkv, w.transpose(), false);
   const Eigen::Index dh = dqkv.cols() / (3 * H);
-  for (Eigen::Index j = 0; j < dqkv.cols(); j += dh)
-    dw.middleCols(j, dh).noalias() += in.transpose() * dqkv.middleCols(j, dh);
+  for (Eigen::Index j = 0; j < dqkv.cols(); j += dh) gemm(dw.middleCols(j, dh), in.transpose(), dqkv.middleCols(j, dh), true);
   add_col_sums(db, dqkv);
 }
 
 void out_proj_backward(ColMat dy, Mat dw, Vec db, const CMatRef& dout, const CMatRef& y, const CMatRef& w, int H) {
   const Eigen::Index dh = dy.cols() / H;
   for (Eigen::Index j = 0; j < dy.cols(); j += dh) {
-    dy.middleCols(j, dh).noalias() = dout * w.middleRows(j, dh).transpose();
-    dw.middleRows(j, dh).noalias() += y.middleCols(j, dh).transpose() * dout;
+    gemm(dy.middleCols(j, dh), dout, w.middleRows(j, dh).transpose(), false);
+    gemm(dw.middleRows(j, dh), y.middleCols(j, dh).transpose(), dout, true);
   }
   // row by row, in order: every column's sum is formed the same way
   for (Eigen::Index r = 0; r < dout.rows(); ++r) db += dout.row(r);

@@ -262,6 +262,8 @@ TEST_CASE("addsub scores r = a - b + c at every equals sign, and its roles mark 
     }
   }
   CHECK(triples.size() == 64);  // every (a, b, c) of 4 symbols occurs
+  const Batch p = probe_of(*task);
+  CHECK(words(*task, p.tok(0), T) == "3 - 1 + 2 = 4 3 - 1 + 0 = 2 2 - 1 + 2 = 3 0 - 0 + 1 = 1");  // mod 4
   const std::vector<RolePattern> roles = task->probe_roles();
   REQUIRE(roles.size() == 2);
   CHECK(roles[0].short_name == "add");

@@ -8,12 +8,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
+#include <cstring>
 
-#include "core/checkpoint.h"
 #include "lab/options.h"
-#include "lab/run_json.h"
+#include "lab/run_files.h"
 #include "lab/runner.h"
 #include "lab/session.h"
 
@@ -25,9 +23,24 @@ constexpr unsigned kScopes = kScopeRun | kScopeCli;
 constexpr int kExitFault = 1;  // training stopped on NaN/Inf
 constexpr int kExitUsage = 2;  // bad options or files
 
-std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-void on_sigint(int) { g_interrupted = true; }
+void on_stop_signal(int sig) { g_signal = sig; }
+
+// SIGINT (Ctrl+C) and SIGTERM (what timeout, containers and job schedulers
+// send) end training and the run is written; a second one ends the program
+// at once (the handler is reset). SIGXFSZ is ignored so that a file size
+// limit fails the write (and is reported) instead of killing the program.
+void install_signal_handlers() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGXFSZ, SIG_IGN);
+}
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "headlab-train: %s\n", message.c_str());
@@ -36,21 +49,6 @@ int usage_error(const std::string& message) {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-std::unique_ptr<Session> load_session(int argc, char** argv, const std::string& path, std::string* error) {
-  CheckpointData d;
-  if (!checkpoint_load_file(path, &d, error)) return nullptr;
-  auto s = Session::from_checkpoint(d, error);
-  if (!s) return nullptr;
-  // Options given with --load apply on top of the checkpoint's; only those
-  // that keep the model's shape can change.
-  Options o;
-  o.run = s->options();
-  *error = parse_args(argc, argv, kScopes, o);
-  if (error->empty()) *error = s->update_hyperparameters(o.run);
-  if (!error->empty()) return nullptr;
-  return s;
 }
 
 void print_progress(const Session& s, int target, double elapsed) {
@@ -74,28 +72,26 @@ int main(int argc, char** argv) {
         help_text(kScopes).c_str());
     return 0;
   }
+  // Fail before training, not after, if an output cannot be written.
+  error = check_output_files(opt.program);
+  if (!error.empty()) return usage_error(error);
   std::unique_ptr<Session> session;
   if (!opt.program.load.empty()) {
-    session = load_session(argc, argv, opt.program.load, &error);
+    session = load_session_file(opt.program.load, Overrides{argc, argv, kScopes}, &error);
   } else {
     error = validate(opt);
     if (error.empty()) session = Session::create(opt.run, &error);
   }
   if (!session) return usage_error(error);
-  if (!opt.program.out.empty()) {
-    // Fail before training, not after, if the output cannot be written.
-    std::ofstream probe(opt.program.out, std::ios::app);
-    if (!probe) return usage_error("--out: cannot write '" + opt.program.out + "'");
-  }
 
-  std::signal(SIGINT, on_sigint);
+  install_signal_handlers();
   const bool tty = isatty(fileno(stderr));
   const int start_step = session->step_count();
   const int target = start_step + opt.program.steps;
   const auto t0 = std::chrono::steady_clock::now();
   double last_print = -1.0;
   int exit_code = 0;
-  while (session->step_count() < target && !g_interrupted) {
+  while (session->step_count() < target && !g_signal) {
     if (!session->step()) {
       std::fprintf(stderr, "%sheadlab-train: training stopped: %s; restoring step %d\n", tty ? "\n" : "",
                    session->fault_message().c_str(), session->last_good_step());
@@ -111,7 +107,8 @@ int main(int argc, char** argv) {
   }
   const double elapsed = seconds_since(t0);
   if (tty) print_progress(*session, target, elapsed), std::fprintf(stderr, "\n");
-  if (g_interrupted) std::fprintf(stderr, "headlab-train: interrupted; writing what was trained\n");
+  if (g_signal)
+    std::fprintf(stderr, "headlab-train: %s; writing what was trained\n", g_signal == SIGTERM ? "terminated" : "interrupted");
 
   const int trained = session->step_count() - start_step;
   const float accuracy = session->evaluate(16);
@@ -120,20 +117,23 @@ int main(int argc, char** argv) {
               session->options().task.c_str(), session->step_count(), session->last_loss(), 100.0 * accuracy,
               steps_per_s, steps_per_s * session->tokens_per_step(), elapsed);
 
+  // Every output is attempted, so one that fails does not cost the others.
   if (!opt.program.out.empty()) {
     LabView view;
     start_view(*session, &view);
-    std::ofstream out(opt.program.out);
-    write_run_json(out, view);
-    out.close();
-    if (!out) return usage_error("--out: failed writing '" + opt.program.out + "'");
-    std::printf("wrote %s (%zu history points, %zu snapshots)\n", opt.program.out.c_str(), view.history.size(),
-                view.snapshots.size());
+    error = run_json_save_file(opt.program.out, view);
+    if (error.empty())
+      std::printf("wrote %s (%zu history points, %zu snapshots)\n", opt.program.out.c_str(), view.history.size(),
+                  view.snapshots.size());
+    else
+      exit_code = usage_error("--out: " + error);
   }
   if (!opt.program.save.empty()) {
-    if (!checkpoint_save_file(opt.program.save, session->checkpoint(), &error))
-      return usage_error("--save: " + error);
-    std::printf("saved checkpoint %s\n", opt.program.save.c_str());
+    error = checkpoint_save_file(opt.program.save, session->checkpoint());
+    if (error.empty())
+      std::printf("saved checkpoint %s\n", opt.program.save.c_str());
+    else
+      exit_code = usage_error("--save: " + error);
   }
   return exit_code;
 }

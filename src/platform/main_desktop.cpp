@@ -18,17 +18,18 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "core/checkpoint.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "lab/options.h"
+#include "lab/run_files.h"
 #include "platform/desktop_actions.h"
 #include "platform/file_writer.h"
 #include "platform/png_file.h"
@@ -61,11 +62,14 @@ int usage_error(const std::string& message) {
 // [SECTION] Startup: options and the first run ---------------------------------------
 
 // The first run is built on the training thread (a big model takes seconds)
-// while the window already shows; options and the checkpoint file are checked
-// here first, so mistakes are reported before a window opens.
+// while the window already shows; options, the checkpoint file and the
+// output paths are checked here first, so mistakes are reported before a
+// window opens, not when it closes and the run would be lost.
 // --load continues a checkpoint; options given with it apply on top, as in
 // headlab-train, so only those that keep the model's shape may change.
 ThreadedRunner::SessionFactory first_run(int argc, char** argv, const Options& opt, std::string* error) {
+  *error = check_output_files(opt.program);
+  if (!error->empty()) return nullptr;
   if (opt.program.load.empty()) {
     *error = validate(opt);
     const RunOptions run = opt.run;
@@ -73,15 +77,8 @@ ThreadedRunner::SessionFactory first_run(int argc, char** argv, const Options& o
   }
   auto d = std::make_shared<CheckpointData>();
   if (!checkpoint_load_file(opt.program.load, d.get(), error)) return nullptr;
-  return [d, argc, argv](std::string* e) {
-    auto s = Session::from_checkpoint(*d, e);
-    if (!s) return s;
-    Options o;
-    o.run = s->options();
-    *e = parse_args(argc, argv, kScopes, o);
-    if (e->empty()) *e = s->update_hyperparameters(o.run);
-    return e->empty() ? std::move(s) : nullptr;
-  };
+  const Overrides overrides{argc, argv, kScopes};
+  return [d, overrides](std::string* e) { return resume_session(*d, overrides, e); };
 }
 
 // [SECTION] Window, GL context, ImGui frames (HiDPI) ---------------------------------
@@ -228,6 +225,7 @@ int main(int argc, char** argv) {
   }
   ThreadedRunner::SessionFactory first = first_run(argc, argv, opt, &error);
   if (!error.empty()) return usage_error(error);
+  std::signal(SIGXFSZ, SIG_IGN);  // a file size limit fails a save (reported) instead of killing the app
 
   glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "headlab: GLFW error %d: %s\n", code, text); });
   if (!glfwInit()) {

@@ -9,6 +9,10 @@
    that the checkpoint asked for with --save was written on exit.
 2. Runs `headlab --load desktop.ckpt --frames 20` (paused) and checks the run
    continues at the saved step.
+3. Gives outputs that cannot be written (--save into a missing folder,
+   --screenshot to a FIFO, --save and --screenshot naming one file) and
+   checks each is refused at startup, exit 2 with a line naming the option,
+   before any training that a failed save at window close would lose.
 
 The PNG is decoded here with zlib (no imaging library needed).
 
@@ -134,6 +138,20 @@ def check_picture(path):
                 fail("tile (%d, %d) of the window is blank (%d colours)" % (tx, ty, len(seen)))
 
 
+def check_refused(args, extra, needle):
+    """The app must refuse `extra` at startup: exit 2 and a line with `needle`."""
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [args.xvfb_run, "-a", "-s", SCREEN, args.app, "--frames", "30", "autoplay=1"] + extra
+    print("$ " + " ".join(cmd), flush=True)
+    try:
+        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        fail("timed out")
+    sys.stdout.write(p.stderr)
+    if p.returncode != 2 or needle not in p.stderr or "frames=" in p.stdout:
+        fail("wanted exit 2 before any frame with %r; got exit %d" % (needle, p.returncode))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", required=True)
@@ -163,7 +181,16 @@ def main():
                              ["--frames", "20", "--load", "desktop.ckpt"], timeout=120)
     if loaded_step != step:
         fail("--load continued at step %d, saved at step %d" % (loaded_step, step))
-    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded" % (frames, step))
+
+    fifo = os.path.join(args.out, "fifo")
+    if os.path.exists(fifo):
+        os.remove(fifo)
+    os.mkfifo(fifo)
+    check_refused(args, ["--save", "no-such-folder/run.ckpt"], "--save: cannot write")
+    check_refused(args, ["--screenshot", "fifo"], "--screenshot: will not replace")
+    check_refused(args, ["--save", "same", "--screenshot", "same"], "name the same file")
+    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded, bad outputs refused"
+          % (frames, step))
 
 
 if __name__ == "__main__":

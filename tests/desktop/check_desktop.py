@@ -9,7 +9,9 @@
    that the checkpoint asked for with --save was written on exit.
 2. Runs `headlab --load desktop.ckpt --frames 20` (paused) and checks the run
    continues at the saved step.
-3. Gives outputs that cannot be written (--save into a missing folder,
+3. Sends SIGTERM to a running app and checks it closes as its close button
+   does: exit 0, the summary line, and the --save checkpoint written.
+4. Gives outputs that cannot be written (--save into a missing folder,
    --screenshot to a FIFO, --save and --screenshot naming one file) and
    checks each is refused at startup, exit 2 with a line naming the option,
    before any training that a failed save at window close would lose.
@@ -21,9 +23,11 @@ usage: check_desktop.py --app build/.../headlab [--xvfb-run xvfb-run] [--out DIR
 import argparse
 import os
 import re
+import signal
 import struct
 import subprocess
 import sys
+import time
 import zlib
 
 SCREEN = "-screen 0 1280x800x24"
@@ -152,6 +156,54 @@ def check_refused(args, extra, needle):
         fail("wanted exit 2 before any frame with %r; got exit %d" % (needle, p.returncode))
 
 
+def app_child(parent, app):
+    """The pid of the app started by xvfb-run (its child), or None."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent and os.path.realpath("/proc/%s/exe" % entry) == os.path.realpath(app):
+                return int(entry)
+    return None
+
+
+def check_sigterm(args):
+    """SIGTERM closes the window as its close button does: --save is written."""
+    ckpt = os.path.join(args.out, "term.ckpt")
+    if os.path.exists(ckpt):
+        os.remove(ckpt)
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [args.xvfb_run, "-a", "-s", SCREEN, args.app, "--save", "term.ckpt", "autoplay=1"]
+    print("$ " + " ".join(cmd) + "  (then SIGTERM)", flush=True)
+    p = subprocess.Popen(cmd, env=env, cwd=args.out, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pid = None
+    for _ in range(200):
+        pid = app_child(p.pid, args.app)
+        if pid:
+            break
+        time.sleep(0.05)
+    if not pid:
+        p.kill()
+        fail("the app did not start")
+    time.sleep(5)  # the window is up and training
+    os.kill(pid, signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        fail("the app did not close after SIGTERM")
+    sys.stdout.write(out + err)
+    m = re.search(r"frames=(\d+) step=(\d+)", out)
+    if p.returncode != 0 or not m or int(m.group(2)) <= 0:
+        fail("after SIGTERM: exit %d, wanted 0 and a summary line with step > 0" % p.returncode)
+    with open(ckpt, "rb") as f:
+        if f.read(8) != b"HEADLAB\0":
+            fail("SIGTERM: --save did not write a checkpoint")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", required=True)
@@ -182,6 +234,7 @@ def main():
     if loaded_step != step:
         fail("--load continued at step %d, saved at step %d" % (loaded_step, step))
 
+    check_sigterm(args)
     fifo = os.path.join(args.out, "fifo")
     if os.path.exists(fifo):
         os.remove(fifo)
@@ -189,7 +242,7 @@ def main():
     check_refused(args, ["--save", "no-such-folder/run.ckpt"], "--save: cannot write")
     check_refused(args, ["--screenshot", "fifo"], "--screenshot: will not replace")
     check_refused(args, ["--save", "same", "--screenshot", "same"], "name the same file")
-    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded, bad outputs refused"
+    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded, SIGTERM saved, bad outputs refused"
           % (frames, step))
 
 

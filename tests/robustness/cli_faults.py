@@ -236,11 +236,15 @@ check("... keeps the previous --out", open(big, "rb").read() == previous)
 check("... still writes --save", loads(path("limited.ckpt")))
 
 # Concurrent saves to one path (a sweep): each reports success and the file that stays loads.
+# --steps 0 and a 10 MB checkpoint make the six writes overlap (with one shared FILE.tmp,
+# some failed and, worse, a corrupted file was reported as saved).
 shared = path("shared.ckpt")
-procs = [subprocess.Popen([TRAIN, "--steps", "20", "--seed", str(seed), "--save", shared], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, errors="replace") for seed in range(1, 5)]
+procs = [subprocess.Popen([TRAIN, "--layers", "4", "--d-model", "128", "--d-mlp", "512", "--steps", "0",
+                           "--seed", str(seed), "--save", shared],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+         for seed in range(1, 7)]
 results = [p.communicate(timeout=300) for p in procs]
-check("concurrent saves to one path all succeed",
+check("six concurrent saves to one path all succeed",
       all(p.returncode == 0 and "saved checkpoint" in r[0] for p, r in zip(procs, results)),
       "; ".join(r[1].strip()[-120:] for r in results if r[1].strip()))
 check("... and leave a checkpoint that loads", loads(shared))

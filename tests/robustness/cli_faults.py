@@ -152,6 +152,20 @@ expect("--save to a missing folder, before training", TINY + FOREVER + ["--save"
        "--save: cannot write", timeout=30)
 check("--save to a missing folder is refused in well under a second", time.monotonic() - t0 < 3.0,
       f"{time.monotonic() - t0:.2f} s")
+if os.geteuid() == 0:  # root writes anywhere: try a folder it owns as user nobody
+    os.makedirs(path("root-only"), exist_ok=True)
+    os.chmod(path("root-only"), 0o755)
+
+    def as_nobody():
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+
+    try:
+        expect("--save to a folder the user cannot write", TINY + FOREVER + ["--save", path("root-only/x.ckpt")],
+               2, "Permission denied", timeout=30, preexec_fn=as_nobody)
+    except (OSError, subprocess.SubprocessError) as e:  # nobody may not reach the binary
+        print(f"skip --save to a folder the user cannot write: {e}")
 expect("--out and --save the same file", TINY + FOREVER + ["--out", path("same"), "--save", path("same")], 2,
        "--out and --save name the same file", timeout=30)
 check("... and nothing is written", not os.path.exists(path("same")))

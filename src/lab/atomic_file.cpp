@@ -61,7 +61,7 @@ const char* kind_of(mode_t mode) {
   if (S_ISFIFO(mode)) return "a FIFO";
   if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
   if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
+  return "a special file";
 }
 
 // Resolves path and checks that its target may be replaced. *existing is
@@ -106,6 +106,7 @@ bool write_all(int fd, const char* p, size_t n) {
   while (n > 0) {
     const ssize_t w = write(fd, p, n);
     if (w < 0 && errno == EINTR) continue;
+    if (w == 0) errno = EIO;  // no progress and no reason given
     if (w <= 0) return false;
     p += w;
     n -= static_cast<size_t>(w);

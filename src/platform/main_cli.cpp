@@ -4,16 +4,14 @@
 // Options use the same vocabulary as the web URL and the desktop app (lab/options.h).
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <cstring>
 
 #include "lab/options.h"
 #include "lab/run_files.h"
 #include "lab/runner.h"
 #include "lab/session.h"
+#include "platform/stop_signals.h"
 
 using namespace headlab;
 
@@ -22,25 +20,6 @@ namespace {
 constexpr unsigned kScopes = kScopeRun | kScopeCli;
 constexpr int kExitFault = 1;  // training stopped on NaN/Inf
 constexpr int kExitUsage = 2;  // bad options or files
-
-std::atomic<int> g_signal{0};
-
-void on_stop_signal(int sig) { g_signal = sig; }
-
-// SIGINT (Ctrl+C) and SIGTERM (what timeout, containers and job schedulers
-// send) end training and the run is written; a second one ends the program
-// at once (the handler is reset). SIGXFSZ is ignored so that a file size
-// limit fails the write (and is reported) instead of killing the program.
-void install_signal_handlers() {
-  struct sigaction sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_stop_signal;
-  sa.sa_flags = SA_RESETHAND;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  std::signal(SIGXFSZ, SIG_IGN);
-}
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "headlab-train: %s\n", message.c_str());
@@ -84,14 +63,14 @@ int main(int argc, char** argv) {
   }
   if (!session) return usage_error(error);
 
-  install_signal_handlers();
+  catch_stop_signals();
   const bool tty = isatty(fileno(stderr));
   const int start_step = session->step_count();
   const int target = start_step + opt.program.steps;
   const auto t0 = std::chrono::steady_clock::now();
   double last_print = -1.0;
   int exit_code = 0;
-  while (session->step_count() < target && !g_signal) {
+  while (session->step_count() < target && !g_stop_signal) {
     if (!session->step()) {
       std::fprintf(stderr, "%sheadlab-train: training stopped: %s; restoring step %d\n", tty ? "\n" : "",
                    session->fault_message().c_str(), session->last_good_step());
@@ -107,8 +86,7 @@ int main(int argc, char** argv) {
   }
   const double elapsed = seconds_since(t0);
   if (tty) print_progress(*session, target, elapsed), std::fprintf(stderr, "\n");
-  if (g_signal)
-    std::fprintf(stderr, "headlab-train: %s; writing what was trained\n", g_signal == SIGTERM ? "terminated" : "interrupted");
+  if (g_stop_signal) std::fprintf(stderr, "headlab-train: %s; writing what was trained\n", stop_reason());
 
   const int trained = session->step_count() - start_step;
   const float accuracy = session->evaluate(16);

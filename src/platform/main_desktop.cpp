@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -33,6 +32,7 @@
 #include "platform/desktop_actions.h"
 #include "platform/file_writer.h"
 #include "platform/png_file.h"
+#include "platform/stop_signals.h"
 #include "platform/threaded_runner.h"
 #include "ui/app.h"
 #include "ui/gl.h"
@@ -57,23 +57,6 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "headlab: %s\n", message.c_str());
   return kExitUsage;
-}
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-
-// SIGINT and SIGTERM (a logout, `timeout`, a service manager) close the
-// window as its close button does, so --save and queued exports are written;
-// a second one ends the app at once (the handler is reset). The loop sees
-// the flag within kIdleWaitSeconds even while it sleeps. SIGXFSZ is ignored
-// so that a file size limit fails a save (reported) instead of killing the app.
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = [](int sig) { g_stop_signal = sig; };
-  sa.sa_flags = SA_RESETHAND;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 // [SECTION] Startup: options and the first run ---------------------------------------
@@ -242,7 +225,7 @@ int main(int argc, char** argv) {
   }
   ThreadedRunner::SessionFactory first = first_run(argc, argv, opt, &error);
   if (!error.empty()) return usage_error(error);
-  install_signal_handlers();
+  catch_stop_signals();
 
   glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "headlab: GLFW error %d: %s\n", code, text); });
   if (!glfwInit()) {
@@ -304,7 +287,7 @@ int main(int argc, char** argv) {
           if (!n.ok) std::fprintf(stderr, "headlab: %s\n", n.text.c_str()), exit_code = kExitUsage;
         if (exit_code) break;
       }
-      if (g_stop_signal) glfwSetWindowShouldClose(window, GLFW_TRUE);
+      if (g_stop_signal) glfwSetWindowShouldClose(window, GLFW_TRUE);  // seen within kIdleWaitSeconds
       const bool last = glfwWindowShouldClose(window) ||
                         (opt.program.frames > 0 && runner.has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames));
       if (!last && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {  // nothing to draw; training goes on
@@ -339,9 +322,7 @@ int main(int argc, char** argv) {
       active_frames = moving ? kSettleFrames : active_frames - 1;
     }
 
-    if (g_stop_signal)
-      std::fprintf(stderr, "headlab: %s; closing as the close button does\n",
-                   g_stop_signal == SIGTERM ? "terminated" : "interrupted");
+    if (g_stop_signal) std::fprintf(stderr, "headlab: %s; closing as the close button does\n", stop_reason());
     // Queued saves and exports are finished before the process ends.
     if (!opt.program.save.empty() && runner.has_run()) runner.save_checkpoint_file(opt.program.save);
     runner.stop();

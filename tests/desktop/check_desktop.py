@@ -159,15 +159,25 @@ def check_refused(args, extra, needle):
 def app_child(parent, app):
     """The pid of the app started by xvfb-run (its child), or None."""
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == parent and os.path.realpath("/proc/%s/exe" % entry) == os.path.realpath(app):
+        if not entry.isdigit():
+            continue
+        try:  # processes come and go while we look
+            with open("/proc/%s/stat" % entry) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == parent and os.readlink("/proc/%s/exe" % entry) == os.path.realpath(app):
                 return int(entry)
+        except OSError:
+            continue
     return None
+
+
+def cpu_seconds(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except OSError:
+        return 0.0
 
 
 def check_sigterm(args):
@@ -188,7 +198,12 @@ def check_sigterm(args):
     if not pid:
         p.kill()
         fail("the app did not start")
-    time.sleep(5)  # the window is up and training
+    # Training shows as CPU time (autoplay keeps the worker busy); wall time
+    # alone says nothing on a loaded machine.
+    deadline = time.monotonic() + 90
+    while cpu_seconds(pid) < 4 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    cpu = cpu_seconds(pid)
     os.kill(pid, signal.SIGTERM)
     try:
         out, err = p.communicate(timeout=120)
@@ -198,7 +213,8 @@ def check_sigterm(args):
     sys.stdout.write(out + err)
     m = re.search(r"frames=(\d+) step=(\d+)", out)
     if p.returncode != 0 or not m or int(m.group(2)) <= 0:
-        fail("after SIGTERM: exit %d, wanted 0 and a summary line with step > 0" % p.returncode)
+        fail("after SIGTERM: exit %d, wanted 0 and a summary line with step > 0 (%.1f s of CPU at SIGTERM)"
+             % (p.returncode, cpu))
     with open(ckpt, "rb") as f:
         if f.read(8) != b"HEADLAB\0":
             fail("SIGTERM: --save did not write a checkpoint")

@@ -5,19 +5,14 @@
 //   [SECTION] Field checks shared by the encoder and the decoder
 //   [SECTION] Encoder
 //   [SECTION] Decoder
-//   [SECTION] Files
 #include "core/checkpoint.h"
 
-#include <sys/stat.h>
-#include <unistd.h>  // fsync: rename alone can publish a file whose data is not on disk yet
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <new>
+#include <utility>
 
 #include "core/params.h"
 
@@ -506,62 +501,6 @@ bool decode(const uint8_t* data, size_t size, CheckpointData* d, std::string* er
   return true;
 }
 
-// [SECTION] Files
-
-struct FileCloser {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<FILE, FileCloser>;
-
-bool save(const std::string& path, const CheckpointData& d, std::string* err) {
-  if (!validate(d, err)) return false;
-  const std::vector<uint8_t> bytes = encode_valid(d);
-  const std::string tmp = path + ".tmp";
-  File f(std::fopen(tmp.c_str(), "wb"));
-  if (!f) return fail(err, "cannot create " + quote(tmp, 4096) + ": " + std::strerror(errno));
-  errno = 0;
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f.get()) == bytes.size() &&
-            std::fflush(f.get()) == 0 && fsync(fileno(f.get())) == 0;
-  int e = errno;
-  if (std::fclose(f.release()) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    e = errno;
-  }
-  if (!ok) {
-    std::remove(tmp.c_str());
-    return fail(err, "cannot write " + quote(path, 4096) + ": " + std::strerror(e));
-  }
-  return true;
-}
-
-bool load(const std::string& path, CheckpointData* out, std::string* err) {
-  const std::string name = quote(path, 4096);
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) return fail(err, "cannot open " + name + ": " + std::strerror(errno));
-  struct stat st;
-  if (fstat(fileno(f.get()), &st) != 0) return fail(err, "cannot read " + name + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return fail(err, name + " is not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes)
-    return fail(
-        err, name + " is " + to_string(st.st_size) + " bytes, over the limit of " + to_string(kMaxFileBytes));
-  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
-  errno = 0;
-  if (std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
-    return fail(
-        err, "cannot read " + name + ": " + (errno ? std::strerror(errno) : "file is shorter than it was"));
-  CheckpointData d;
-  if (!decode(bytes.data(), bytes.size(), &d, err)) {
-    err->insert(sizeof kPrefix - 1, name + ": ");
-    return false;
-  }
-  *out = std::move(d);
-  return true;
-}
-
 // Runs one of the above so that no exception (only bad_alloc can occur) escapes
 // and *error is set only on failure.
 template <class F>
@@ -586,9 +525,9 @@ uint64_t checkpoint_checksum(const uint8_t* data, size_t size) {
   return h;
 }
 
-std::vector<uint8_t> checkpoint_encode(const CheckpointData& d) {
+std::vector<uint8_t> checkpoint_encode(const CheckpointData& d, std::string* error) {
   std::vector<uint8_t> out;
-  guarded(nullptr, [&](std::string* err) {
+  guarded(error, [&](std::string* err) {
     if (validate(d, err)) out = encode_valid(d);
     return !out.empty();
   });
@@ -604,12 +543,6 @@ bool checkpoint_decode(const uint8_t* data, size_t size, CheckpointData* out, st
   });
 }
 
-bool checkpoint_save_file(const std::string& path, const CheckpointData& d, std::string* error) {
-  return guarded(error, [&](std::string* err) { return save(path, d, err); });
-}
-
-bool checkpoint_load_file(const std::string& path, CheckpointData* out, std::string* error) {
-  return guarded(error, [&](std::string* err) { return load(path, out, err); });
-}
+uint64_t checkpoint_max_bytes() { return kMaxFileBytes; }
 
 }  // namespace headlab

@@ -51,19 +51,17 @@ struct CheckpointData {
   std::vector<std::pair<std::string, std::string>> extra;
 };
 
-// Returns the encoded checkpoint, or an empty vector if `d` is invalid (the
-// same checks the decoder makes; checkpoint_save_file reports which one failed)
-// or memory runs out.
-std::vector<uint8_t> checkpoint_encode(const CheckpointData& d);
+// Returns the encoded checkpoint, or an empty vector and *error (if given)
+// if `d` is invalid (the same checks the decoder makes) or memory runs out.
+std::vector<uint8_t> checkpoint_encode(const CheckpointData& d, std::string* error = nullptr);
 
 // On failure returns false, sets *error (if given) to one line starting with
 // "checkpoint: ", and leaves *out untouched.
 bool checkpoint_decode(const uint8_t* data, size_t size, CheckpointData* out, std::string* error);
 
-// Writes to "<path>.tmp", flushes it to disk, then renames it over `path`, so
-// a crash leaves either the old file or the complete new one.
-bool checkpoint_save_file(const std::string& path, const CheckpointData& d, std::string* error);
-bool checkpoint_load_file(const std::string& path, CheckpointData* out, std::string* error);
+// The largest encoded checkpoint the decoder accepts, so a file reader can
+// refuse a bigger file before reading it. (Files: lab/run_files.h.)
+uint64_t checkpoint_max_bytes();
 
 // The checksum stored in the last 8 bytes. Public so tests and fuzz targets
 // can fix it up after editing a file and reach the checks behind it.

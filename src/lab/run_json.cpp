@@ -26,6 +26,11 @@ bool is_number(const std::string& s) {
   return *end == '\0' && std::isfinite(x);
 }
 
+// Options whose values are words or the user's text stay JSON strings even
+// when they read as a number (--text 000 would otherwise be invalid JSON,
+// and digits of pi would come back as a float).
+bool is_string_option(const std::string& key) { return key == "task" || key == "init" || key == "text"; }
+
 void string(std::ostream& o, const std::string& s) {
   o << '"';
   for (unsigned char c : s) {
@@ -119,7 +124,7 @@ void write_run_json(std::ostream& o, const LabView& v) {
     first = false;
     string(o, key);
     o << ':';
-    if (is_number(value))
+    if (!is_string_option(key) && is_number(value))
       o << value;
     else
       string(o, value);

@@ -19,6 +19,7 @@
 #endif
 
 #include "core/checkpoint.h"
+#include "lab/run_files.h"
 
 namespace headlab {
 namespace {
@@ -300,8 +301,8 @@ void ThreadedRunner::execute(Command& c) {
   } else if (c.kind == Command::kRestore) {
     session_->restore_last_good();
   } else if (c.kind == Command::kSaveFile) {
-    std::string error;
-    if (checkpoint_save_file(c.path, session_->checkpoint(), &error))
+    const std::string error = checkpoint_save_file(c.path, session_->checkpoint());
+    if (error.empty())
       notice = {"saved checkpoint " + c.path + " (step " + std::to_string(session_->step_count()) + ")", true};
     else
       notice = {"could not save " + c.path + ": " + error, false};

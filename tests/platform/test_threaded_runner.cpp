@@ -7,11 +7,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <thread>
 
 #include "core/checkpoint.h"
+#include "lab/run_files.h"
 #include "platform/file_writer.h"
 #include "platform/threaded_runner.h"
 
@@ -360,19 +360,4 @@ TEST_CASE("FileWriter runs every job in order, also those posted just before fin
   REQUIRE(order.size() == 20);
   for (int i = 0; i < 20; ++i) CHECK(order[i] == i);
   CHECK(w.take_notices().size() == 10);  // empty lines are not reported
-}
-
-TEST_CASE("write_file_atomically leaves the old file when writing fails", "[threads]") {
-  const std::string path = temp_path("atomic.txt");
-  REQUIRE(write_file_atomically(path, [](std::ostream& out) { return static_cast<bool>(out << "old"); }).empty());
-  CHECK_FALSE(write_file_atomically(path, [](std::ostream& out) {
-                out << "partial";
-                return false;
-              }).empty());
-  std::ifstream in(path);
-  std::string text;
-  in >> text;
-  CHECK(text == "old");
-  std::remove(path.c_str());
-  CHECK_FALSE(write_file_atomically("no-such-directory/x", [](std::ostream&) { return true; }).empty());
 }

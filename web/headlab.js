@@ -21,7 +21,7 @@ const ENGINE_WASM = new URL('headlab-engine.wasm', import.meta.url).href;
 const EVENTS = ['ready', 'step', 'snapshot', 'error'];
 // Bits of the engine's onHeadlabEvents(bits), in the order of EVENTS (src/platform/main_web.cpp).
 const EVENT_BITS = {ready: 1, step: 2, snapshot: 4, error: 8};
-const SCOPE_RUN = 1;  // headlab_option_scope(): needs a new run (reset), else changes at once (set)
+const SCOPE_RUN = 1;  // headlab_option_scope(): needs a new run (reset), else applies at once (set)
 
 let engine = null;  // Promise<{factory, wasm: WebAssembly.Module}>, shared by every widget on the page
 
@@ -51,7 +51,9 @@ function optionPairs(options) {
   for (const [name, value] of Object.entries(options || {})) {
     const key = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
     if (value === undefined || value === null) continue;
-    if (typeof value === 'boolean') pairs.push([key, value ? '1' : '0']);
+    // The engine takes C strings, which end at a NUL: refuse rather than cut.
+    if (String(value).includes('\0') || key.includes('\0')) console.warn(`headlab: ${key}: a NUL character (ignored)`);
+    else if (typeof value === 'boolean') pairs.push([key, value ? '1' : '0']);
     else if (typeof value === 'number' || typeof value === 'string') pairs.push([key, String(value)]);
     else if (Array.isArray(value)) pairs.push([key, value.join(',')]);
     else console.warn(`headlab: ${key}: expected a string, number, boolean or list (ignored)`);
@@ -92,8 +94,9 @@ function buildDom(element, dark) {
 }
 
 // Creates a widget at once (calls made before the engine is ready are queued)
-// and returns [controller, promise of the controller once started, update(options)],
-// where update applies view options at once and starts a new run for run options.
+// and returns [controller, promise of the controller once started, update(options, removed)],
+// where update applies view and live options at once and starts a new run for run
+// options; of the `removed` option names, the flags turn off.
 function createWidget(element, options) {
   const pairs = optionPairs(options);
   const dark = !pairs.some(([k, v]) => k === 'theme' && v === 'light');
@@ -238,9 +241,10 @@ function createWidget(element, options) {
     },
   };
 
-  function update(opts) {
+  function update(opts, removed = []) {
     whenStarted(() => {
       const pairs = optionPairs(opts);
+      removed.filter((k) => call(mod._headlab_option_is_flag, k)).forEach((k) => pairs.push([k, '0']));
       const run = pairs.filter(([k]) => call(mod._headlab_option_scope, k) === SCOPE_RUN);
       mod._headlab_stage_current_options();
       pairs.filter((p) => !run.includes(p)).forEach(([k, v]) => call(mod._headlab_set_option, k, v));
@@ -332,14 +336,14 @@ export class HeadlabWidget extends HTMLElement {
   }
 
   attributesChanged(records) {
-    const changed = {};
+    const changed = {}, removed = [];
     for (const {attributeName: name} of records) {
       if (HTML_ATTRIBUTES.test(name)) continue;
       // A removed flag turns off; another removed option keeps its value (there is no "unset").
       if (this.hasAttribute(name)) changed[name] = this.getAttribute(name);
-      else if (name === 'autoplay' || name === 'compact') changed[name] = '0';
+      else removed.push(name);
     }
-    this.update(changed);
+    this.update(changed, removed);
   }
 }
 for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on']) {

@@ -67,7 +67,6 @@ class Transformer {
   float *x0_, *lnf_, *lnf_mean_, *lnf_rstd_, *logits_, *probs_, *losses_;
   std::vector<int> tokens_, targets_;
   int B_ = 0, T_ = 0;
-  bool have_targets_ = false;
 };
 
 }  // namespace headlab

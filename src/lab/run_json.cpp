@@ -1,23 +1,16 @@
 #include "lab/run_json.h"
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "lab/json.h"
 
 namespace headlab {
 
 namespace {
 
-void number(std::ostream& o, double x, int digits = 6) {
-  if (!std::isfinite(x)) {
-    o << "null";  // JSON has no NaN/Inf
-    return;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-  o << buf;
-}
+void number(std::ostream& o, double x, int digits = 6) { o << json_number(x, digits); }
 
 bool is_number(const std::string& s) {
   if (s.empty()) return false;
@@ -26,27 +19,7 @@ bool is_number(const std::string& s) {
   return *end == '\0' && std::isfinite(x);
 }
 
-void string(std::ostream& o, const std::string& s) {
-  o << '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': o << "\\\""; break;
-      case '\\': o << "\\\\"; break;
-      case '\n': o << "\\n"; break;
-      case '\t': o << "\\t"; break;
-      case '\r': o << "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          o << buf;
-        } else {
-          o << c;
-        }
-    }
-  }
-  o << '"';
-}
+void string(std::ostream& o, const std::string& s) { o << json_string(s); }
 
 // Writes v[0 .. dims[0]*dims[1]*...] as nested arrays.
 void nested(std::ostream& o, const float* v, const int* dims, int ndims, int digits = 6) {

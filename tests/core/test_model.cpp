@@ -7,27 +7,17 @@
 #include "core/gradcheck.h"
 #include "core/init.h"
 #include "core/transformer.h"
+#include "presets.h"
 
 using namespace headlab;
 using namespace headlab::test;
 
 namespace {
 
-ModelConfig nano() {
-  ModelConfig c;
-  c.vocab = 7;
-  c.ctx = 6;
-  c.d_model = 8;
-  c.n_heads = 2;
-  c.n_layers = 2;
-  c.d_mlp = 12;
-  return c;
-}
-
 }  // namespace
 
 TEST_CASE("whole-model gradient matches finite differences on a nano config", "[grad][model]") {
-  const ModelConfig cfg = nano();
+  const ModelConfig cfg = presets::gpt_pico();
   const int B = 2, T = 5;
   Transformer m(cfg, B);
   init_params(m.params(), m.layout(), cfg, HeadInit::Random, 3);
@@ -56,7 +46,7 @@ TEST_CASE("whole-model gradient matches finite differences on a nano config", "[
 }
 
 TEST_CASE("position rows beyond the sequence get no gradient", "[grad][model]") {
-  const ModelConfig cfg = nano();
+  const ModelConfig cfg = presets::gpt_pico();
   Transformer m(cfg, 1);
   init_params(m.params(), m.layout(), cfg, HeadInit::Random, 1);
   const int tokens[3] = {1, 2, 3}, targets[3] = {2, 3, 4};
@@ -69,7 +59,7 @@ TEST_CASE("position rows beyond the sequence get no gradient", "[grad][model]") 
 }
 
 TEST_CASE("same seed gives bit-identical weights after training; another seed does not", "[model][determinism]") {
-  const ModelConfig cfg = nano();
+  const ModelConfig cfg = presets::gpt_pico();
   auto train = [&](uint64_t seed) {
     Transformer m(cfg, 4);
     AdamW opt(m.layout());

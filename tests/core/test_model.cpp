@@ -81,7 +81,7 @@ TEST_CASE("same seed gives bit-identical weights after training; another seed do
   CHECK(std::memcmp(a.data(), c.data(), a.size() * sizeof(float)) != 0);
 }
 
-TEST_CASE("init follows DESIGN.md: N(0, 0.02) weights, zero biases, unit LayerNorm gains", "[model][init]") {
+TEST_CASE("init follows docs/ARCHITECTURE.md: N(0, 0.02) weights, zero biases, unit LayerNorm gains", "[model][init]") {
   ModelConfig cfg;  // the default tiny config: enough weights for a sample std
   Transformer m(cfg, 1);
   init_params(m.params(), m.layout(), cfg, HeadInit::Random, 7);

@@ -61,6 +61,9 @@ std::string num(double v) {
 
 // [SECTION] Field checks shared by the encoder and the decoder
 
+// Shapes sane enough to size buffers from. These are not the option ranges
+// (the lab checks a loaded run's options like typed ones); they only keep
+// hostile sizes from reaching the allocator.
 bool check_model(const ModelConfig& m, std::string* err) {
   const struct {
     const char* name;

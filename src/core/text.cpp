@@ -25,12 +25,14 @@ std::string quote(const std::string& v, size_t max) {
 }
 
 std::string float_text(float x) {
+  // 7 digits as before (a value typed with up to 7 digits reads the same, and
+  // 20 stays "20", not "2e+01"); more only where 7 would not read back.
   char buf[32];
-  for (int digits = 1; digits < 9; ++digits) {
+  for (int digits = 7; digits < 9; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(x));
     if (std::strtof(buf, nullptr) == x) return buf;
   }
-  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(x));  // 9 digits always round-trip
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(x));  // 9 digits always read back
   return buf;
 }
 

@@ -207,6 +207,9 @@ TEST_CASE("describe() is exact: every run reads back bit for bit", "[options]") 
   CHECK(b.run.text == a.text);
   CHECK(changed_options(a, b.run, kScopeRunAndLive).empty());
   CHECK(describe(RunOptions())[8] == std::pair<std::string, std::string>("lr", "0.001"));
+  ViewOptions v;
+  v.budget_ms = 20.0f;
+  CHECK(describe(v)[1] == std::pair<std::string, std::string>("speed", "20"));
 }
 
 TEST_CASE("the table knows which options a running run can change", "[options]") {

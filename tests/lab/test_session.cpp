@@ -266,7 +266,7 @@ TEST_CASE("Session::create refuses every out-of-range option with the parser's m
       {"symbols", [](RunOptions& r) { r.symbols = 257; }, "257"},
       {"lr", [](RunOptions& r) { r.live.lr = -1e-3f; }, "-0.001"},
       {"weight-decay", [](RunOptions& r) { r.live.weight_decay = 10.5f; }, "10.5"},
-      {"clip", [](RunOptions& r) { r.live.clip = 2e6f; }, "2e+06"},
+      {"clip", [](RunOptions& r) { r.live.clip = 2e6f; }, "2000000"},
       {"seed", [](RunOptions& r) { r.seed = 9007199254740992ull; }, "9007199254740992"},
       {"snapshot-every", [](RunOptions& r) { r.live.snapshot_every = 100001; }, "100001"},
       {"eval-every", [](RunOptions& r) { r.live.eval_every = -5; }, "-5"},

@@ -36,7 +36,7 @@ class GPT(nn.Module):
         self.blocks = nn.ModuleList(Block(s["d_model"], s["n_heads"], s["d_mlp"]) for _ in range(s["n_layers"]))
         self.lnf = LayerNorm(s["d_model"])
         self.head = Head(s["d_model"], s["vocab"])
-        with torch.no_grad():  # DESIGN.md init: normal(0, 0.02) weights, zero biases
+        with torch.no_grad():  # docs/ARCHITECTURE.md init: normal(0, 0.02) weights, zero biases
             for name, p in self.named_parameters():
                 if kind(name) == "weight":
                     p.normal_(0.0, 0.02)

@@ -17,7 +17,7 @@ using namespace headlab;
 
 namespace {
 
-constexpr unsigned kScopes = kScopeRun | kScopeCli;
+constexpr unsigned kScopes = kScopeRunAndLive | kScopeCli;
 constexpr int kExitFault = 1;  // training stopped on NaN/Inf
 constexpr int kExitUsage = 2;  // bad options or files
 

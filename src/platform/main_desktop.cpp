@@ -41,7 +41,7 @@ using namespace headlab;
 
 namespace {
 
-constexpr unsigned kScopes = kScopeRun | kScopeView | kScopeDesktop;
+constexpr unsigned kScopes = kScopeRunAndLive | kScopeView | kScopeDesktop;
 constexpr int kExitFailed = 1;  // no window, or a file asked for could not be written
 constexpr int kExitUsage = 2;   // bad options or checkpoint
 constexpr int kWindowWidth = 1280, kWindowHeight = 800;  // in UI units; scaled on HiDPI screens

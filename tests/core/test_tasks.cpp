@@ -1,7 +1,7 @@
 // The toy tasks: structure (token ids, targets, scored positions,
 // determinism, probes, errors) and learnability (a small model trained for a
-// few hundred steps beats chance clearly). The [.slow] case checks the coref
-// requirement of DESIGN.md: > 95% on fresh sentences.
+// few hundred steps beats chance clearly). The [.slow] case checks that coref
+// is learnt for real: > 95% on fresh sentences.
 #include <catch.hpp>
 
 #include <algorithm>

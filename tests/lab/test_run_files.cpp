@@ -117,16 +117,16 @@ TEST_CASE("a checkpoint continues with the command line's overrides", "[files][c
   auto same = load_session_file(path, Overrides{}, &error);
   REQUIRE(same);
   CHECK(same->step_count() == 1);
-  CHECK(same->options().lr == s->options().lr);
+  CHECK(same->options().live.lr == s->options().live.lr);
 
   const char* lr[] = {"headlab-train", "--lr", "0.01"};
-  auto faster = load_session_file(path, Overrides{3, lr, kScopeRun}, &error);
+  auto faster = load_session_file(path, Overrides{3, lr, kScopeRunAndLive}, &error);
   REQUIRE(faster);
-  CHECK(faster->options().lr == 0.01f);
+  CHECK(faster->options().live.lr == 0.01f);
   CHECK(faster->step_count() == 1);
 
   const char* heads[] = {"headlab-train", "--heads", "4"};
-  CHECK_FALSE(load_session_file(path, Overrides{3, heads, kScopeRun}, &error));
+  CHECK_FALSE(load_session_file(path, Overrides{3, heads, kScopeRunAndLive}, &error));
   CHECK(contains(error, "start a new run"));
   const char* unknown[] = {"headlab-train", "--frobnicate", "1"};
   CHECK_FALSE(load_session_file(path, Overrides{3, unknown, kScopeRun}, &error));

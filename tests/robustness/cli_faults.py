@@ -89,6 +89,8 @@ with open(path("emoji.txt"), "w", encoding="utf-8") as f:
 with open(path("binary.bin"), "wb") as f:
     rng = random.Random(1)
     f.write(bytes(rng.randrange(256) for _ in range(4096)))
+with open(path("latin1.txt"), "wb") as f:
+    f.write("héllo wörld ".encode("latin-1") * 20)
 with open(path("megabyte.txt"), "w") as f:
     rng = random.Random(2)
     words = ["attention", "head", "gradient", "token", "layer", "the", "a", "learns", "why"]
@@ -99,7 +101,9 @@ with open(path("too-big.txt"), "w") as f:
     f.write("x" * ((4 << 20) + 1))
 expect("text: no text", ["--task", "text"], 2, "text: no training text")
 expect("text: empty file", ["--task", "text", "--text-file", path("empty.txt")], 2, "text: no training text")
-expect("text: binary file", ["--task", "text", "--text-file", path("binary.bin")], 2, "invalid UTF-8 at byte")
+expect("text: binary file", ["--task", "text", "--text-file", path("binary.bin")], 2, "contains a NUL byte")
+expect("text: not UTF-8", ["--task", "text", "--text-file", path("latin1.txt")], 2, "invalid UTF-8 at byte 1")
+expect("text: for another task", ["--task", "copy", "--text-file", path("emoji.txt")], 2, "only task=text")
 expect("text: missing file", ["--task", "text", "--text-file", path("nope.txt")], 2, "text-file: cannot open")
 expect("text: over 4 MiB", ["--task", "text", "--text-file", path("too-big.txt")], 2, "larger than")
 expect("text: shorter than the context", ["--task", "text", "--text", "abc"], 2, "too short")

@@ -30,7 +30,7 @@ double rss_mib() {
 int main(int argc, char** argv) {
   double minutes = 30;
   RunOptions r;
-  r.snapshot_every = 1;
+  r.live.snapshot_every = 1;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "minutes=", 8) == 0) minutes = std::atof(argv[i] + 8);
     if (std::strncmp(argv[i], "task=", 5) == 0) r.task = argv[i] + 5;

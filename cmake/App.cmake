@@ -1,12 +1,8 @@
 # The ImGui app: headlab_ui (panels + GL heatmaps, shared by web and desktop)
 # and, under Emscripten, the web app `headlab_web` with its page in build/<preset>/web/.
-# The desktop target (src/platform/main_desktop.cpp) belongs in the marked section below.
+# The desktop app is in Desktop.cmake; the tests of both in tests/CMakeLists.txt.
 if(NOT EXISTS ${IMGUI_DIR}/imgui.cpp)
   message(WARNING "Dear ImGui not found in ${IMGUI_DIR}: run scripts/setup.sh or pass -DIMGUI_DIR=; skipping the app")
-  return()
-endif()
-if(NOT TARGET headlab_lab)
-  message(STATUS "headlab_lab has no sources yet; skipping the app")
   return()
 endif()
 
@@ -33,18 +29,15 @@ else()
 endif()
 
 # --- Embedded assets: the UI font and the shaders (the web has no filesystem) -
+# --- headlab_ui: App, panels, heatmap renderer --------------------------------
+file(GLOB HEADLAB_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
+add_library(headlab_ui STATIC ${HEADLAB_UI_SOURCES})
+target_link_libraries(headlab_ui PUBLIC headlab_lab headlab_imgui)
+headlab_warnings(headlab_ui)
+
+# Embedded assets: the UI font and the shaders (the web has no filesystem).
 find_file(HEADLAB_FONT DejaVuSans.ttf PATHS /usr/share/fonts/truetype/dejavu
           NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH REQUIRED)
-set(HEADLAB_ASSET_SOURCES)
-function(headlab_embed input symbol)
-  set(output ${CMAKE_CURRENT_BINARY_DIR}/assets/${symbol}.cpp)
-  add_custom_command(OUTPUT ${output}
-    COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output} -DSYMBOL=${symbol}
-            -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Embed.cmake
-    DEPENDS ${input} ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Embed.cmake
-    COMMENT "Embedding ${symbol}" VERBATIM)
-  set(HEADLAB_ASSET_SOURCES ${HEADLAB_ASSET_SOURCES} ${output} PARENT_SCOPE)
-endfunction()
 # The font is subset to the code points of kRanges in src/ui/fonts.cpp (read
 # from there, so the glyphs drawn and the glyphs shipped cannot disagree);
 # hinting is dropped (ImGui's rasteriser ignores it). Without fonttools the
@@ -62,30 +55,24 @@ if(HEADLAB_PYFTSUBSET)
     list(APPEND unicodes "${first}-${last}")
   endwhile()
   list(JOIN unicodes "," unicodes)
-  set(subset ${CMAKE_CURRENT_BINARY_DIR}/assets/DejaVuSans-subset.ttf)
+  set(subset ${CMAKE_CURRENT_BINARY_DIR}/embedded/DejaVuSans-subset.ttf)
   add_custom_command(OUTPUT ${subset}
     COMMAND ${HEADLAB_PYFTSUBSET} ${HEADLAB_FONT} --unicodes=${unicodes} --layout-features= --no-hinting
             --output-file=${subset}
     DEPENDS ${HEADLAB_FONT}
     COMMENT "Subsetting ${HEADLAB_FONT} to the UI's glyphs" VERBATIM)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/ui/fonts.cpp)
-  headlab_embed(${subset} font_dejavu_sans)
+  headlab_embed(headlab_ui ${subset} font_dejavu_sans)
 else()
   message(WARNING "pyftsubset (Debian package fonttools) not found: embedding the whole font")
-  headlab_embed(${HEADLAB_FONT} font_dejavu_sans)
+  headlab_embed(headlab_ui ${HEADLAB_FONT} font_dejavu_sans)
 endif()
 file(GLOB HEADLAB_SHADERS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/shaders/*.vert ${CMAKE_CURRENT_SOURCE_DIR}/shaders/*.frag)
 foreach(shader ${HEADLAB_SHADERS})
   get_filename_component(name ${shader} NAME)
   string(REPLACE "." "_" symbol "shader_${name}")
-  headlab_embed(${shader} ${symbol})
+  headlab_embed(headlab_ui ${shader} ${symbol})
 endforeach()
-
-# --- headlab_ui: App, panels, heatmap renderer --------------------------------
-file(GLOB HEADLAB_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
-add_library(headlab_ui STATIC ${HEADLAB_UI_SOURCES} ${HEADLAB_ASSET_SOURCES})
-target_link_libraries(headlab_ui PUBLIC headlab_lab headlab_imgui)
-headlab_warnings(headlab_ui)
 
 # --- Web app -------------------------------------------------------------------
 if(EMSCRIPTEN)
@@ -108,24 +95,6 @@ if(EMSCRIPTEN)
     COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/web ${HEADLAB_WEB_DIR}
     COMMENT "Copying web/ to ${HEADLAB_WEB_DIR}")
   add_dependencies(headlab_web headlab_web_page)
-
-  if(HEADLAB_TESTS)
-    # Headless Chromium tests (tests/e2e/README.md): each serves the built pages
-    # itself and leaves screenshots in build/e2e. RUN_SERIAL: SwiftShader renders
-    # on the CPU, and parallel browsers would starve each other's frame budgets.
-    function(headlab_browser_test name script timeout)
-      add_test(NAME ${name}
-        COMMAND node ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/${script}
-                --root ${HEADLAB_WEB_DIR} --out ${CMAKE_CURRENT_SOURCE_DIR}/build/e2e)
-      set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} RUN_SERIAL TRUE LABELS browser)
-    endfunction()
-    headlab_browser_test(web_e2e e2e.mjs 420)
-    headlab_browser_test(embed_widgets embed_widgets.mjs 180)
-    headlab_browser_test(embed_iframe embed_iframe.mjs 120)
-    headlab_browser_test(embed_lifecycle embed_lifecycle.mjs 300)
-    headlab_browser_test(embed_security embed_security.mjs 180)
-    headlab_browser_test(embed_article embed_article.mjs 240)
-  endif()
 endif()
 
 # --- Desktop app ---------------------------------------------------------------

@@ -174,8 +174,9 @@ function makeCanvas(box) {
 }
 
 // Creates a widget at once (calls made before the engine is ready are queued)
-// and returns [controller, promise of the controller once started, update(options)],
-// where update applies view options at once and starts a new run for run options.
+// and returns [controller, promise of the controller once started, update(options, removed)],
+// where update applies view and live options at once and starts a new run for run
+// options; of the `removed` option names, the flags turn off.
 function createWidget(element, options) {
   const pairs = optionPairs(options);
   const dark = !pairs.some(([k, v]) => k === 'theme' && v === 'light');
@@ -436,9 +437,11 @@ function createWidget(element, options) {
     },
   };
 
-  function update(opts) {
+  function update(opts, removed = []) {
     const changes = optionPairs(opts);
     whenStarted(() => attempt('set', () => {
+      // Of the removed option names (attributes taken off an element), the flags turn off.
+      removed.filter((k) => call(mod._headlab_option_is_flag, k)).forEach((k) => changes.push([k, '0']));
       const run = changes.filter(([k]) => call(mod._headlab_option_scope, k) === SCOPE_RUN);
       if (!mod._headlab_stage_current_options()) return;
       stage(changes.filter((p) => !run.includes(p)));
@@ -551,14 +554,14 @@ export class HeadlabWidget extends HTMLElement {
   }
 
   attributesChanged(records) {
-    const changed = {};
+    const changed = {}, removed = [];
     for (const {attributeName: name} of records) {
       if (HTML_ATTRIBUTES.test(name)) continue;
       // A removed flag turns off; another removed option keeps its value (there is no "unset").
       if (this.hasAttribute(name)) changed[name] = this.getAttribute(name);
-      else if (name === 'autoplay' || name === 'compact') changed[name] = '0';
+      else removed.push(name);
     }
-    this.update(changed);
+    this.update(changed, removed);
   }
 }
 for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on']) {

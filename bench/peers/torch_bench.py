@@ -68,7 +68,7 @@ class GPT(nn.Module):
         self.blocks = nn.ModuleList(Block(s["d_model"], s["n_heads"], s["d_mlp"], s["ctx"]) for _ in range(s["n_layers"]))
         self.lnf = nn.LayerNorm(s["d_model"], eps=1e-5)
         self.head = nn.Linear(s["d_model"], s["vocab"])
-        with torch.no_grad():  # DESIGN.md init: normal(0, 0.02) weights, zero biases
+        with torch.no_grad():  # docs/ARCHITECTURE.md init: normal(0, 0.02) weights, zero biases
             for p in self.parameters():
                 nn.init.normal_(p, 0.0, 0.02) if p.dim() == 2 else None
             for m in self.modules():

@@ -5,21 +5,17 @@
 //   [SECTION] Field checks shared by the encoder and the decoder
 //   [SECTION] Encoder
 //   [SECTION] Decoder
-//   [SECTION] Files
 #include "core/checkpoint.h"
 
-#include <sys/stat.h>
-#include <unistd.h>  // fsync: rename alone can publish a file whose data is not on disk yet
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <new>
+#include <utility>
 
 #include "core/params.h"
+#include "core/text.h"
 
 namespace headlab {
 
@@ -31,13 +27,13 @@ constexpr uint8_t kMagic[8] = {'H', 'E', 'A', 'D', 'L', 'A', 'B', 0};
 constexpr size_t kHeaderBytes = 20;  // magic, u32 version, u64 file size
 constexpr size_t kChecksumBytes = 8;
 constexpr uint64_t kMaxParams = uint64_t(1) << 28;  // per buffer (1 GiB of floats)
-constexpr uint32_t kMaxName = 256;                  // tensor names, task name, init name, extra keys
-constexpr uint32_t kMaxText = 16u << 20;            // task text
-constexpr uint32_t kMaxValue = 64u << 10;           // one extra value
-constexpr uint32_t kMaxExtras = 1024;
-// Three float buffers and every string at its limit, plus slack for tensor headers.
+constexpr uint32_t kMaxName = 256;                  // tensor names, option keys; v1: task and init names
+constexpr uint32_t kMaxText = 16u << 20;            // one option value (the training text); v1: task text
+constexpr uint32_t kMaxValue = 64u << 10;           // v1: one extra value
+constexpr uint32_t kMaxOptions = 1024;              // v1: extras
+// Three float buffers, the text and every other string at its limit, plus slack for tensor headers.
 constexpr uint64_t kMaxFileBytes =
-    12 * kMaxParams + kMaxText + uint64_t(kMaxExtras) * (kMaxName + kMaxValue + 8) + (1u << 20);
+    12 * kMaxParams + kMaxText + uint64_t(kMaxOptions) * (kMaxName + kMaxValue + 8) + (1u << 20);
 
 constexpr int kSections = 3;
 const char* const kSectionNames[kSections] = {"params", "adam_m", "adam_v"};
@@ -52,13 +48,6 @@ bool fail(std::string* err, const std::string& msg) {
   return false;
 }
 
-// Echoes a string from a file or the caller inside a one-line message.
-std::string quote(const std::string& s, size_t max = 64) {
-  std::string q = "'";
-  for (size_t i = 0; i < s.size() && i < max; ++i) q += (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-  return q + (s.size() > max ? "...'" : "'");
-}
-
 std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
@@ -67,6 +56,9 @@ std::string num(double v) {
 
 // [SECTION] Field checks shared by the encoder and the decoder
 
+// Shapes sane enough to size buffers from. These are not the option ranges
+// (the lab checks a loaded run's options like typed ones); they only keep
+// hostile sizes from reaching the allocator.
 bool check_model(const ModelConfig& m, std::string* err) {
   const struct {
     const char* name;
@@ -93,32 +85,17 @@ bool check_param_count(const ParamLayout& layout, std::string* err) {
   return true;
 }
 
-bool check_optim(const AdamWConfig& o, std::string* err) {
+// Version 1 stored AdamW's betas and eps, which headlab never let anyone change
+// (lr, weight decay and clip are options, checked by the lab).
+bool check_v1_optim(const AdamWConfig& o, std::string* err) {
+  const AdamWConfig ours;
   const struct {
     const char* name;
-    float value;
-    bool in_range;
-  } fields[] = {{"lr", o.lr, o.lr >= 0},
-                {"beta1", o.beta1, o.beta1 >= 0 && o.beta1 < 1},
-                {"beta2", o.beta2, o.beta2 >= 0 && o.beta2 < 1},
-                {"eps", o.eps, o.eps > 0},
-                {"weight_decay", o.weight_decay, o.weight_decay >= 0},
-                {"clip", o.clip, o.clip >= 0}};
+    float value, expected;
+  } fields[] = {{"beta1", o.beta1, ours.beta1}, {"beta2", o.beta2, ours.beta2}, {"eps", o.eps, ours.eps}};
   for (const auto& f : fields)
-    if (!std::isfinite(f.value) || !f.in_range)
-      return fail(err, std::string("optimiser ") + f.name + " " + num(f.value) + " is out of range");
-  return true;
-}
-
-bool check_task(const TaskSpec& t, std::string* err) {
-  if (t.name.empty() || t.name.size() > kMaxName)
-    return fail(err, "task name " + quote(t.name) + " is empty or too long");
-  if (t.ctx < 1 || t.ctx > 4096) return fail(err, "task ctx " + to_string(t.ctx) + " is outside 1..4096");
-  if (t.symbols < 0 || t.symbols > 65536)
-    return fail(err, "task symbols " + to_string(t.symbols) + " is outside 0..65536");
-  if (t.text.size() > kMaxText)
-    return fail(
-        err, "task text is " + to_string(t.text.size()) + " bytes, over the limit of " + to_string(kMaxText));
+    if (f.value != f.expected)
+      return fail(err, std::string("optimiser ") + f.name + " " + num(f.value) + " is not headlab's " + num(f.expected));
   return true;
 }
 
@@ -129,33 +106,34 @@ bool check_rng(const char* which, const Rng::State& s, std::string* err) {
   return true;
 }
 
-bool check_extras(const std::vector<std::pair<std::string, std::string>>& extra, std::string* err) {
-  if (extra.size() > kMaxExtras)
-    return fail(err, to_string(extra.size()) + " extra entries, over the limit of " + to_string(kMaxExtras));
+bool check_options(const std::vector<std::pair<std::string, std::string>>& options, std::string* err) {
+  if (options.size() > kMaxOptions)
+    return fail(err, to_string(options.size()) + " options, over the limit of " + to_string(kMaxOptions));
   std::vector<const std::string*> keys;
-  for (const auto& kv : extra) {
+  for (const auto& kv : options) {
     if (kv.first.empty() || kv.first.size() > kMaxName)
-      return fail(err, "extra key " + quote(kv.first) + " is empty or too long");
-    if (kv.second.size() > kMaxValue)
-      return fail(err, "extra value of " + quote(kv.first) + " is over " + to_string(kMaxValue) + " bytes");
+      return fail(err, "option key " + quote(kv.first, 64) + " is empty or too long");
+    if (kv.second.size() > kMaxText)
+      return fail(err, "option " + quote(kv.first, 64) + " is over " + to_string(kMaxText) + " bytes");
     keys.push_back(&kv.first);
   }
   std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
   for (size_t i = 1; i < keys.size(); ++i)
-    if (*keys[i] == *keys[i - 1]) return fail(err, "duplicate extra key " + quote(*keys[i]));
+    if (*keys[i] == *keys[i - 1]) return fail(err, "duplicate option " + quote(*keys[i], 64));
+  return true;
+}
+
+bool check_steps(const char* which, int64_t n, std::string* err) {
+  if (n < 0 || n > kMaxCheckpointSteps)
+    return fail(err, std::string(which) + " " + to_string(n) + " is outside 0.." + to_string(kMaxCheckpointSteps));
   return true;
 }
 
 // Everything except the tensors.
 bool check_scalars(const CheckpointData& d, std::string* err) {
-  HeadInit parsed;
-  if (!parse_head_init(head_init_name(d.init), &parsed) || parsed != d.init)
-    return fail(err, "unknown head init " + to_string(static_cast<int>(d.init)));
-  if (d.step < 0 || d.adam_steps < 0)
-    return fail(err, "negative step count (" + to_string(d.step) + ", " + to_string(d.adam_steps) + ")");
-  return check_model(d.model, err) && check_optim(d.optim, err) && check_task(d.task, err) &&
-         check_rng("data", d.data_rng, err) && check_rng("eval", d.eval_rng, err) &&
-         check_extras(d.extra, err);
+  return check_steps("step", d.step, err) && check_steps("adam_steps", d.adam_steps, err) &&
+         check_model(d.model, err) && check_rng("data", d.data_rng, err) && check_rng("eval", d.eval_rng, err) &&
+         check_options(d.options, err);
 }
 
 // A restored model must be usable: finite values, and non-negative second
@@ -239,26 +217,20 @@ void write_rng(Writer& w, const Rng::State& s) {
 // `d` must have passed validate().
 std::vector<uint8_t> encode_valid(const CheckpointData& d) {
   const ParamLayout layout(d.model);
-  Writer w(12 * layout.size() + d.task.text.size() + 64 * layout.tensors().size() + 4096);
+  size_t option_bytes = 0;
+  for (const auto& kv : d.options) option_bytes += 8 + kv.first.size() + kv.second.size();
+  Writer w(12 * layout.size() + option_bytes + 64 * layout.tensors().size() + 4096);
   w.bytes().assign(kMagic, kMagic + sizeof kMagic);
   w.u32(kCheckpointVersion);
   w.u64(0);  // file size, patched below
   const ModelConfig& m = d.model;
   for (int v : {m.vocab, m.ctx, m.d_model, m.n_heads, m.n_layers, m.d_mlp}) w.i32(v);
-  const AdamWConfig& o = d.optim;
-  for (float v : {o.lr, o.beta1, o.beta2, o.eps, o.weight_decay, o.clip}) w.f32(v);
-  w.str(head_init_name(d.init));
-  w.str(d.task.name);
-  w.i32(d.task.ctx);
-  w.i32(d.task.symbols);
-  w.str(d.task.text);
-  w.u64(d.seed);
   w.i64(d.step);
   w.i32(d.adam_steps);
   write_rng(w, d.data_rng);
   write_rng(w, d.eval_rng);
-  w.u32(static_cast<uint32_t>(d.extra.size()));
-  for (const auto& kv : d.extra) {
+  w.u32(static_cast<uint32_t>(d.options.size()));
+  for (const auto& kv : d.options) {
     w.str(kv.first);
     w.str(kv.second);
   }
@@ -410,15 +382,15 @@ bool read_section(Reader& r, const ParamLayout& layout, int s, float* dst) {
   return true;
 }
 
-bool read_header(const uint8_t* data, size_t size, uint64_t* declared, std::string* err) {
+bool read_header(const uint8_t* data, size_t size, uint32_t* version, uint64_t* declared, std::string* err) {
   // Magic first, so any other file is named as such even when it is short.
   for (size_t i = 0; i < sizeof kMagic && i < size; ++i)
     if (data[i] != kMagic[i]) return fail(err, "not a headlab checkpoint (bad magic)");
   if (size >= 12) {
-    const uint64_t version = load_le(data + 8, 4);
-    if (version == 0) return fail(err, "version 0 is not a valid checkpoint version");
-    if (version > kCheckpointVersion)
-      return fail(err, "version " + to_string(version) + " is newer than this build understands (" +
+    *version = static_cast<uint32_t>(load_le(data + 8, 4));
+    if (*version == 0) return fail(err, "version 0 is not a valid checkpoint version");
+    if (*version > kCheckpointVersion)
+      return fail(err, "version " + to_string(*version) + " is newer than this build understands (" +
                            to_string(kCheckpointVersion) + ")");
   }
   if (size < kHeaderBytes)
@@ -437,9 +409,76 @@ bool read_header(const uint8_t* data, size_t size, uint64_t* declared, std::stri
   return true;
 }
 
+// Key/value strings: v2's options, v1's extras.
+void read_pairs(Reader& r, const char* what, uint32_t max_value,
+                std::vector<std::pair<std::string, std::string>>* out) {
+  r.where = std::string(what) + "s";
+  const uint32_t n = r.u32();
+  if (r.ok() && n > kMaxOptions)
+    r.fail("declared count " + to_string(n) + " of " + what + "s exceeds limit " + to_string(kMaxOptions));
+  for (uint32_t i = 0; r.ok() && i < n; ++i) {
+    r.where = std::string(what) + " " + to_string(i) + " key";
+    std::string key = r.str(kMaxName);
+    r.where = std::string(what) + " " + quote(key, 64) + " value";
+    std::string value = r.str(max_value);
+    out->emplace_back(std::move(key), std::move(value));
+  }
+}
+
+void read_run_state(Reader& r, CheckpointData* d) {
+  r.where = "run state";
+  d->step = r.i64();
+  d->adam_steps = r.i32();
+  read_rng(r, &d->data_rng);
+  read_rng(r, &d->eval_rng);
+}
+
+// Version 1: the options it knew were fixed fields, the others "extras".
+// They become the options they always meant, in the lab's spelling.
+bool read_v1_fields(Reader& r, CheckpointData* d, std::string* err) {
+  const ModelConfig& m = d->model;
+  r.where = "optimiser config";
+  AdamWConfig o;
+  for (float* v : {&o.lr, &o.beta1, &o.beta2, &o.eps, &o.weight_decay, &o.clip}) *v = r.f32();
+  r.where = "head init";
+  const std::string init = r.str(kMaxName);
+  r.where = "task name";
+  const std::string task = r.str(kMaxName);
+  r.where = "task spec";
+  const int32_t ctx = r.i32(), symbols = r.i32();
+  r.where = "task text";
+  std::string text = r.str(kMaxText);
+  r.where = "run state";
+  const uint64_t seed = r.u64();
+  read_run_state(r, d);
+  std::vector<std::pair<std::string, std::string>> extras;
+  read_pairs(r, "extra", kMaxValue, &extras);
+  if (!r.ok()) {
+    *err = r.err;
+    return false;
+  }
+  if (!check_v1_optim(o, err)) return false;
+  d->options = {{"task", task},
+                {"layers", to_string(m.n_layers)},
+                {"heads", to_string(m.n_heads)},
+                {"d-model", to_string(m.d_model)},
+                {"d-mlp", to_string(m.d_mlp)},
+                {"ctx", to_string(ctx)},
+                {"symbols", to_string(symbols)},
+                {"lr", float_text(o.lr)},
+                {"weight-decay", float_text(o.weight_decay)},
+                {"clip", float_text(o.clip)},
+                {"seed", to_string(seed)},
+                {"init", init}};
+  if (!text.empty()) d->options.emplace_back("text", std::move(text));
+  for (auto& kv : extras) d->options.push_back(std::move(kv));
+  return true;
+}
+
 bool decode(const uint8_t* data, size_t size, CheckpointData* d, std::string* err) {
+  uint32_t version = 0;
   uint64_t declared = 0;
-  if (!read_header(data, size, &declared, err)) return false;
+  if (!read_header(data, size, &version, &declared, err)) return false;
   // A short file is still parsed, to say in which field it ends.
   const bool truncated = size < declared;
   Reader r(data, kHeaderBytes, truncated ? size : size - kChecksumBytes, truncated, declared);
@@ -447,35 +486,11 @@ bool decode(const uint8_t* data, size_t size, CheckpointData* d, std::string* er
   r.where = "model config";
   ModelConfig& m = d->model;
   for (int* v : {&m.vocab, &m.ctx, &m.d_model, &m.n_heads, &m.n_layers, &m.d_mlp}) *v = r.i32();
-  r.where = "optimiser config";
-  AdamWConfig& o = d->optim;
-  for (float* v : {&o.lr, &o.beta1, &o.beta2, &o.eps, &o.weight_decay, &o.clip}) *v = r.f32();
-  r.where = "head init";
-  const std::string init = r.str(kMaxName);
-  if (r.ok() && !parse_head_init(init, &d->init)) return fail(err, "unknown head init " + quote(init));
-  r.where = "task name";
-  d->task.name = r.str(kMaxName);
-  r.where = "task spec";
-  d->task.ctx = r.i32();
-  d->task.symbols = r.i32();
-  r.where = "task text";
-  d->task.text = r.str(kMaxText);
-  r.where = "run state";
-  d->seed = r.u64();
-  d->step = r.i64();
-  d->adam_steps = r.i32();
-  read_rng(r, &d->data_rng);
-  read_rng(r, &d->eval_rng);
-  r.where = "extras";
-  const uint32_t n_extra = r.u32();
-  if (r.ok() && n_extra > kMaxExtras)
-    r.fail("declared count " + to_string(n_extra) + " of extras exceeds limit " + to_string(kMaxExtras));
-  for (uint32_t i = 0; r.ok() && i < n_extra; ++i) {
-    r.where = "extra " + to_string(i) + " key";
-    std::string key = r.str(kMaxName);
-    r.where = "extra " + quote(key) + " value";
-    std::string value = r.str(kMaxValue);
-    d->extra.emplace_back(std::move(key), std::move(value));
+  if (version == 1) {
+    if (!read_v1_fields(r, d, err)) return false;
+  } else {
+    read_run_state(r, d);
+    read_pairs(r, "option", kMaxText, &d->options);
   }
   if (!r.ok()) {
     *err = r.err;
@@ -506,62 +521,6 @@ bool decode(const uint8_t* data, size_t size, CheckpointData* d, std::string* er
   return true;
 }
 
-// [SECTION] Files
-
-struct FileCloser {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<FILE, FileCloser>;
-
-bool save(const std::string& path, const CheckpointData& d, std::string* err) {
-  if (!validate(d, err)) return false;
-  const std::vector<uint8_t> bytes = encode_valid(d);
-  const std::string tmp = path + ".tmp";
-  File f(std::fopen(tmp.c_str(), "wb"));
-  if (!f) return fail(err, "cannot create " + quote(tmp, 4096) + ": " + std::strerror(errno));
-  errno = 0;
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f.get()) == bytes.size() &&
-            std::fflush(f.get()) == 0 && fsync(fileno(f.get())) == 0;
-  int e = errno;
-  if (std::fclose(f.release()) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    e = errno;
-  }
-  if (!ok) {
-    std::remove(tmp.c_str());
-    return fail(err, "cannot write " + quote(path, 4096) + ": " + std::strerror(e));
-  }
-  return true;
-}
-
-bool load(const std::string& path, CheckpointData* out, std::string* err) {
-  const std::string name = quote(path, 4096);
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) return fail(err, "cannot open " + name + ": " + std::strerror(errno));
-  struct stat st;
-  if (fstat(fileno(f.get()), &st) != 0) return fail(err, "cannot read " + name + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return fail(err, name + " is not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes)
-    return fail(
-        err, name + " is " + to_string(st.st_size) + " bytes, over the limit of " + to_string(kMaxFileBytes));
-  std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
-  errno = 0;
-  if (std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
-    return fail(
-        err, "cannot read " + name + ": " + (errno ? std::strerror(errno) : "file is shorter than it was"));
-  CheckpointData d;
-  if (!decode(bytes.data(), bytes.size(), &d, err)) {
-    err->insert(sizeof kPrefix - 1, name + ": ");
-    return false;
-  }
-  *out = std::move(d);
-  return true;
-}
-
 // Runs one of the above so that no exception (only bad_alloc can occur) escapes
 // and *error is set only on failure.
 template <class F>
@@ -586,13 +545,17 @@ uint64_t checkpoint_checksum(const uint8_t* data, size_t size) {
   return h;
 }
 
-std::vector<uint8_t> checkpoint_encode(const CheckpointData& d) {
+std::vector<uint8_t> checkpoint_encode(const CheckpointData& d, std::string* error) {
   std::vector<uint8_t> out;
-  guarded(nullptr, [&](std::string* err) {
+  guarded(error, [&](std::string* err) {
     if (validate(d, err)) out = encode_valid(d);
     return !out.empty();
   });
   return out;
+}
+
+bool checkpoint_valid(const CheckpointData& d, std::string* error) {
+  return guarded(error, [&](std::string* err) { return validate(d, err); });
 }
 
 bool checkpoint_decode(const uint8_t* data, size_t size, CheckpointData* out, std::string* error) {
@@ -604,12 +567,6 @@ bool checkpoint_decode(const uint8_t* data, size_t size, CheckpointData* out, st
   });
 }
 
-bool checkpoint_save_file(const std::string& path, const CheckpointData& d, std::string* error) {
-  return guarded(error, [&](std::string* err) { return save(path, d, err); });
-}
-
-bool checkpoint_load_file(const std::string& path, CheckpointData* out, std::string* error) {
-  return guarded(error, [&](std::string* err) { return load(path, out, err); });
-}
+uint64_t checkpoint_max_bytes() { return kMaxFileBytes; }
 
 }  // namespace headlab

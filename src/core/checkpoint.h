@@ -1,6 +1,5 @@
 // Versioned binary checkpoints: everything needed to resume a run exactly
-// (configs, seed, step, RNG states, weights and both Adam moments) plus free
-// key/value strings for the lab layer.
+// (the run's options, step, RNG states, weights and both Adam moments).
 //
 // The format is explicit little-endian, field by field (never a memcpy of a
 // struct), so a file is portable between the desktop (x86-64) and the web
@@ -9,13 +8,20 @@
 // all preceding bytes ends the file.
 //
 //   "HEADLAB\0"  u32 version  u64 file_size
-//   model: 6×i32   optim: 6×f32   init: str   task: str name, i32 ctx, i32 symbols, str text
-//   u64 seed  i64 step  i32 adam_steps  2× rng: u64 state, u64 inc, f32 cached, u32 has_cached
-//   u32 n_extra, n_extra× (str key, str value)
+//   version 2 (written):
+//     model: 6×i32   i64 step  i32 adam_steps  2× rng: u64 state, u64 inc, f32 cached, u32 has_cached
+//     u32 n_options, n_options× (str key, str value)
+//   version 1 (still read; its fixed fields become options):
+//     model: 6×i32   optim: 6×f32   init: str   task: str name, i32 ctx, i32 symbols, str text
+//     u64 seed  i64 step  i32 adam_steps  2× rng   u32 n_extra, n_extra× (str key, str value)
 //   3× section ("params", "adam_m", "adam_v"): str tag, u32 n_tensors,
 //        n_tensors× (str name, u32 rows, u32 cols, rows*cols × f32)
 //   u64 fnv1a64(all bytes above)
 //   (str = u32 byte length + bytes)
+//
+// The run's options are text in the lab's option vocabulary (lab/options.h),
+// which core stores without reading: adding an option never changes the
+// format, and the lab checks a loaded run exactly like a typed one.
 //
 // The decoder validates every field and size before it allocates, never reads
 // out of bounds and allocates at most about the input's size, so it is safe on
@@ -29,41 +35,41 @@
 
 #include "core/config.h"
 #include "core/rng.h"
-#include "core/task.h"
 
 namespace headlab {
 
-constexpr uint32_t kCheckpointVersion = 1;
+constexpr uint32_t kCheckpointVersion = 2;
+// Step counters are ints in the trainer; this leaves them room to count on.
+constexpr int64_t kMaxCheckpointSteps = 1000000000;
 
 struct CheckpointData {
-  ModelConfig model;
-  AdamWConfig optim;
-  HeadInit init = HeadInit::Random;
-  TaskSpec task;
-  uint64_t seed = 0;
-  int64_t step = 0;
-  int32_t adam_steps = 0;
+  ModelConfig model;  // the tensors' shapes; the lab checks that the options build this model
+  // The run's options as key/value text ("task" = "induction", "lr" = "0.001", ...);
+  // keys unique and non-empty.
+  std::vector<std::pair<std::string, std::string>> options;
+  int64_t step = 0;        // 0..kMaxCheckpointSteps
+  int32_t adam_steps = 0;  // 0..kMaxCheckpointSteps
   Rng::State data_rng = Rng().save(), eval_rng = Rng().save();
   // Flat buffers in ParamLayout(model) layout, size ParamLayout(model).size().
   // The padding between tensors is not stored: it reads back as zeros.
   std::vector<float> params, adam_m, adam_v;
-  // Options the lab layer wants to keep (e.g. snapshot cadence); keys unique and non-empty.
-  std::vector<std::pair<std::string, std::string>> extra;
 };
 
-// Returns the encoded checkpoint, or an empty vector if `d` is invalid (the
-// same checks the decoder makes; checkpoint_save_file reports which one failed)
-// or memory runs out.
-std::vector<uint8_t> checkpoint_encode(const CheckpointData& d);
+// Returns the encoded checkpoint, or an empty vector and *error (if given)
+// if `d` is invalid (the same checks the decoder makes) or memory runs out.
+std::vector<uint8_t> checkpoint_encode(const CheckpointData& d, std::string* error = nullptr);
+
+// The checks checkpoint_encode() and checkpoint_decode() make, for data built
+// in code: false with *error (if given) set to one line starting with "checkpoint: ".
+bool checkpoint_valid(const CheckpointData& d, std::string* error);
 
 // On failure returns false, sets *error (if given) to one line starting with
 // "checkpoint: ", and leaves *out untouched.
 bool checkpoint_decode(const uint8_t* data, size_t size, CheckpointData* out, std::string* error);
 
-// Writes to "<path>.tmp", flushes it to disk, then renames it over `path`, so
-// a crash leaves either the old file or the complete new one.
-bool checkpoint_save_file(const std::string& path, const CheckpointData& d, std::string* error);
-bool checkpoint_load_file(const std::string& path, CheckpointData* out, std::string* error);
+// The largest encoded checkpoint the decoder accepts, so a file reader can
+// refuse a bigger file before reading it. (Files: lab/run_files.h.)
+uint64_t checkpoint_max_bytes();
 
 // The checksum stored in the last 8 bytes. Public so tests and fuzz targets
 // can fix it up after editing a file and reach the checks behind it.

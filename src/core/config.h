@@ -2,6 +2,7 @@
 // happens in lab/options, so these structs may assume sane values.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace headlab {
 
@@ -33,11 +34,15 @@ struct AdamWConfig {
   float clip = 1.0f;           // global gradient-norm clip; 0 disables
 };
 
-// How the per-head slices of each attention layer start (DESIGN.md, "experiments").
+// How the per-head slices of each attention layer start (docs/ARCHITECTURE.md,
+// "The symmetry invariant").
 enum class HeadInit { Random, CloneQKV, CloneAll, CloneAllEps };
 
+// The modes' names in the enum's order: random, clone-qkv, clone-all, clone-all-eps.
+const std::vector<std::string>& head_init_names();
+// "?" for a value outside the enum.
 const char* head_init_name(HeadInit h);
-// Returns false if `name` is not one of random, clone-qkv, clone-all, clone-all-eps.
+// Returns false if `name` is not one of head_init_names().
 bool parse_head_init(const std::string& name, HeadInit* out);
 
 }  // namespace headlab

@@ -4,20 +4,20 @@
 
 namespace headlab {
 
+const std::vector<std::string>& head_init_names() {
+  static const std::vector<std::string> names = {"random", "clone-qkv", "clone-all", "clone-all-eps"};
+  return names;
+}
+
 const char* head_init_name(HeadInit h) {
-  switch (h) {
-    case HeadInit::Random: return "random";
-    case HeadInit::CloneQKV: return "clone-qkv";
-    case HeadInit::CloneAll: return "clone-all";
-    case HeadInit::CloneAllEps: return "clone-all-eps";
-  }
-  return "random";
+  const size_t i = static_cast<size_t>(h);
+  return i < head_init_names().size() ? head_init_names()[i].c_str() : "?";
 }
 
 bool parse_head_init(const std::string& name, HeadInit* out) {
-  for (HeadInit h : {HeadInit::Random, HeadInit::CloneQKV, HeadInit::CloneAll, HeadInit::CloneAllEps})
-    if (name == head_init_name(h)) {
-      *out = h;
+  for (size_t i = 0; i < head_init_names().size(); ++i)
+    if (name == head_init_names()[i]) {
+      *out = static_cast<HeadInit>(i);  // the names are listed in the enum's order
       return true;
     }
   return false;

@@ -1,5 +1,5 @@
-// Weight initialisation, including the head-symmetry experiments of
-// DESIGN.md: normal(0, 0.02) weights, zero biases, LayerNorm gain 1 / bias 0,
+// Weight initialisation, including the head-symmetry experiments
+// (docs/ARCHITECTURE.md, "The symmetry invariant"): normal(0, 0.02) weights, zero biases, LayerNorm gain 1 / bias 0,
 // then per-layer cloning of head slices according to HeadInit.
 #pragma once
 #include <cstdint>

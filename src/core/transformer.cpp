@@ -87,8 +87,8 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
   T_ = T;
   const int N = B * T, C = cfg_.d_model, F = cfg_.d_mlp, V = cfg_.vocab, H = cfg_.n_heads;
   std::copy(tokens, tokens + N, tokens_.begin());
-  have_targets_ = targets != nullptr;
-  if (have_targets_) std::copy(targets, targets + N, targets_.begin());
+  const bool have_targets = targets != nullptr;
+  if (have_targets) std::copy(targets, targets + N, targets_.begin());
   const float* P = params_.data();
 
   embedding_forward(Mat(x0_, N, C), tokens_.data(), layout_.wte.view(P), layout_.wpe.view(P), B, T);
@@ -116,7 +116,7 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
                     layout_.lnf_b.vec(P));
   linear_forward(Mat(logits_, N, V), CMat(lnf_, N, C), layout_.head_w.view(P),
                  layout_.head_b.vec(P));
-  if (!have_targets_) {
+  if (!have_targets) {
     // Probabilities are still wanted for predictions; no row counts towards a loss.
     std::fill(targets_.begin(), targets_.begin() + N, -1);
   }

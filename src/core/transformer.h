@@ -1,4 +1,4 @@
-// The decoder-only GPT of DESIGN.md: parameters, gradients and an activation
+// The decoder-only GPT of docs/ARCHITECTURE.md ("The model"): parameters, gradients and an activation
 // arena sized once from the config, so forward/backward never allocate.
 //
 //   tokens ─▶ wte+wpe ─▶ [ LN1 ─▶ attn ─▶ +res ─▶ LN2 ─▶ MLP(GELU) ─▶ +res ] × L ─▶ LNf ─▶ head ─▶ CE
@@ -75,7 +75,6 @@ class Transformer {
   std::vector<int> tokens_, targets_;
   std::vector<unsigned char> head_on_;  // [L][H]
   int B_ = 0, T_ = 0;
-  bool have_targets_ = false;
 };
 
 }  // namespace headlab

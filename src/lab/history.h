@@ -24,6 +24,8 @@ class ThinningSeries {
     items_.clear();
     stride_ = stride;
   }
+  // A new spacing for the points pushed from now on.
+  void set_stride(int stride) { stride_ = stride; }
   // Removes trailing items matching pred (used when a run rewinds to an earlier step).
   template <class Pred>
   void drop_after(Pred pred) {

@@ -1,8 +1,6 @@
 // The Runner for single-threaded hosts (the web page, tests): training runs
 // inside frame(), time-sliced so the page keeps drawing.
-#include <chrono>
-#include <deque>
-
+#include "lab/rate_meter.h"
 #include "lab/runner.h"
 
 namespace headlab {
@@ -47,7 +45,7 @@ class InlineRunner final : public Runner {
   void frame(double budget_ms) override {
     if (playing_) {
       session_->advance(budget_ms);
-      rate_.push_back({now_s(), session_->step_count()});
+      rate_.add(session_->step_count());
       if (session_->fault() != Fault::None) playing_ = false;
     } else {
       rate_.clear();
@@ -68,11 +66,6 @@ class InlineRunner final : public Runner {
   }
 
  private:
-  static double now_s() {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-  }
-
   void adopt(std::unique_ptr<Session> s) {
     session_ = std::move(s);
     playing_ = false;
@@ -81,28 +74,16 @@ class InlineRunner final : public Runner {
     refresh();
   }
 
-  // Wall-clock throughput over the last second, including the time spent drawing.
-  double steps_per_second() {
-    while (rate_.size() > 2 && rate_.back().t - rate_.front().t > 1.0) rate_.pop_front();
-    if (rate_.size() < 2) return 0.0;
-    const double dt = rate_.back().t - rate_.front().t;
-    return dt > 0.0 ? (rate_.back().step - rate_.front().step) / dt : 0.0;
-  }
-
   void refresh() {
     update_view(*session_, &view_);
     view_.playing = playing_;
-    view_.steps_per_sec = steps_per_second();
+    view_.steps_per_sec = rate_.per_second();  // wall clock: includes the time spent drawing
     view_.tokens_per_sec = view_.steps_per_sec * session_->tokens_per_step();
   }
 
-  struct RatePoint {
-    double t;
-    int step;
-  };
   std::unique_ptr<Session> session_;
   bool playing_ = false;
-  std::deque<RatePoint> rate_;
+  RateMeter rate_;
   LabView view_;
 };
 

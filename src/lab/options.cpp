@@ -1,284 +1,435 @@
+// The option table and everything that reads it.
+//
+// Index:
+//   [SECTION] Values: strict text <-> typed member, one pair per kind
+//   [SECTION] Rows: where each row's value lives
+//   [SECTION] The table
+//   [SECTION] Parsing, validation, description, help
 #include "lab/options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <functional>
 #include <sstream>
+#include <type_traits>
 
 #include "core/params.h"
 #include "core/task.h"
 
 namespace headlab {
 
-std::string quote(const std::string& v) {
-  // Messages are one line, so control bytes from a URL or argv are shown escaped.
-  static const char kHex[] = "0123456789abcdef";
-  std::string s = "'";
-  for (size_t i = 0; i < v.size() && i < 40; ++i) {
-    const unsigned char c = static_cast<unsigned char>(v[i]);
-    if (c < 0x20 || c == 0x7f) {
-      s += "\\x";
-      s += kHex[c >> 4];
-      s += kHex[c & 15];
-    } else {
-      s += static_cast<char>(c);
-    }
-  }
-  return s + (v.size() > 40 ? "...'" : "'");
-}
-
 namespace {
 
-std::string want_int(const char* key, const std::string& v, long long lo, long long hi, long long* out) {
-  errno = 0;
-  char* end = nullptr;
-  const long long x = std::strtoll(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || errno == ERANGE || x < lo || x > hi)
-    return std::string(key) + ": expected an integer in " + std::to_string(lo) + ".." +
-           std::to_string(hi) + ", got " + quote(v);
+// [SECTION] Values: strict text <-> typed member, one pair per kind
+
+constexpr size_t kMaxText = 4u << 20;  // 4 MiB of training text
+
+std::string joined(const std::vector<std::string>& items, const char* sep) {
+  std::string s;
+  for (const std::string& item : items) s += (s.empty() ? "" : sep) + item;
+  return s;
+}
+
+// Bounds in messages: "1e6" rather than "1e+06", integers in full.
+std::string bound_text(double x, OptionKind kind) {
+  char buf[32];
+  if (kind == OptionKind::Int) {
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%g", x);
+  std::string s = buf;
+  const size_t e = s.find("e+");
+  if (e != std::string::npos) s.erase(e + 1, s[e + 2] == '0' ? 2 : 1);
+  return s;
+}
+
+std::string expected(const OptionInfo& row, const std::string& what, const std::string& got) {
+  return std::string(row.key) + ": expected " + what + ", got " + quote(got);
+}
+
+// Decimal digits only: no sign, no spaces, no base prefix.
+bool read_unsigned(const std::string& v, uint64_t* out) {
+  if (v.empty()) return false;
+  uint64_t x = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return false;
+    const uint64_t d = static_cast<uint64_t>(c - '0');
+    if (x > (UINT64_MAX - d) / 10) return false;
+    x = x * 10 + d;
+  }
+  *out = x;
+  return true;
+}
+
+// [-]digits[.digits][e[+-]digits] or [-].digits[...]: what describe() writes
+// and people type; no hex, inf, nan, spaces or leading '+'.
+bool is_plain_number(const std::string& v) {
+  size_t i = 0, digits = 0;
+  const size_t n = v.size();
+  auto run = [&] {
+    size_t start = i;
+    while (i < n && v[i] >= '0' && v[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < n && v[i] == '-') ++i;
+  digits += run();
+  if (i < n && v[i] == '.') ++i, digits += run();
+  if (digits == 0) return false;
+  if (i < n && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < n && (v[i] == '+' || v[i] == '-')) ++i;
+    if (run() == 0) return false;
+  }
+  return i == n;
+}
+
+std::string parse(const OptionInfo& row, const std::string& v, uint64_t* out) {
+  uint64_t x = 0;
+  if (!read_unsigned(v, &x) || static_cast<double>(x) < row.lo || static_cast<double>(x) > row.hi)
+    return expected(row, "an integer in " + option_range(row), v);
   *out = x;
   return "";
 }
 
-std::string set_int(int* field, const char* key, const std::string& v, int lo, int hi) {
-  long long x = 0;
-  std::string e = want_int(key, v, lo, hi, &x);
-  if (e.empty()) *field = static_cast<int>(x);
+std::string parse(const OptionInfo& row, const std::string& v, int* out) {
+  uint64_t x = 0;
+  std::string e = parse(row, v, &x);  // the row's bounds keep it within int
+  if (e.empty()) *out = static_cast<int>(x);
   return e;
 }
 
-std::string set_float(float* field, const char* key, const std::string& v, double lo, double hi,
-                      const char* range) {
+std::string parse(const OptionInfo& row, const std::string& v, float* out) {
   errno = 0;
-  char* end = nullptr;
-  const double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(x) || x < lo || x > hi)
-    return std::string(key) + ": expected a number in " + range + ", got " + quote(v);
-  *field = static_cast<float>(x);
+  const double x = is_plain_number(v) ? std::strtod(v.c_str(), nullptr) : NAN;
+  const float f = static_cast<float>(x);  // the checks apply to the value the run will use
+  if (errno == ERANGE || !std::isfinite(f) || (row.lo_open ? !(f > row.lo) : f < row.lo) || f > row.hi)
+    return expected(row, "a number in " + option_range(row), v);
+  *out = f;
   return "";
 }
 
-std::string set_bool(bool* field, const char* key, const std::string& v) {
-  if (v == "1" || v == "true" || v == "yes" || v == "on" || v.empty()) {
-    *field = true;
-    return "";
-  }
-  if (v == "0" || v == "false" || v == "no" || v == "off") {
-    *field = false;
-    return "";
-  }
-  return std::string(key) + ": expected 1/0, true/false, yes/no or on/off, got " + quote(v);
-}
-
-std::string set_choice(std::string* field, const char* key, const std::string& v,
-                       const std::vector<std::string>& choices) {
-  std::string all;
-  for (const auto& c : choices) {
-    if (c == v) {
-      *field = v;
+std::string parse(const OptionInfo& row, const std::string& v, bool* out) {
+  for (const char* yes : {"1", "true", "yes", "on", ""})
+    if (v == yes) {
+      *out = true;
       return "";
     }
-    all += (all.empty() ? "" : "|") + c;
-  }
-  return std::string(key) + ": expected one of " + all + ", got " + quote(v);
-}
-
-std::string set_panels(std::vector<std::string>* field, const char* key, const std::string& v) {
-  std::vector<std::string> out;
-  std::stringstream ss(v);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty()) continue;
-    std::string ok;
-    if (!set_choice(&ok, key, item, panel_names()).empty()) {
-      std::string all;
-      for (const auto& p : panel_names()) all += (all.empty() ? "" : ",") + p;
-      return std::string(key) + ": expected a comma list of " + all + ", got " + quote(item);
+  for (const char* no : {"0", "false", "no", "off"})
+    if (v == no) {
+      *out = false;
+      return "";
     }
-    out.push_back(item);
-  }
-  *field = out;
-  return "";
+  return expected(row, "1/0, true/false, yes/no or on/off", v);
 }
 
-constexpr size_t kMaxText = 4u << 20;  // 4 MiB of training text
+bool is_choice(const OptionInfo& row, const std::string& v) {
+  const std::vector<std::string>& c = row.choices();
+  return std::find(c.begin(), c.end(), v) != c.end();
+}
 
-std::string read_text_file(const std::string& path, std::string* out) {
+std::string read_text_file(const OptionInfo& row, const std::string& path, std::string* out) {
+  const std::string key = row.key;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return "text-file: cannot open " + quote(path);
+  if (!in) return key + ": cannot open " + quote(path);
   std::string text;
   char buf[65536];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxText)
-      return "text-file: " + quote(path) + " is larger than " + std::to_string(kMaxText) + " bytes";
+    if (text.size() > row.hi) return key + ": " + quote(path) + " is larger than " + bound_text(row.hi, row.kind) + " bytes";
   }
-  if (in.bad()) return "text-file: cannot read " + quote(path);
+  if (in.bad()) return key + ": cannot read " + quote(path);
+  if (text.find('\0') != std::string::npos) return key + ": " + quote(path) + " contains a NUL byte (not text)";
   *out = std::move(text);
   return "";
 }
 
-using Setter = std::function<std::string(Options&, const std::string&)>;
+std::string parse(const OptionInfo& row, const std::string& v, std::string* out) {
+  switch (row.kind) {
+    case OptionKind::Choice:
+      if (!is_choice(row, v)) return expected(row, "one of " + option_range(row), v);
+      break;
+    case OptionKind::Text:
+      if (v.size() > row.hi)
+        return std::string(row.key) + ": expected at most " + bound_text(row.hi, OptionKind::Int) + " bytes, got " +
+               std::to_string(v.size());
+      break;
+    case OptionKind::File: return read_text_file(row, v, out);
+    default:  // Path
+      if (v.empty()) return std::string(row.key) + ": expected a file name";
+  }
+  *out = v;
+  return "";
+}
 
-struct Entry {
-  OptionInfo info;
-  Setter set;
+std::string parse(const OptionInfo& row, const std::string& v, std::vector<std::string>* out) {
+  std::vector<std::string> items;
+  std::stringstream ss(v);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    if (!is_choice(row, item)) return expected(row, "a comma list of " + joined(row.choices(), ","), item);
+    items.push_back(item);
+  }
+  *out = std::move(items);
+  return "";
+}
+
+// Enumerations are Choice rows whose choices() are listed in the enum's order.
+template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
+std::string parse(const OptionInfo& row, const std::string& v, E* out) {
+  const std::vector<std::string>& names = row.choices();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == v) {
+      *out = static_cast<E>(i);
+      return "";
+    }
+  return expected(row, "one of " + option_range(row), v);
+}
+
+std::string format(const OptionInfo&, int x) { return std::to_string(x); }
+std::string format(const OptionInfo&, uint64_t x) { return std::to_string(x); }
+std::string format(const OptionInfo&, float x) { return float_text(x); }
+std::string format(const OptionInfo&, bool x) { return x ? "1" : "0"; }
+std::string format(const OptionInfo&, const std::string& x) { return x; }
+std::string format(const OptionInfo&, const std::vector<std::string>& x) { return joined(x, ","); }
+template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
+std::string format(const OptionInfo& row, E x) {
+  const size_t i = static_cast<size_t>(x);
+  return i < row.choices().size() ? row.choices()[i] : "?";
+}
+
+// [SECTION] Rows: where each row's value lives
+
+RunOptions& part(Options& o, RunOptions*) { return o.run; }
+LiveOptions& part(Options& o, LiveOptions*) { return o.run.live; }
+ViewOptions& part(Options& o, ViewOptions*) { return o.view; }
+ProgramOptions& part(Options& o, ProgramOptions*) { return o.program; }
+const RunOptions& part(const RunOptions& r, RunOptions*) { return r; }
+const LiveOptions& part(const RunOptions& r, LiveOptions*) { return r.live; }
+
+template <class M>
+struct MemberOf;
+template <class S, class T>
+struct MemberOf<T S::*> {
+  using Struct = S;
+  using Type = T;
 };
+template <auto M>
+using StructOf = typename MemberOf<decltype(M)>::Struct;
+template <auto M>
+using TypeOf = typename MemberOf<decltype(M)>::Type;
 
-const std::vector<Entry>& entries() {
-  static const std::vector<Entry> table = {
-      // [SECTION] run: what is trained
-      {{"task", "induction|addsub|coref|copy|reverse|sort|modadd|text", "what the model learns", kScopeRun},
-       [](Options& o, const std::string& v) { return set_choice(&o.run.task, "task", v, task_names()); }},
-      {{"layers", "1..8", "transformer blocks", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.layers, "layers", v, 1, 8); }},
-      {{"heads", "1..16", "attention heads per layer (must divide d-model)", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.heads, "heads", v, 1, 16); }},
-      {{"d-model", "4..512", "residual stream width", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.d_model, "d-model", v, 4, 512); }},
-      {{"d-mlp", "4..2048", "MLP hidden width", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.d_mlp, "d-mlp", v, 4, 2048); }},
-      {{"ctx", "2..256", "context length (the task picks its sequence length within it)", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.ctx, "ctx", v, 2, 256); }},
-      {{"batch", "1..512", "sequences per training step", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.batch, "batch", v, 1, 512); }},
-      {{"symbols", "0..256", "task alphabet size or modulus (0 = task default)", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.symbols, "symbols", v, 0, 256); }},
-      {{"lr", "(0, 1e6]", "AdamW learning rate", kScopeRun},
-       [](Options& o, const std::string& v) {
-         // A tiny positive lower bound: lr must be > 0, and float must not round it to 0.
-         return set_float(&o.run.lr, "lr", v, 1e-12, 1e6, "(0, 1e6]");
-       }},
-      {{"weight-decay", "0..10", "AdamW decoupled weight decay (matrices only)", kScopeRun},
-       [](Options& o, const std::string& v) {
-         return set_float(&o.run.weight_decay, "weight-decay", v, 0.0, 10.0, "0..10");
-       }},
-      {{"clip", "0..1e6", "global gradient-norm clip (0 = off)", kScopeRun},
-       [](Options& o, const std::string& v) { return set_float(&o.run.clip, "clip", v, 0.0, 1e6, "0..1e6"); }},
-      {{"seed", "0..9007199254740991", "random seed: same seed and options, same run", kScopeRun},
-       [](Options& o, const std::string& v) {
-         long long x = 0;
-         std::string e = want_int("seed", v, 0, 9007199254740991LL, &x);
-         if (e.empty()) o.run.seed = static_cast<uint64_t>(x);
-         return e;
-       }},
-      {{"init", "random|clone-qkv|clone-all|clone-all-eps", "how heads start (the symmetry experiment)", kScopeRun},
-       [](Options& o, const std::string& v) {
-         if (parse_head_init(v, &o.run.init)) return std::string();
-         return "init: expected one of random|clone-qkv|clone-all|clone-all-eps, got " + quote(v);
-       }},
-      {{"snapshot-every", "1..100000", "steps between recorded attention snapshots", kScopeRun},
-       [](Options& o, const std::string& v) {
-         return set_int(&o.run.snapshot_every, "snapshot-every", v, 1, 100000);
-       }},
-      {{"eval-every", "1..100000", "steps between held-out accuracy evaluations", kScopeRun},
-       [](Options& o, const std::string& v) { return set_int(&o.run.eval_every, "eval-every", v, 1, 100000); }},
-      {{"text", "1..4194304 bytes of UTF-8", "training text for task=text", kScopeRun},
-       [](Options& o, const std::string& v) {
-         if (v.size() > kMaxText)
-           return "text: expected at most " + std::to_string(kMaxText) + " bytes, got " + std::to_string(v.size());
-         o.run.text = v;
-         return std::string();
-       }},
-      {{"text-file", "FILE (UTF-8, at most 4 MiB)", "read the training text for task=text from a file",
-        kScopeCli | kScopeDesktop},
-       [](Options& o, const std::string& v) { return read_text_file(v, &o.run.text); }},
-      // [SECTION] view: how the app looks
-      {{"autoplay", "0|1", "start training as soon as the app is ready", kScopeView},
-       [](Options& o, const std::string& v) { return set_bool(&o.view.autoplay, "autoplay", v); }},
-      {{"speed", "1..50", "milliseconds of training per frame", kScopeView},
-       [](Options& o, const std::string& v) { return set_float(&o.view.budget_ms, "speed", v, 1.0, 50.0, "1..50"); }},
-      {{"panels", "comma list", "panels to show: controls,loss,grid,head,timeline,why", kScopeView},
-       [](Options& o, const std::string& v) { return set_panels(&o.view.panels, "panels", v); }},
-      {{"hide", "comma list", "panels to hide (applied after panels=)", kScopeView},
-       [](Options& o, const std::string& v) { return set_panels(&o.view.hide, "hide", v); }},
-      {{"compact", "0|1", "smaller text and spacing for small embeds", kScopeView},
-       [](Options& o, const std::string& v) { return set_bool(&o.view.compact, "compact", v); }},
-      {{"theme", "dark|light", "colour theme", kScopeView},
-       [](Options& o, const std::string& v) { return set_choice(&o.view.theme, "theme", v, {"dark", "light"}); }},
-      // [SECTION] programs
-      {{"steps", "0..100000000", "steps to train", kScopeCli},
-       [](Options& o, const std::string& v) { return set_int(&o.program.steps, "steps", v, 0, 100000000); }},
-      {{"out", "FILE.json", "write the run (config, history, snapshots) as JSON", kScopeCli},
-       [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("out: expected a file name");
-         o.program.out = v;
-         return std::string();
-       }},
-      {{"save", "FILE", "write a checkpoint at the end", kScopeCli | kScopeDesktop},
-       [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("save: expected a file name");
-         o.program.save = v;
-         return std::string();
-       }},
-      {{"load", "FILE", "start from a checkpoint", kScopeCli | kScopeDesktop},
-       [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("load: expected a file name");
-         o.program.load = v;
-         return std::string();
-       }},
-      {{"frames", "0..10000000", "quit after N frames (0 = run until closed)", kScopeDesktop},
-       [](Options& o, const std::string& v) { return set_int(&o.program.frames, "frames", v, 0, 10000000); }},
-      {{"screenshot", "FILE.png", "write the last frame as PNG", kScopeDesktop},
-       [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("screenshot: expected a file name");
-         o.program.screenshot = v;
-         return std::string();
-       }},
-      {{"help", "", "print this help", kScopeCli | kScopeDesktop},
-       [](Options& o, const std::string& v) { return set_bool(&o.program.help, "help", v); }},
-  };
-  return table;
+template <auto M>
+TypeOf<M>& member(Options& o) {
+  return part(o, static_cast<StructOf<M>*>(nullptr)).*M;
 }
-
-std::string canonical(std::string key) {
-  for (char& c : key)
-    if (c == '_') c = '-';
-  return key;
-}
-
-const Entry* lookup(const std::string& key) {
-  const std::string k = canonical(key);
-  for (const Entry& e : entries())
-    if (k == e.info.key) return &e;
-  return nullptr;
-}
-
-bool is_flag(const Entry& e) {
-  const std::string k = e.info.key;
-  return k == "autoplay" || k == "compact" || k == "help";
+template <auto M>
+const TypeOf<M>& member(const RunOptions& r) {
+  return part(r, static_cast<StructOf<M>*>(nullptr)).*M;
 }
 
 }  // namespace
+
+struct OptionField {
+  // Parses the text into the member, which is left alone on error.
+  std::string (*set)(Options& o, const OptionInfo& row, const std::string& v);
+  // The member as text that set() reads back; File rows (which only write) have none.
+  std::string (*text)(const Options& o, const OptionInfo& row);
+  // Run and live rows: the same from a RunOptions, and whether two runs agree on it.
+  std::string (*run_text)(const RunOptions& r, const OptionInfo& row);
+  bool (*same)(const RunOptions& a, const RunOptions& b);
+};
+
+namespace {
+
+template <auto M>
+std::string set_member(Options& o, const OptionInfo& row, const std::string& v) {
+  TypeOf<M> x{};
+  std::string e = parse(row, v, &x);
+  if (e.empty()) member<M>(o) = std::move(x);
+  return e;
+}
+template <auto M>
+std::string member_text(const Options& o, const OptionInfo& row) {
+  return format(row, member<M>(const_cast<Options&>(o)));  // only read
+}
+template <auto M>
+std::string run_member_text(const RunOptions& r, const OptionInfo& row) {
+  return format(row, member<M>(r));
+}
+template <auto M>
+bool same_member(const RunOptions& a, const RunOptions& b) {
+  return member<M>(a) == member<M>(b);
+}
+
+template <auto M>
+const OptionField* field_of(OptionKind kind) {
+  static const OptionField write_only = {&set_member<M>, nullptr, nullptr, nullptr};
+  if (kind == OptionKind::File) return &write_only;
+  if constexpr (std::is_same_v<StructOf<M>, RunOptions> || std::is_same_v<StructOf<M>, LiveOptions>) {
+    static const OptionField run = {&set_member<M>, &member_text<M>, &run_member_text<M>, &same_member<M>};
+    return &run;
+  } else {
+    static const OptionField other = {&set_member<M>, &member_text<M>, nullptr, nullptr};
+    return &other;
+  }
+}
+
+template <auto M>
+OptionInfo row(const char* key, OptionKind kind, unsigned scope, const char* help, double lo = 0, double hi = 0) {
+  return {key, kind, scope, lo, hi, false, nullptr, nullptr, help, field_of<M>(kind)};
+}
+template <auto M>
+OptionInfo integer(const char* key, unsigned scope, double lo, double hi, const char* help) {
+  return row<M>(key, OptionKind::Int, scope, help, lo, hi);
+}
+template <auto M>
+OptionInfo number(const char* key, unsigned scope, double lo, double hi, const char* help) {
+  return row<M>(key, OptionKind::Float, scope, help, lo, hi);
+}
+// A number that must be greater than lo.
+template <auto M>
+OptionInfo positive(const char* key, unsigned scope, double hi, const char* help) {
+  OptionInfo o = row<M>(key, OptionKind::Float, scope, help, 0, hi);
+  o.lo_open = true;
+  return o;
+}
+template <auto M>
+OptionInfo flag(const char* key, unsigned scope, const char* help) {
+  return row<M>(key, OptionKind::Flag, scope, help);
+}
+template <auto M>
+OptionInfo choice(const char* key, unsigned scope, const std::vector<std::string>& (*choices)(), const char* help) {
+  OptionInfo o = row<M>(key, OptionKind::Choice, scope, help);
+  o.choices = choices;
+  return o;
+}
+template <auto M>
+OptionInfo list(const char* key, unsigned scope, const std::vector<std::string>& (*choices)(), const char* help) {
+  OptionInfo o = row<M>(key, OptionKind::List, scope, help);
+  o.choices = choices;
+  return o;
+}
+template <auto M>
+OptionInfo text(const char* key, unsigned scope, double max_bytes, const char* help) {
+  return row<M>(key, OptionKind::Text, scope, help, 0, max_bytes);
+}
+template <auto M>
+OptionInfo file(const char* key, unsigned scope, double max_bytes, const char* value_name, const char* help) {
+  OptionInfo o = row<M>(key, OptionKind::File, scope, help, 0, max_bytes);
+  o.value_name = value_name;
+  return o;
+}
+template <auto M>
+OptionInfo path(const char* key, unsigned scope, const char* value_name, const char* help) {
+  OptionInfo o = row<M>(key, OptionKind::Path, scope, help);
+  o.value_name = value_name;
+  return o;
+}
+
+}  // namespace
+
+// [SECTION] The table
+
+const std::vector<OptionInfo>& option_table() {
+  static const std::vector<OptionInfo> table = {
+      // run: what is trained; a change needs a new run
+      choice<&RunOptions::task>("task", kScopeRun, task_names, "what the model learns"),
+      integer<&RunOptions::layers>("layers", kScopeRun, 1, 8, "transformer blocks"),
+      integer<&RunOptions::heads>("heads", kScopeRun, 1, 16, "attention heads per layer (must divide d-model)"),
+      integer<&RunOptions::d_model>("d-model", kScopeRun, 4, 512, "residual stream width"),
+      integer<&RunOptions::d_mlp>("d-mlp", kScopeRun, 4, 2048, "MLP hidden width"),
+      integer<&RunOptions::ctx>("ctx", kScopeRun, 2, 256, "context length (the task picks its sequence length within it)"),
+      integer<&RunOptions::batch>("batch", kScopeRun, 1, 512, "sequences per training step"),
+      integer<&RunOptions::symbols>("symbols", kScopeRun, 0, 256, "task alphabet size or modulus (0 = task default)"),
+      positive<&LiveOptions::lr>("lr", kScopeLive, 1e6, "AdamW learning rate"),
+      number<&LiveOptions::weight_decay>("weight-decay", kScopeLive, 0, 10, "AdamW decoupled weight decay (matrices only)"),
+      number<&LiveOptions::clip>("clip", kScopeLive, 0, 1e6, "global gradient-norm clip (0 = off)"),
+      integer<&RunOptions::seed>("seed", kScopeRun, 0, 9007199254740991.0, "random seed: same seed and options, same run"),
+      choice<&RunOptions::init>("init", kScopeRun, head_init_names, "how heads start (the symmetry experiment)"),
+      integer<&LiveOptions::snapshot_every>("snapshot-every", kScopeLive, 1, 100000,
+                                            "steps between recorded attention snapshots"),
+      integer<&LiveOptions::eval_every>("eval-every", kScopeLive, 1, 100000, "steps between held-out accuracy evaluations"),
+      text<&RunOptions::text>("text", kScopeRun, kMaxText, "training text for task=text (UTF-8)"),
+      file<&RunOptions::text>("text-file", kScopeCli | kScopeDesktop, kMaxText, "FILE",
+                              "read the training text for task=text from a file (UTF-8, at most 4 MiB)"),
+      // view: how the app looks; changes at once
+      flag<&ViewOptions::autoplay>("autoplay", kScopeView, "start training as soon as the app is ready"),
+      number<&ViewOptions::budget_ms>("speed", kScopeView, 1, 50, "milliseconds of training per frame"),
+      list<&ViewOptions::panels>("panels", kScopeView, panel_names, "panels to show"),
+      list<&ViewOptions::hide>("hide", kScopeView, panel_names, "panels to hide (applied after panels=)"),
+      flag<&ViewOptions::compact>("compact", kScopeView, "smaller text and spacing for small embeds"),
+      choice<&ViewOptions::theme>("theme", kScopeView, theme_names, "colour theme"),
+      // programs
+      integer<&ProgramOptions::steps>("steps", kScopeCli, 0, 100000000, "steps to train"),
+      path<&ProgramOptions::out>("out", kScopeCli, "FILE.json", "write the run (config, history, snapshots) as JSON"),
+      path<&ProgramOptions::save>("save", kScopeCli | kScopeDesktop, "FILE", "write a checkpoint at the end"),
+      path<&ProgramOptions::load>("load", kScopeCli | kScopeDesktop, "FILE", "start from a checkpoint"),
+      integer<&ProgramOptions::frames>("frames", kScopeDesktop, 0, 10000000, "quit after N frames (0 = run until closed)"),
+      path<&ProgramOptions::screenshot>("screenshot", kScopeDesktop, "FILE.png", "write the last frame as PNG"),
+      flag<&ProgramOptions::help>("help", kScopeCli | kScopeDesktop, "print this help"),
+  };
+  return table;
+}
 
 const std::vector<std::string>& panel_names() {
   static const std::vector<std::string> names = {"controls", "loss", "grid", "head", "timeline", "why"};
   return names;
 }
 
-const std::vector<OptionInfo>& option_table() {
-  static const std::vector<OptionInfo> infos = [] {
-    std::vector<OptionInfo> v;
-    for (const Entry& e : entries()) v.push_back(e.info);
-    return v;
-  }();
-  return infos;
+const std::vector<std::string>& theme_names() {
+  static const std::vector<std::string> names = {"dark", "light"};
+  return names;
+}
+
+// [SECTION] Parsing, validation, description, help
+
+const OptionInfo* find_option(const std::string& key) {
+  std::string k = key;
+  for (char& c : k)
+    if (c == '_') c = '-';
+  for (const OptionInfo& o : option_table())
+    if (k == o.key) return &o;
+  return nullptr;
+}
+
+std::string option_range(const OptionInfo& o) {
+  switch (o.kind) {
+    case OptionKind::Int: return bound_text(o.lo, o.kind) + ".." + bound_text(o.hi, o.kind);
+    case OptionKind::Float:
+      if (o.lo_open) return "(" + bound_text(o.lo, o.kind) + ", " + bound_text(o.hi, o.kind) + "]";
+      return bound_text(o.lo, o.kind) + ".." + bound_text(o.hi, o.kind);
+    case OptionKind::Flag: return "0|1";
+    case OptionKind::Choice: return joined(o.choices(), "|");
+    case OptionKind::List: return "comma list of " + joined(o.choices(), ",");
+    case OptionKind::Text: return "at most " + bound_text(o.hi, OptionKind::Int) + " bytes";
+    default: return o.value_name;  // File, Path
+  }
 }
 
 std::string set_option(Options& o, const std::string& key, const std::string& value, unsigned scopes) {
-  const Entry* e = lookup(key);
-  if (!e || !(e->info.scope & scopes)) return "unknown option " + quote(key) + " (see --help)";
-  return e->set(o, value);
+  const OptionInfo* row = find_option(key);
+  if (!row || !(row->scope & scopes)) return "unknown option " + quote(key) + " (see --help)";
+  // C strings (argv, the web API) cannot carry a NUL, so a value holding one was cut somewhere.
+  if (value.find('\0') != std::string::npos) return std::string(row->key) + ": the value contains a NUL byte";
+  return row->field->set(o, *row, value);
 }
 
-std::string validate(const Options& o) {
-  const RunOptions& r = o.run;
+std::string validate(const RunOptions& r) {
+  // Each option exactly as the parser would check its text, with its message.
+  for (const OptionInfo& row : option_table()) {
+    if (!(row.scope & kScopeRunAndLive) || !row.field->run_text) continue;
+    Options scratch;
+    const std::string e = row.field->set(scratch, row, row.field->run_text(r, row));
+    if (!e.empty()) return e;
+  }
+  if (r.task != "text" && !r.text.empty())
+    return "text: only task=text trains on a text (this run's task is " + r.task + "); leave text and text-file out";
   if (r.d_model % r.heads != 0)
-    return "d-model: must be divisible by heads (" + std::to_string(r.heads) + "), got " +
-           std::to_string(r.d_model);
-  if (r.d_mlp < 1) return "d-mlp: must be at least 1";
+    return "d-model: must be divisible by heads (" + std::to_string(r.heads) + "), got " + std::to_string(r.d_model);
   TaskSpec spec;
   spec.name = r.task;
   spec.ctx = r.ctx;
@@ -307,6 +458,16 @@ std::string validate(const Options& o) {
   return "";
 }
 
+std::string validate(const Options& o) {
+  for (const OptionInfo& row : option_table()) {
+    if (row.scope != kScopeView) continue;
+    Options scratch;
+    const std::string e = row.field->set(scratch, row, row.field->text(o, row));
+    if (!e.empty()) return e;
+  }
+  return validate(o.run);
+}
+
 std::string parse_args(int argc, const char* const* argv, unsigned scopes, Options& o) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -331,56 +492,57 @@ std::string parse_args(int argc, const char* const* argv, unsigned scopes, Optio
       value = arg.substr(eq + 1);
       have_value = true;
     }
-    const Entry* e = lookup(key);
-    if (!e || !(e->info.scope & scopes)) return "unknown option " + quote(key) + " (see --help)";
-    if (!have_value && !is_flag(*e)) {
-      if (i + 1 >= argc) return std::string(e->info.key) + ": missing value (" + e->info.range + ")";
+    const OptionInfo* row = find_option(key);
+    if (!row || !(row->scope & scopes)) return "unknown option " + quote(key) + " (see --help)";
+    if (!have_value && row->kind != OptionKind::Flag) {
+      if (i + 1 >= argc) return std::string(row->key) + ": missing value (" + option_range(*row) + ")";
       value = argv[++i];
     }
-    std::string err = e->set(o, value);
+    std::string err = set_option(o, row->key, value, scopes);
     if (!err.empty()) return err;
   }
   return "";
 }
 
 std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r) {
-  auto num = [](double x) {
-    std::ostringstream s;
-    s.precision(7);
-    s << x;
-    return s.str();
-  };
-  std::vector<std::pair<std::string, std::string>> kv = {
-      {"task", r.task},
-      {"layers", std::to_string(r.layers)},
-      {"heads", std::to_string(r.heads)},
-      {"d-model", std::to_string(r.d_model)},
-      {"d-mlp", std::to_string(r.d_mlp)},
-      {"ctx", std::to_string(r.ctx)},
-      {"batch", std::to_string(r.batch)},
-      {"symbols", std::to_string(r.symbols)},
-      {"lr", num(r.lr)},
-      {"weight-decay", num(r.weight_decay)},
-      {"clip", num(r.clip)},
-      {"seed", std::to_string(r.seed)},
-      {"init", head_init_name(r.init)},
-      {"snapshot-every", std::to_string(r.snapshot_every)},
-      {"eval-every", std::to_string(r.eval_every)},
-  };
-  if (r.task == "text") kv.push_back({"text", r.text});
+  std::vector<std::pair<std::string, std::string>> kv;
+  for (const OptionInfo& row : option_table()) {
+    if (!(row.scope & kScopeRunAndLive) || !row.field->run_text) continue;
+    std::string value = row.field->run_text(r, row);
+    if (row.kind == OptionKind::Text && value.empty()) continue;  // runs without a text
+    kv.emplace_back(row.key, std::move(value));
+  }
   return kv;
+}
+
+std::vector<std::pair<std::string, std::string>> describe(const ViewOptions& v) {
+  Options o;
+  o.view = v;
+  std::vector<std::pair<std::string, std::string>> kv;
+  for (const OptionInfo& row : option_table())
+    if (row.scope == kScopeView) kv.emplace_back(row.key, row.field->text(o, row));
+  return kv;
+}
+
+std::vector<std::string> changed_options(const RunOptions& a, const RunOptions& b, unsigned scopes) {
+  std::vector<std::string> keys;
+  for (const OptionInfo& row : option_table())
+    if ((row.scope & scopes) && row.field->same && !row.field->same(a, b)) keys.emplace_back(row.key);
+  return keys;
 }
 
 std::string help_text(unsigned scopes) {
   std::ostringstream s;
   s << "Options (--key value, --key=value or key=value):\n";
-  for (const Entry& e : entries()) {
-    if (!(e.info.scope & scopes)) continue;
-    std::string left = std::string("  --") + e.info.key;
-    if (!is_flag(e)) left += std::string(" ") + e.info.range;
+  for (const OptionInfo& row : option_table()) {
+    if (!(row.scope & scopes)) continue;
+    std::string left = std::string("  --") + row.key;
+    if (row.kind != OptionKind::Flag) left += " " + option_range(row);
     s << left;
     for (size_t pad = left.size(); pad < 52; ++pad) s << ' ';
-    s << ' ' << e.info.help << '\n';
+    s << ' ' << row.help;
+    if (row.scope == kScopeLive) s << " (can change while training)";
+    s << '\n';
   }
   return s.str();
 }

@@ -1,15 +1,36 @@
 // The one option vocabulary of headlab, shared by the CLI
 // (`--heads 4` or `heads=4`), the desktop app, the web page URL
-// (`?heads=4`), the embed API and the UI. Every option is parsed and checked
-// here, so nothing downstream ever sees an invalid configuration.
+// (`?heads=4`), the embed API, the UI and checkpoints. One typed table
+// (option_table()) says, per option, its key, scope, kind, bounds, valid
+// choices and the member it sets; parsing, validate(), describe(), --help, the
+// UI's slider bounds and combo lists and the web API's scopes all read it, so
+// nothing downstream ever sees an invalid configuration.
+//
+// Adding an option: a field in one of the structs below and one row in
+// option_table() (options.cpp). Nothing else.
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config.h"
+#include "core/text.h"
 
 namespace headlab {
+
+// The settings a run may change while it trains (scope kScopeLive); every
+// other RunOptions field needs a new run. They are their own struct so that
+// applying them is one assignment and "needs a reset" follows from the table.
+struct LiveOptions {
+  // Induction head (score > 0.4) at the default size: ~370 steps at 1e-3,
+  // ~660 at 3e-3, none within 1000 at 5e-3 or 1e-2 (headlab-train sweeps).
+  float lr = 1e-3f;
+  float weight_decay = 0.01f;
+  float clip = 1.0f;        // 0 = no clipping
+  int snapshot_every = 10;  // steps between recorded snapshots (doubles as the store thins out)
+  int eval_every = 50;      // steps between held-out accuracy evaluations
+};
 
 // Everything that defines a training run (same options + seed => same run).
 struct RunOptions {
@@ -21,16 +42,10 @@ struct RunOptions {
   int ctx = 32;
   int batch = 32;
   int symbols = 0;  // task alphabet size / modulus; 0 = task default
-  // Induction head (score > 0.4) at the default size: ~370 steps at 1e-3,
-  // ~660 at 3e-3, none within 1000 at 5e-3 or 1e-2 (headlab-train sweeps).
-  float lr = 1e-3f;
-  float weight_decay = 0.01f;
-  float clip = 1.0f;  // 0 = no clipping
   uint64_t seed = 1;
   HeadInit init = HeadInit::Random;
-  int snapshot_every = 10;  // steps between recorded snapshots (doubles as the store thins out)
-  int eval_every = 50;      // steps between held-out accuracy evaluations
-  std::string text;         // training text for task=text
+  std::string text;  // training text for task=text (empty for every other task)
+  LiveOptions live;  // lr, weight decay, clip, snapshot and eval cadence
 };
 
 // How the app looks and behaves; does not change what is learned.
@@ -40,7 +55,7 @@ struct ViewOptions {
   std::vector<std::string> panels;  // empty = all; else any of panel_names()
   std::vector<std::string> hide;    // panels to hide, applied after `panels`
   bool compact = false;
-  std::string theme = "dark";       // dark | light
+  std::string theme = "dark";       // see theme_names()
 };
 
 // Program-specific options; each program rejects the ones it does not use.
@@ -59,38 +74,82 @@ struct Options {
   ProgramOptions program;
 };
 
-// Which program an option belongs to, for --help and for rejecting strays.
-enum OptionScope : unsigned { kScopeRun = 1, kScopeView = 2, kScopeCli = 4, kScopeDesktop = 8 };
+// The group an option belongs to. A program accepts a mask of groups and
+// reports the others as unknown; kScopeRun vs kScopeLive vs kScopeView also
+// says when a change applies (a new run / the next step / at once).
+enum OptionScope : unsigned {
+  kScopeRun = 1,      // what is learned: RunOptions, a new run
+  kScopeView = 2,     // how the app looks: ViewOptions
+  kScopeCli = 4,      // headlab-train only
+  kScopeDesktop = 8,  // the desktop app only
+  kScopeLive = 16,    // RunOptions::live: applies to a running run from its next step
+};
+// A run's complete settings: what describe() lists and a checkpoint stores.
+constexpr unsigned kScopeRunAndLive = kScopeRun | kScopeLive;
 
-struct OptionInfo {
-  const char* key;    // canonical spelling, e.g. "d-model"; "d_model" is accepted too
-  const char* range;  // human-readable valid values, e.g. "1..8"
-  const char* help;
-  unsigned scope;
+enum class OptionKind {
+  Int,     // decimal digits only, within [lo, hi]
+  Float,   // plain decimal or scientific notation, within [lo, hi] ((lo, hi] if lo_open)
+  Flag,    // 1/0, true/false, yes/no, on/off; bare `--flag` means 1
+  Choice,  // one of choices()
+  List,    // comma list of choices()
+  Text,    // any bytes but NUL, at most hi bytes
+  File,    // a path whose content (at most hi bytes) sets the Text option of the same member
+  Path,    // a file name (not empty)
 };
 
+struct OptionField;  // how a row reads and writes its member (options.cpp)
+
+struct OptionInfo {
+  const char* key;  // canonical spelling, e.g. "d-model"; "d_model" is accepted too
+  OptionKind kind;
+  unsigned scope;   // one OptionScope bit, or kScopeCli | kScopeDesktop
+  double lo, hi;    // Int/Float bounds; Text/File: hi = the size limit in bytes
+  bool lo_open;     // Float: lo itself is not allowed
+  const std::vector<std::string>& (*choices)();  // Choice/List, else nullptr
+  const char* value_name;  // File/Path: how --help names the value, e.g. "FILE.json"
+  const char* help;
+  const OptionField* field;
+};
+
+// Every option, in --help and describe() order.
 const std::vector<OptionInfo>& option_table();
+// The row for a key in either spelling, or nullptr.
+const OptionInfo* find_option(const std::string& key);
+// The valid values in words, as messages and --help show them: "1..8", "(0, 1e6]", "dark|light".
+std::string option_range(const OptionInfo& o);
+
 const std::vector<std::string>& panel_names();
+const std::vector<std::string>& theme_names();
 
 // Sets one option from text. Returns "" on success, else one line such as
 // "heads: expected an integer in 1..16, got '0'". `scopes` are the option
 // groups the calling program accepts; others are reported as unknown.
 std::string set_option(Options& o, const std::string& key, const std::string& value, unsigned scopes);
 
-// Cross-option checks (d_model divisible by heads, task fits ctx, ...).
-// Returns "" when the options describe a valid run.
+// Every run, live and view option within its row's range (with the parser's
+// message), then cross-option checks (d_model divisible by heads, task fits
+// ctx, text only for task=text, memory). "" when the options describe a valid run.
 std::string validate(const Options& o);
+std::string validate(const RunOptions& r);
 
 // Parses argv in either grammar: `--key value`, `--key=value`, `key=value`,
-// and bare `--flag` for booleans. Stops at the first error.
+// and bare `--flag` for flags. Stops at the first error.
 std::string parse_args(int argc, const char* const* argv, unsigned scopes, Options& o);
 
-// The canonical `key=value` list of a run, e.g. for the JSON "config" and share links.
+// The canonical `key=value` list of a run (run and live options, the text
+// only when there is one), e.g. for the JSON "config", share links and
+// checkpoints. Numbers are exact: set_option() reads back the same run.
 std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r);
+// The view options as text, same form.
+std::vector<std::pair<std::string, std::string>> describe(const ViewOptions& v);
+
+// Why a change of a kScopeRun option is refused by a running run.
+constexpr const char* kNeedsNewRun = "these options change the model or data; start a new run (reset) to apply them";
+
+// Keys of the options in `scopes` (e.g. kScopeRun: those that need a new run) that differ between a and b.
+std::vector<std::string> changed_options(const RunOptions& a, const RunOptions& b, unsigned scopes);
 
 std::string help_text(unsigned scopes);
-
-// A user's value for a one-line message: in quotes, cut at 40 bytes, control bytes as \xNN.
-std::string quote(const std::string& v);
 
 }  // namespace headlab

@@ -1,52 +1,26 @@
 #include "lab/run_json.h"
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "lab/json.h"
 
 namespace headlab {
 
 namespace {
 
-void number(std::ostream& o, double x, int digits = 6) {
-  if (!std::isfinite(x)) {
-    o << "null";  // JSON has no NaN/Inf
-    return;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-  o << buf;
+void number(std::ostream& o, double x, int digits = 6) { o << json_number(x, digits); }
+
+// Numbers for numeric options; words and the user's text stay JSON strings
+// even when they read as a number (--text 000 would otherwise be invalid
+// JSON, and digits of pi would come back as a float).
+bool is_numeric_option(const std::string& key) {
+  const OptionInfo* row = find_option(key);
+  return row && (row->kind == OptionKind::Int || row->kind == OptionKind::Float);
 }
 
-bool is_number(const std::string& s) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  const double x = std::strtod(s.c_str(), &end);
-  return *end == '\0' && std::isfinite(x);
-}
-
-void string(std::ostream& o, const std::string& s) {
-  o << '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': o << "\\\""; break;
-      case '\\': o << "\\\\"; break;
-      case '\n': o << "\\n"; break;
-      case '\t': o << "\\t"; break;
-      case '\r': o << "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          o << buf;
-        } else {
-          o << c;
-        }
-    }
-  }
-  o << '"';
-}
+void string(std::ostream& o, const std::string& s) { o << json_string(s); }
 
 // Writes v[0 .. dims[0]*dims[1]*...] as nested arrays.
 void nested(std::ostream& o, const float* v, const int* dims, int ndims, int digits = 6) {
@@ -119,7 +93,7 @@ void write_run_json(std::ostream& o, const LabView& v) {
     first = false;
     string(o, key);
     o << ':';
-    if (is_number(value))
+    if (is_numeric_option(key))
       o << value;
     else
       string(o, value);

@@ -61,6 +61,17 @@ class Runner {
   virtual std::vector<uint8_t> save_checkpoint() = 0;
   // Replaces the run with a checkpoint; on a bad file keeps the current run and returns the error.
   virtual std::string load_checkpoint(const std::vector<uint8_t>& bytes) = 0;
+
+  // Compare mode: a twin run differing in one option (lab/pair_runner.h). A
+  // single run has none and refuses to start one.
+  virtual std::string set_compare(const std::string& spec) {
+    return spec.empty() ? "" : "compare: this program runs one run at a time";
+  }
+  virtual const std::string& compare_spec() const {
+    static const std::string none;
+    return none;
+  }
+  virtual const LabView* compare_view() const { return nullptr; }
 };
 
 // Trains inside frame() on the calling thread (web, CLI, tests).

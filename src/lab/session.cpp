@@ -1,11 +1,12 @@
 #include "lab/session.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "core/init.h"
 #include "lab/metrics.h"
+#include "lab/rate_meter.h"
+#include "lab/recorder.h"
 
 namespace headlab {
 
@@ -50,11 +51,6 @@ int chunk_size(const ModelConfig& c, int T, int batch) {
   return std::clamp(static_cast<int>(kChunkFlops / per_seq), 1, batch);
 }
 
-double now_ms() {
-  using namespace std::chrono;
-  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
-}
-
 bool all_finite(const float* x, size_t n) {
   for (size_t i = 0; i < n; ++i)
     if (!std::isfinite(x[i])) return false;
@@ -64,9 +60,7 @@ bool all_finite(const float* x, size_t n) {
 }  // namespace
 
 std::unique_ptr<Session> Session::create(const RunOptions& options, std::string* error) {
-  Options all;
-  all.run = options;
-  *error = validate(all);
+  *error = validate(options);
   if (!error->empty()) return nullptr;
   TaskSpec spec;
   spec.name = options.task;
@@ -89,7 +83,7 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
       data_rng_(options.seed, kSaltData),
       eval_rng_(options.seed, kSaltEval),
       history_(kHistoryCapacity, 1),
-      snapshots_(snapshot_capacity(cfg, task_->seq_len()), options.snapshot_every) {
+      snapshots_(snapshot_capacity(cfg, task_->seq_len()), options.live.snapshot_every) {
   const int T = task_->seq_len();
   batch_tokens_.assign(static_cast<size_t>(options.batch) * T, 0);
   batch_targets_.assign(batch_tokens_.size(), -1);
@@ -113,9 +107,9 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
 
 AdamWConfig Session::adamw_config() const {
   AdamWConfig c;
-  c.lr = options_.lr;
-  c.weight_decay = options_.weight_decay;
-  c.clip = options_.clip;
+  c.lr = options_.live.lr;
+  c.weight_decay = options_.live.weight_decay;
+  c.clip = options_.live.clip;
   return c;
 }
 
@@ -145,7 +139,7 @@ bool Session::step_chunk() {
   if (!std::isfinite(loss)) {
     fail(Fault::NonFiniteLoss, "loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " +
                                    std::to_string(step_ + 1) + " (is the learning rate, " +
-                                   std::to_string(options_.lr) + ", too high?)");
+                                   std::to_string(options_.live.lr) + ", too high?)");
     return false;
   }
   // The chunk's mean loss weighted by its share of the batch's scored positions.
@@ -167,7 +161,7 @@ bool Session::finish_step(float loss) {
   last_loss_ = loss;
   loss_sum_ += loss;
   ++loss_count_;
-  if (step_ % options_.eval_every == 0) last_accuracy_ = evaluate(kEvalBatches);
+  if (step_ % options_.live.eval_every == 0) last_accuracy_ = evaluate(kEvalBatches);
   if (history_.wants(step_)) {
     history_.push({step_, static_cast<float>(loss_sum_ / loss_count_), last_accuracy_});
     loss_sum_ = 0.0;
@@ -232,97 +226,20 @@ void Session::clear_fault() {
 }
 
 std::string Session::update_hyperparameters(const RunOptions& o) {
-  Options all;
-  all.run = o;
-  const std::string error = validate(all);
+  const std::string error = validate(o);
   if (!error.empty()) return error;
-  const RunOptions& c = options_;
-  if (o.task != c.task || o.layers != c.layers || o.heads != c.heads || o.d_model != c.d_model ||
-      o.d_mlp != c.d_mlp || o.ctx != c.ctx || o.batch != c.batch || o.symbols != c.symbols ||
-      o.text != c.text || o.seed != c.seed || o.init != c.init)
-    return "these options change the model or data; start a new run (reset) to apply them";
-  options_.lr = o.lr;
-  options_.weight_decay = o.weight_decay;
-  options_.clip = o.clip;
-  options_.eval_every = o.eval_every;
-  options_.snapshot_every = o.snapshot_every;
+  if (!changed_options(options_, o, kScopeRun).empty()) return kNeedsNewRun;
+  // The snapshot store keeps how often it has thinned out: the same factor times the new cadence.
+  const int thinned = snapshots_.stride() / options_.live.snapshot_every;
+  snapshots_.set_stride(o.live.snapshot_every * thinned);
+  options_.live = o.live;
   return "";
 }
 
 std::shared_ptr<Snapshot> Session::measure() {
-  const ModelConfig& cfg = model_.config();
-  const int L = cfg.n_layers, H = cfg.n_heads, C = cfg.d_model, dh = cfg.d_head();
-  const int T = task_->seq_len();
-  auto snap = std::make_shared<Snapshot>();
+  auto snap = record_probe(model_, probe_tokens_, probe_targets_, roles_);
   snap->step = step_;
   snap->loss = last_loss_;
-  snap->L = L;
-  snap->H = H;
-  snap->T = T;
-  snap->R = static_cast<int>(roles_.size());
-  model_.zero_grad();
-  snap->probe_loss = model_.forward(probe_tokens_.data(), probe_targets_.data(), 1, T);
-  model_.backward();
-  snap->attn.resize(static_cast<size_t>(L) * H * T * T);
-  for (int l = 0; l < L; ++l)
-    std::copy_n(model_.attention(l), static_cast<size_t>(H) * T * T, snap->attn.begin() + l * H * T * T);
-
-  snap->grad_norm.assign(L * H, 0.0f);
-  snap->grad_qkvo.assign(L * H * 4, 0.0f);
-  snap->grad_cos.assign(L * H * H, 0.0f);
-  snap->js.assign(L * H * H, 0.0f);
-  snap->diversity.assign(L, 0.0f);
-  snap->entropy.assign(L * H, 0.0f);
-  snap->confidence.assign(L * H, 0.0f);
-  snap->roles.assign(static_cast<size_t>(L) * H * snap->R, 0.0f);
-  const float* G = model_.grads();
-  for (int l = 0; l < L; ++l) {
-    const LayerSlots& s = model_.layout().layers[l];
-    const CMat gqkv = s.w_qkv.view(G);
-    const CVec gb = s.b_qkv.vec(G);
-    const CMat go = s.w_o.view(G);
-    // A head's gradient: its Q, K, V columns (with biases) and the rows of W_o that read it.
-    auto part = [&](int h, int p) -> double {
-      if (p == 3) return go.middleRows(h * dh, dh).squaredNorm();
-      return gqkv.middleCols(p * C + h * dh, dh).squaredNorm() + gb.segment(p * C + h * dh, dh).squaredNorm();
-    };
-    auto dot = [&](int a, int b) -> double {
-      double d = go.middleRows(a * dh, dh).cwiseProduct(go.middleRows(b * dh, dh)).sum();
-      for (int p = 0; p < 3; ++p)
-        d += gqkv.middleCols(p * C + a * dh, dh).cwiseProduct(gqkv.middleCols(p * C + b * dh, dh)).sum() +
-             gb.segment(p * C + a * dh, dh).cwiseProduct(gb.segment(p * C + b * dh, dh)).sum();
-      return d;
-    };
-    for (int h = 0; h < H; ++h) {
-      double total = 0.0;
-      for (int p = 0; p < 4; ++p) {
-        const double sq = part(h, p);
-        snap->grad_qkvo[(l * H + h) * 4 + p] = static_cast<float>(std::sqrt(sq));
-        total += sq;
-      }
-      snap->grad_norm[l * H + h] = static_cast<float>(std::sqrt(total));
-    }
-    double js_sum = 0.0;
-    for (int a = 0; a < H; ++a)
-      for (int b = 0; b < H; ++b) {
-        const double na = snap->grad_norm[l * H + a], nb = snap->grad_norm[l * H + b];
-        snap->grad_cos[(l * H + a) * H + b] =
-            a == b ? 1.0f : (na > 0 && nb > 0 ? static_cast<float>(dot(a, b) / (na * nb)) : 0.0f);
-        if (b > a) {
-          const float js = attention_js(snap->map(l, a), snap->map(l, b), T);
-          snap->js[(l * H + a) * H + b] = snap->js[(l * H + b) * H + a] = js;
-          js_sum += js;
-        }
-      }
-    snap->diversity[l] = H > 1 ? static_cast<float>(js_sum / (H * (H - 1) / 2)) : 0.0f;
-    for (int h = 0; h < H; ++h) {
-      snap->entropy[l * H + h] = attention_entropy(snap->map(l, h), T);
-      snap->confidence[l * H + h] = attention_confidence(snap->map(l, h), T);
-      for (int r = 0; r < snap->R; ++r)
-        snap->roles[(static_cast<size_t>(l) * H + h) * snap->R + r] = role_score(snap->map(l, h), roles_[r], T);
-    }
-  }
-  model_.zero_grad();
   measure_ablation(snap.get());
   return snap;
 }

@@ -1,5 +1,5 @@
 // A Session is one experiment: a task, a model, its optimiser and the
-// Recorder that watches every head. It has no GL, no ImGui and no threads;
+// Recorder (lab/recorder.h) that watches every head. It has no GL, no ImGui and no threads;
 // platforms drive it (time-sliced on the web, on a worker thread natively).
 #pragma once
 #include <cstdint>
@@ -64,8 +64,8 @@ class Session {
   int last_good_step() const { return last_good_.step; }
 
   const RunOptions& options() const { return options_; }
-  // Changes options that do not alter the model's shape (lr, clip, weight decay,
-  // snapshot/eval cadence). Returns "" or an error naming the option.
+  // Applies options.live (the options of scope kScopeLive) from the next step;
+  // every other option must equal the run's. Returns "" or an error naming the option.
   std::string update_hyperparameters(const RunOptions& options);
 
   // Switches a head off (its output zeroed, no gradient) or back on, from the next step.
@@ -82,7 +82,7 @@ class Session {
 
   const ThinningSeries<HistoryPoint>& history() const { return history_; }
   const ThinningSeries<std::shared_ptr<const Snapshot>>& snapshots() const { return snapshots_; }
-  // Measures the current weights on the probe (attention, head gradients, metrics).
+  // Measures the current weights on the probe (lab/recorder.h).
   std::shared_ptr<Snapshot> measure();
 
   // Training time per step (moving average over advance() calls), excluding the caller's own work.

@@ -1,21 +1,15 @@
 // Session <-> checkpoint bytes. A checkpoint holds the complete training
 // state (options, weights, Adam moments, RNG streams, step); the recorded
 // history is not part of it, so a loaded run's curves start at its step.
+// The options travel as describe() text and come back through set_option()
+// and Session::create(), so a loaded run is checked exactly like a typed one.
 #include <algorithm>
-#include <cstdlib>
+#include <set>
 
 #include "core/checkpoint.h"
 #include "lab/session.h"
 
 namespace headlab {
-
-namespace {
-
-const char* const kKeyBatch = "batch";
-const char* const kKeySnapshotEvery = "snapshot-every";
-const char* const kKeyEvalEvery = "eval-every";
-
-}  // namespace
 
 std::vector<uint8_t> Session::save() const { return checkpoint_encode(checkpoint()); }
 
@@ -28,13 +22,7 @@ std::unique_ptr<Session> Session::load(const std::vector<uint8_t>& bytes, std::s
 CheckpointData Session::checkpoint() const {
   CheckpointData d;
   d.model = model_.config();
-  d.optim = adamw_config();
-  d.init = options_.init;
-  d.task.name = options_.task;
-  d.task.ctx = options_.ctx;
-  d.task.symbols = options_.symbols;
-  d.task.text = options_.text;
-  d.seed = options_.seed;
+  d.options = describe(options_);
   d.step = step_;
   d.adam_steps = optimiser_.steps_taken();
   // A step in progress is not saved: the checkpoint resumes before its batch.
@@ -44,48 +32,32 @@ CheckpointData Session::checkpoint() const {
   d.params.assign(model_.params(), model_.params() + n);
   d.adam_m.assign(optimiser_.m(), optimiser_.m() + n);
   d.adam_v.assign(optimiser_.v(), optimiser_.v() + n);
-  d.extra = {{kKeyBatch, std::to_string(options_.batch)},
-             {kKeySnapshotEvery, std::to_string(options_.snapshot_every)},
-             {kKeyEvalEvery, std::to_string(options_.eval_every)}};
   return d;
 }
 
 std::unique_ptr<Session> Session::from_checkpoint(const CheckpointData& d, std::string* error) {
+  // checkpoint_decode() has checked these; data built in code has not.
+  if (!checkpoint_valid(d, error)) return nullptr;
+  // Options the file does not name keep their defaults: a file from before an option existed.
   Options o;
-  RunOptions& r = o.run;
-  r.task = d.task.name;
-  r.ctx = d.task.ctx;
-  r.symbols = d.task.symbols;
-  r.text = d.task.text;
-  r.layers = d.model.n_layers;
-  r.heads = d.model.n_heads;
-  r.d_model = d.model.d_model;
-  r.d_mlp = d.model.d_mlp;
-  r.lr = d.optim.lr;
-  r.weight_decay = d.optim.weight_decay;
-  r.clip = d.optim.clip;
-  r.seed = d.seed;
-  r.init = d.init;
-  // The extra keys go through the same option parser as user input.
-  for (const auto& [key, value] : d.extra) {
-    const std::string e = set_option(o, key, value, kScopeRun);
+  std::set<std::string> seen;
+  for (const auto& [key, value] : d.options) {
+    std::string e = set_option(o, key, value, kScopeRunAndLive);
+    if (e.empty() && !seen.insert(find_option(key)->key).second) e = "option " + quote(key) + " is given twice";
     if (!e.empty()) {
       *error = "checkpoint: " + e;
       return nullptr;
     }
   }
-  auto s = create(r, error);
+  auto s = create(o.run, error);
   if (!s) {
     *error = "checkpoint: " + *error;
     return nullptr;
   }
   if (s->model_.config() != d.model) {
-    *error = "checkpoint: its model does not match its task (vocabulary " + std::to_string(d.model.vocab) +
-             " vs " + std::to_string(s->model_.config().vocab) + ")";
-    return nullptr;
-  }
-  if (d.step < 0 || d.step > 1000000000) {
-    *error = "checkpoint: step " + std::to_string(d.step) + " is out of range";
+    *error = "checkpoint: its tensors do not fit the model its options describe (vocabulary " +
+             std::to_string(d.model.vocab) + " vs " + std::to_string(s->model_.config().vocab) + ", ctx " +
+             std::to_string(d.model.ctx) + " vs " + std::to_string(s->model_.config().ctx) + ")";
     return nullptr;
   }
   std::copy(d.params.begin(), d.params.end(), s->model_.params());
@@ -103,7 +75,7 @@ std::unique_ptr<Session> Session::from_checkpoint(const CheckpointData& d, std::
   s->last_loss_ = s->eval_loss_;
   s->history_.clear(1);
   s->history_.push({s->step_, s->eval_loss_, s->last_accuracy_});
-  s->snapshots_.clear(r.snapshot_every);
+  s->snapshots_.clear(o.run.live.snapshot_every);
   s->record_snapshot();
   return s;
 }

@@ -6,10 +6,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/checkpoint.h"
 #include "imgui.h"
 #include "imgui_stdlib.h"  // after imgui.h, which it needs
-#include "lab/run_json.h"
+#include "lab/run_files.h"
 #include "platform/png_file.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -53,12 +52,6 @@ bool path_row(const char* label, std::string* path, const char* button, const ch
 
 }  // namespace
 
-std::unique_ptr<Session> load_session_file(const std::string& path, std::string* error) {
-  CheckpointData d;
-  if (!checkpoint_load_file(path, &d, error)) return nullptr;
-  return Session::from_checkpoint(d, error);
-}
-
 DesktopActions::DesktopActions(ThreadedRunner& runner, FileWriter& writer, DesktopPaths paths)
     : runner_(runner), writer_(writer), paths_(std::move(paths)) {}
 
@@ -80,7 +73,8 @@ void DesktopActions::load_checkpoint() {
   // Reading a big model's checkpoint takes seconds: the worker does it, and
   // the window switches to the loaded run when it is ready (or reports why not).
   const std::string path = paths_.checkpoint;
-  runner_.start_run([path](std::string* error) { return load_session_file(path, error); }, "loaded " + path);
+  runner_.start_run([path](std::string* error) { return load_session_file(path, Overrides{}, error); },
+                    "loaded " + path);
   report({"loading " + path + " ...", true});
 }
 
@@ -90,10 +84,7 @@ void DesktopActions::export_run() {
   auto view = std::make_shared<LabView>(runner_.view());
   const std::string path = paths_.run_json;
   writer_.post([view, path] {
-    std::string error = write_file_atomically(path, [&](std::ostream& out) {
-      write_run_json(out, *view);
-      return static_cast<bool>(out);
-    });
+    const std::string error = run_json_save_file(path, *view);
     if (!error.empty()) return Notice{"could not export the run: " + error, false};
     return Notice{"exported the run to " + path + " (step " + std::to_string(view->step) + ", " +
                       std::to_string(view->snapshots.size()) + " snapshots)",

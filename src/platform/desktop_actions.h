@@ -4,7 +4,6 @@
 // default); no native file dialogs.
 #pragma once
 #include <deque>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,9 +30,6 @@ struct DesktopPaths {
   std::string grid_png = "headlab-grid.png";
   std::string window_png = "headlab-window.png";
 };
-
-// Loads a checkpoint file into a new Session; nullptr and *error on failure.
-std::unique_ptr<Session> load_session_file(const std::string& path, std::string* error);
 
 class DesktopActions {
  public:

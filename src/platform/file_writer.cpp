@@ -1,29 +1,8 @@
 #include "platform/file_writer.h"
 
-#include <cstdio>
-#include <fstream>
 #include <utility>
 
 namespace headlab {
-
-std::string write_file_atomically(const std::string& path, const std::function<bool(std::ostream&)>& write) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + tmp;
-    const bool ok = write(out);
-    out.close();
-    if (!ok || !out) {
-      std::remove(tmp.c_str());
-      return "failed writing " + tmp;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return "cannot replace " + path;
-  }
-  return "";
-}
 
 FileWriter::FileWriter() : thread_(&FileWriter::run, this) {}
 

@@ -1,15 +1,14 @@
 // Writes files off the UI thread. Encoding a run's JSON (megabytes of
 // attention maps) or a window-sized PNG takes longer than a frame, so the
-// desktop app hands such jobs to one background thread, in order. Every file
-// is written to "<path>.tmp" and renamed over <path>, so a reader never sees a
-// half-written file. finish() (and the destructor) waits for every job: a
-// requested export is never lost when the window closes.
+// desktop app hands such jobs to one background thread, in order. Jobs write
+// through write_file_atomically (lab/atomic_file.h). finish() (and the
+// destructor) waits for every job: a requested export is never lost when the
+// window closes.
 #pragma once
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,9 +16,6 @@
 #include "platform/notice.h"
 
 namespace headlab {
-
-// Writes `write`'s output to path atomically. Returns "" or an error line.
-std::string write_file_atomically(const std::string& path, const std::function<bool(std::ostream&)>& write);
 
 class FileWriter {
  public:

@@ -4,30 +4,22 @@
 // Options use the same vocabulary as the web URL and the desktop app (lab/options.h).
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 
-#include "core/checkpoint.h"
 #include "lab/options.h"
-#include "lab/run_json.h"
+#include "lab/run_files.h"
 #include "lab/runner.h"
 #include "lab/session.h"
+#include "platform/stop_signals.h"
 
 using namespace headlab;
 
 namespace {
 
-constexpr unsigned kScopes = kScopeRun | kScopeCli;
+constexpr unsigned kScopes = kScopeRunAndLive | kScopeCli;
 constexpr int kExitFault = 1;  // training stopped on NaN/Inf
 constexpr int kExitUsage = 2;  // bad options or files
-
-std::atomic<bool> g_interrupted{false};
-
-void on_sigint(int) { g_interrupted = true; }
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "headlab-train: %s\n", message.c_str());
@@ -36,21 +28,6 @@ int usage_error(const std::string& message) {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-std::unique_ptr<Session> load_session(int argc, char** argv, const std::string& path, std::string* error) {
-  CheckpointData d;
-  if (!checkpoint_load_file(path, &d, error)) return nullptr;
-  auto s = Session::from_checkpoint(d, error);
-  if (!s) return nullptr;
-  // Options given with --load apply on top of the checkpoint's; only those
-  // that keep the model's shape can change.
-  Options o;
-  o.run = s->options();
-  *error = parse_args(argc, argv, kScopes, o);
-  if (error->empty()) *error = s->update_hyperparameters(o.run);
-  if (!error->empty()) return nullptr;
-  return s;
 }
 
 void print_progress(const Session& s, int target, double elapsed) {
@@ -74,28 +51,26 @@ int main(int argc, char** argv) {
         help_text(kScopes).c_str());
     return 0;
   }
+  // Fail before training, not after, if an output cannot be written.
+  error = check_output_files(opt.program);
+  if (!error.empty()) return usage_error(error);
   std::unique_ptr<Session> session;
   if (!opt.program.load.empty()) {
-    session = load_session(argc, argv, opt.program.load, &error);
+    session = load_session_file(opt.program.load, Overrides{argc, argv, kScopes}, &error);
   } else {
     error = validate(opt);
     if (error.empty()) session = Session::create(opt.run, &error);
   }
   if (!session) return usage_error(error);
-  if (!opt.program.out.empty()) {
-    // Fail before training, not after, if the output cannot be written.
-    std::ofstream probe(opt.program.out, std::ios::app);
-    if (!probe) return usage_error("--out: cannot write '" + opt.program.out + "'");
-  }
 
-  std::signal(SIGINT, on_sigint);
+  catch_stop_signals();
   const bool tty = isatty(fileno(stderr));
   const int start_step = session->step_count();
   const int target = start_step + opt.program.steps;
   const auto t0 = std::chrono::steady_clock::now();
   double last_print = -1.0;
   int exit_code = 0;
-  while (session->step_count() < target && !g_interrupted) {
+  while (session->step_count() < target && !g_stop_signal) {
     if (!session->step()) {
       std::fprintf(stderr, "%sheadlab-train: training stopped: %s; restoring step %d\n", tty ? "\n" : "",
                    session->fault_message().c_str(), session->last_good_step());
@@ -111,7 +86,7 @@ int main(int argc, char** argv) {
   }
   const double elapsed = seconds_since(t0);
   if (tty) print_progress(*session, target, elapsed), std::fprintf(stderr, "\n");
-  if (g_interrupted) std::fprintf(stderr, "headlab-train: interrupted; writing what was trained\n");
+  if (g_stop_signal) std::fprintf(stderr, "headlab-train: %s; writing what was trained\n", stop_reason());
 
   const int trained = session->step_count() - start_step;
   const float accuracy = session->evaluate(16);
@@ -120,20 +95,23 @@ int main(int argc, char** argv) {
               session->options().task.c_str(), session->step_count(), session->last_loss(), 100.0 * accuracy,
               steps_per_s, steps_per_s * session->tokens_per_step(), elapsed);
 
+  // Every output is attempted, so one that fails does not cost the others.
   if (!opt.program.out.empty()) {
     LabView view;
     start_view(*session, &view);
-    std::ofstream out(opt.program.out);
-    write_run_json(out, view);
-    out.close();
-    if (!out) return usage_error("--out: failed writing '" + opt.program.out + "'");
-    std::printf("wrote %s (%zu history points, %zu snapshots)\n", opt.program.out.c_str(), view.history.size(),
-                view.snapshots.size());
+    error = run_json_save_file(opt.program.out, view);
+    if (error.empty())
+      std::printf("wrote %s (%zu history points, %zu snapshots)\n", opt.program.out.c_str(), view.history.size(),
+                  view.snapshots.size());
+    else
+      exit_code = usage_error("--out: " + error);
   }
   if (!opt.program.save.empty()) {
-    if (!checkpoint_save_file(opt.program.save, session->checkpoint(), &error))
-      return usage_error("--save: " + error);
-    std::printf("saved checkpoint %s\n", opt.program.save.c_str());
+    error = checkpoint_save_file(opt.program.save, session->checkpoint());
+    if (error.empty())
+      std::printf("saved checkpoint %s\n", opt.program.save.c_str());
+    else
+      exit_code = usage_error("--save: " + error);
   }
   return exit_code;
 }

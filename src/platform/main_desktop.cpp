@@ -24,14 +24,15 @@
 #include <thread>
 #include <vector>
 
-#include "core/checkpoint.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "lab/options.h"
+#include "lab/run_files.h"
 #include "platform/desktop_actions.h"
 #include "platform/file_writer.h"
 #include "platform/png_file.h"
+#include "platform/stop_signals.h"
 #include "platform/threaded_runner.h"
 #include "ui/app.h"
 #include "ui/gl.h"
@@ -40,7 +41,7 @@ using namespace headlab;
 
 namespace {
 
-constexpr unsigned kScopes = kScopeRun | kScopeView | kScopeDesktop;
+constexpr unsigned kScopes = kScopeRunAndLive | kScopeView | kScopeDesktop;
 constexpr int kExitFailed = 1;  // no window, or a file asked for could not be written
 constexpr int kExitUsage = 2;   // bad options or checkpoint
 constexpr int kWindowWidth = 1280, kWindowHeight = 800;  // in UI units; scaled on HiDPI screens
@@ -61,11 +62,14 @@ int usage_error(const std::string& message) {
 // [SECTION] Startup: options and the first run ---------------------------------------
 
 // The first run is built on the training thread (a big model takes seconds)
-// while the window already shows; options and the checkpoint file are checked
-// here first, so mistakes are reported before a window opens.
+// while the window already shows; options, the checkpoint file and the
+// output paths are checked here first, so mistakes are reported before a
+// window opens, not when it closes and the run would be lost.
 // --load continues a checkpoint; options given with it apply on top, as in
 // headlab-train, so only those that keep the model's shape may change.
 ThreadedRunner::SessionFactory first_run(int argc, char** argv, const Options& opt, std::string* error) {
+  *error = check_output_files(opt.program);
+  if (!error->empty()) return nullptr;
   if (opt.program.load.empty()) {
     *error = validate(opt);
     const RunOptions run = opt.run;
@@ -73,15 +77,8 @@ ThreadedRunner::SessionFactory first_run(int argc, char** argv, const Options& o
   }
   auto d = std::make_shared<CheckpointData>();
   if (!checkpoint_load_file(opt.program.load, d.get(), error)) return nullptr;
-  return [d, argc, argv](std::string* e) {
-    auto s = Session::from_checkpoint(*d, e);
-    if (!s) return s;
-    Options o;
-    o.run = s->options();
-    *e = parse_args(argc, argv, kScopes, o);
-    if (e->empty()) *e = s->update_hyperparameters(o.run);
-    return e->empty() ? std::move(s) : nullptr;
-  };
+  const Overrides overrides{argc, argv, kScopes};
+  return [d, overrides](std::string* e) { return resume_session(*d, overrides, e); };
 }
 
 // [SECTION] Window, GL context, ImGui frames (HiDPI) ---------------------------------
@@ -228,6 +225,7 @@ int main(int argc, char** argv) {
   }
   ThreadedRunner::SessionFactory first = first_run(argc, argv, opt, &error);
   if (!error.empty()) return usage_error(error);
+  catch_stop_signals();
 
   glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "headlab: GLFW error %d: %s\n", code, text); });
   if (!glfwInit()) {
@@ -289,6 +287,7 @@ int main(int argc, char** argv) {
           if (!n.ok) std::fprintf(stderr, "headlab: %s\n", n.text.c_str()), exit_code = kExitUsage;
         if (exit_code) break;
       }
+      if (g_stop_signal) glfwSetWindowShouldClose(window, GLFW_TRUE);  // seen within kIdleWaitSeconds
       const bool last = glfwWindowShouldClose(window) ||
                         (opt.program.frames > 0 && runner.has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames));
       if (!last && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {  // nothing to draw; training goes on
@@ -323,6 +322,7 @@ int main(int argc, char** argv) {
       active_frames = moving ? kSettleFrames : active_frames - 1;
     }
 
+    if (g_stop_signal) std::fprintf(stderr, "headlab: %s; closing as the close button does\n", stop_reason());
     // Queued saves and exports are finished before the process ends.
     if (!opt.program.save.empty() && runner.has_run()) runner.save_checkpoint_file(opt.program.save);
     runner.stop();

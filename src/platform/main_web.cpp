@@ -40,7 +40,7 @@ using namespace headlab;
 
 namespace {
 
-constexpr unsigned kScopes = kScopeRun | kScopeView;
+constexpr unsigned kScopes = kScopeRun | kScopeLive | kScopeView;
 constexpr const char* kGlslVersion = "#version 300 es";
 // Drawing pacing while training, see pace_drawing().
 constexpr double kSlowDrawMs = 40.0;       // a drawing this slow (30 Hz screens stay under it) is spaced out
@@ -261,6 +261,14 @@ void frame() {
   if (!ok && g_app) g_app->runner->pause();
 }
 
+// The staged run options, less a training text inherited from the current
+// run when the task has changed since (only task=text takes a text).
+RunOptions staged_run() {
+  RunOptions r = g_options.run;
+  if (g_app && r.task != "text" && r.text == g_app->runner->view().options.text) r.text.clear();
+  return r;
+}
+
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.
 void check_run_options() {
   std::string err = validate(g_options);
@@ -278,15 +286,20 @@ void check_run_options() {
 extern "C" {
 
 // Which group an option belongs to: kScopeRun (1: what is learned, needs a new run),
-// kScopeView (2: how it looks, changes at once), 0 = not a web option.
+// kScopeView (2: how it looks, changes at once), kScopeLive (16: a run's setting
+// that applies from the next step), 0 = not a web option.
 EMSCRIPTEN_KEEPALIVE unsigned headlab_option_scope(const char* key) {
   return guarded("option", 0u, [&] {
-    std::string k = key;
-    for (char& c : k)
-      if (c == '_') c = '-';
-    for (const OptionInfo& o : option_table())
-      if (k == o.key) return o.scope & kScopes;
-    return 0u;
+    const OptionInfo* o = find_option(key);
+    return o ? o->scope & kScopes : 0u;
+  });
+}
+
+// 1 if the option is a flag (its attribute alone turns it on), else 0.
+EMSCRIPTEN_KEEPALIVE int headlab_option_is_flag(const char* key) {
+  return guarded("option", 0, [&] {
+    const OptionInfo* o = find_option(key);
+    return static_cast<int>(o && o->kind == OptionKind::Flag);
   });
 }
 
@@ -307,6 +320,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_set_option(const char* key, const char* value) 
 }
 
 // Starts staging from the running app's options, so reset({lr: ...}) changes only what it names.
+// (A text run's text stays staged only while the task stays text: see staged_run().)
 EMSCRIPTEN_KEEPALIVE int headlab_stage_current_options() {
   return guarded("options", 0, [] {
     if (!g_app) return 1;
@@ -382,7 +396,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_reset() {
     wake();
     g_app->app.set_view(g_options.view);
     const bool was_playing = g_app->runner->view().playing;
-    std::string err = g_app->runner->reset(g_options.run);
+    std::string err = g_app->runner->reset(staged_run());
     if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
     if (was_playing) g_app->runner->play();
     notify();
@@ -391,27 +405,21 @@ EMSCRIPTEN_KEEPALIVE int headlab_reset() {
 }
 
 // Applies the staged options to the current run: view options at once, the
-// hyperparameters a run can change midway (Session::update_hyperparameters)
-// from the next step. Options that change the model or its data need a new
-// run: they give one warning naming them and are left as they are.
+// live ones (kScopeLive) from the next step. Options that change the model or
+// its data need a new run: they give one warning naming them and are left as they are.
 EMSCRIPTEN_KEEPALIVE int headlab_apply() {
   return guarded("set", 0, [] {
     if (!g_app) return 0;
     wake();
     g_app->app.set_view(g_options.view);
-    const RunOptions& staged = g_options.run;
+    const RunOptions staged = staged_run();
     RunOptions live = g_app->runner->view().options;
-    live.lr = staged.lr;
-    live.weight_decay = staged.weight_decay;
-    live.clip = staged.clip;
-    live.snapshot_every = staged.snapshot_every;
-    live.eval_every = staged.eval_every;
+    live.live = staged.live;
     std::string err = g_app->runner->set_hyperparameters(live);
     if (!err.empty()) emscripten_console_warnf("headlab: set: %s (ignored)", err.c_str());
     std::string need_reset;
-    const auto have = describe(live), want = describe(staged);
-    for (size_t i = 0; i < have.size() && i < want.size(); ++i)
-      if (have[i] != want[i]) need_reset += (need_reset.empty() ? "" : ", ") + want[i].first;
+    for (const std::string& key : changed_options(live, staged, kScopeRun))
+      need_reset += (need_reset.empty() ? "" : ", ") + key;
     if (!need_reset.empty())
       emscripten_console_warnf("headlab: set: %s change the model or its data; use reset() to start a run with them (ignored)",
                                need_reset.c_str());

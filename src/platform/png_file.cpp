@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "platform/file_writer.h"
+#include "lab/atomic_file.h"
 #include "ui/gl.h"
 
 // The PNG encoder is stb_image_write (Debian libstb-dev); its implementation
@@ -40,7 +40,7 @@ std::string write_png(const std::string& path, const RgbImage& img) {
   };
   if (!stbi_write_png_to_func(append, &png, img.width, img.height, 3, img.pixels.data(), img.width * 3))
     return "could not encode " + path;
-  return write_file_atomically(path, [&](std::ostream& out) { return static_cast<bool>(out.write(png.data(), png.size())); });
+  return write_file_atomically(path, png.data(), png.size());
 }
 
 }  // namespace headlab

@@ -18,7 +18,7 @@ struct RgbImage {
 // rectangle is clipped to the framebuffer. Needs a current GL context.
 RgbImage read_framebuffer(int x, int y, int width, int height, int fb_width, int fb_height);
 
-// Writes img as PNG through "<path>.tmp" and a rename. Returns "" or an error line.
+// Writes img as PNG with write_file_atomically (lab/atomic_file.h). Returns "" or an error line.
 std::string write_png(const std::string& path, const RgbImage& img);
 
 }  // namespace headlab

@@ -9,7 +9,6 @@
 // the old run that the worker made after the request.
 #include "platform/threaded_runner.h"
 
-#include <chrono>
 #include <utility>
 #include <vector>
 #ifdef __linux__
@@ -19,25 +18,14 @@
 #endif
 
 #include "core/checkpoint.h"
+#include "lab/run_files.h"
+#include "lab/rate_meter.h"
 
 namespace headlab {
 namespace {
 
 constexpr double kSliceMs = 4.0;      // training between two looks at the command queue
 constexpr double kHandOverMs = 15.0;  // newest view at most this old: one per 60 Hz frame
-
-double now_ms() {
-  using namespace std::chrono;
-  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
-}
-
-// Mirrors the check in Session::update_hyperparameters, so the UI gets its
-// answer at once instead of waiting for the worker to finish a step.
-bool same_model_and_data(const RunOptions& a, const RunOptions& b) {
-  return a.task == b.task && a.layers == b.layers && a.heads == b.heads && a.d_model == b.d_model &&
-         a.d_mlp == b.d_mlp && a.ctx == b.ctx && a.batch == b.batch && a.symbols == b.symbols && a.text == b.text &&
-         a.seed == b.seed && a.init == b.init;
-}
 
 }  // namespace
 
@@ -83,9 +71,7 @@ void ThreadedRunner::step(int n) {
 
 std::string ThreadedRunner::reset(const RunOptions& options) {
   if (stopped_) return "the run has stopped";
-  Options all;
-  all.run = options;
-  std::string error = validate(all);
+  std::string error = validate(options);
   if (!error.empty()) return error;
   start_run([options](std::string* e) { return Session::create(options, e); });
   return "";
@@ -118,12 +104,11 @@ void ThreadedRunner::start_run(SessionFactory make, std::string announce) {
 std::string ThreadedRunner::set_hyperparameters(const RunOptions& options) {
   if (stopped_) return "the run has stopped";
   if (!options_known_) return "a new run is starting; change settings once it is shown";
-  Options all;
-  all.run = options;
-  std::string error = validate(all);
+  // The session's own checks, here, so the UI gets its answer at once
+  // instead of waiting for the worker to finish a step.
+  std::string error = validate(options);
   if (!error.empty()) return error;
-  if (!same_model_and_data(options, run_options_))
-    return "these options change the model or data; start a new run (reset) to apply them";
+  if (!changed_options(options, run_options_, kScopeRun).empty()) return kNeedsNewRun;
   run_options_ = options;
   view_.options = options;
   Command c(Command::kHyperparameters);
@@ -243,7 +228,7 @@ void ThreadedRunner::worker_main() {
       session_->step();
     } else {
       session_->advance(kSliceMs);
-      rate_.push_back({now_ms(), session_->step_count()});
+      rate_.add(session_->step_count());
     }
     unsent_ = true;
     const bool faulted = session_->fault() != Fault::None;
@@ -300,8 +285,8 @@ void ThreadedRunner::execute(Command& c) {
   } else if (c.kind == Command::kRestore) {
     session_->restore_last_good();
   } else if (c.kind == Command::kSaveFile) {
-    std::string error;
-    if (checkpoint_save_file(c.path, session_->checkpoint(), &error))
+    const std::string error = checkpoint_save_file(c.path, session_->checkpoint());
+    if (error.empty())
       notice = {"saved checkpoint " + c.path + " (step " + std::to_string(session_->step_count()) + ")", true};
     else
       notice = {"could not save " + c.path + ": " + error, false};
@@ -314,16 +299,9 @@ void ThreadedRunner::execute(Command& c) {
   }
 }
 
-double ThreadedRunner::steps_per_second() {
-  while (rate_.size() > 2 && rate_.back().t - rate_.front().t > 1000.0) rate_.pop_front();
-  if (rate_.size() < 2) return 0.0;
-  const double dt = rate_.back().t - rate_.front().t;
-  return dt > 0.0 ? (rate_.back().step - rate_.front().step) * 1000.0 / dt : 0.0;
-}
-
 void ThreadedRunner::stage_view() {
   update_view(*session_, &back_);
-  back_.steps_per_sec = steps_per_second();
+  back_.steps_per_sec = rate_.per_second();
   back_.tokens_per_sec = back_.steps_per_sec * session_->tokens_per_step();
   staged_ = back_;  // the expensive copy, outside the lock
   last_hand_over_ = now_ms();
@@ -338,16 +316,6 @@ void ThreadedRunner::hand_over(std::unique_lock<std::mutex>& lock) {
   lock.unlock();  // the callback talks to the window system: never under our lock
   on_new_view_();
   lock.lock();
-}
-
-// [SECTION] Factory ------------------------------------------------------------
-
-std::unique_ptr<Runner> make_threaded_runner(const RunOptions& options, std::string* error) {
-  Options all;
-  all.run = options;
-  *error = validate(all);
-  if (!error->empty()) return nullptr;
-  return std::make_unique<ThreadedRunner>([options](std::string* e) { return Session::create(options, e); });
 }
 
 }  // namespace headlab

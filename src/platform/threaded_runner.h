@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "lab/rate_meter.h"
 #include "lab/runner.h"
 #include "platform/notice.h"
 
@@ -101,7 +102,6 @@ class ThreadedRunner final : public Runner {
   // Worker, with m_ locked: makes the staged copy the newest view, then calls
   // on_new_view_ with m_ unlocked for the moment.
   void hand_over(std::unique_lock<std::mutex>& lock);
-  double steps_per_second();
 
   // --- worker thread only ---
   std::unique_ptr<Session> session_;  // null until the first run is built
@@ -109,11 +109,7 @@ class ThreadedRunner final : public Runner {
   LabView staged_;  // copy of back_ about to be handed over (copied outside the lock)
   uint64_t applied_seq_ = 0;  // the last numbered command executed
   bool unsent_ = false;       // trained since the last hand-over
-  struct RatePoint {
-    double t;
-    int step;
-  };
-  std::deque<RatePoint> rate_;
+  RateMeter rate_;
   double last_hand_over_ = 0.0;
 
   // --- UI thread only ---
@@ -142,9 +138,5 @@ class ThreadedRunner final : public Runner {
 
   std::thread worker_;  // last: starts after every member above exists
 };
-
-// The same, as a plain Runner, for code that only knows the interface.
-// Checks the options at once; the first run arrives a little later.
-std::unique_ptr<Runner> make_threaded_runner(const RunOptions& options, std::string* error);
 
 }  // namespace headlab

@@ -1,51 +1,20 @@
 #include "platform/web_state.h"
 
 #include <cmath>
-#include <cstdio>
 #include <vector>
+
+#include "lab/json.h"
 
 namespace headlab::web {
 namespace {
 
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
-  return json_string(out);
-}
-
 // The options in force, as the strings set_option accepts (the training text is left out: it can be megabytes).
 std::string options_json(const LabView& v, const ViewOptions& view) {
-  std::string out = "{";
+  std::string out;
   for (const auto& [key, value] : describe(v.options))
-    if (key != "text") out += json_string(key) + ":" + json_string(value) + ",";
-  out += "\"autoplay\":" + json_string(view.autoplay ? "1" : "0") + ",\"speed\":" + json_string(json_number(view.budget_ms)) +
-         ",\"panels\":" + json_list(view.panels) + ",\"hide\":" + json_list(view.hide) +
-         ",\"compact\":" + json_string(view.compact ? "1" : "0") + ",\"theme\":" + json_string(view.theme) + "}";
-  return out;
+    if (key != "text") out += (out.empty() ? "" : ",") + json_string(key) + ":" + json_string(value);
+  for (const auto& [key, value] : describe(view)) out += "," + json_string(key) + ":" + json_string(value);
+  return "{" + out + "}";
 }
 
 }  // namespace

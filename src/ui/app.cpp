@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "ui/fonts.h"
-#include "ui/layout.h"
+#include "ui/panel_table.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
@@ -12,27 +12,6 @@ namespace headlab::ui {
 namespace {
 
 constexpr float kMaxFrameSeconds = 0.1f;  // a stalled tab must not make animations jump ahead
-constexpr float kMaxBudgetMs = 50.0f;     // the speed option's range; more would starve drawing
-
-const char* panel_title(const std::string& name) {
-  if (name == "controls") return "Controls";
-  if (name == "loss") return "Loss & accuracy";
-  if (name == "grid") return "Attention grid";
-  if (name == "head") return "Head view";
-  if (name == "timeline") return "Timeline";
-  if (name == "why") return "Why heads differ";
-  return "?";
-}
-
-std::vector<std::string> visible_panels(const ViewOptions& view) {
-  std::vector<std::string> out = view.panels.empty() ? panel_names() : view.panels;
-  out.erase(std::remove_if(out.begin(), out.end(),
-                           [&](const std::string& p) {
-                             return std::find(view.hide.begin(), view.hide.end(), p) != view.hide.end();
-                           }),
-            out.end());
-  return out;
-}
 
 }  // namespace
 
@@ -53,7 +32,8 @@ bool App::restore_gl(std::string* error) {
 
 void App::set_view(const ViewOptions& view) {
   s_.view = view;
-  s_.view.budget_ms = std::clamp(s_.view.budget_ms, 0.0f, kMaxBudgetMs);
+  // More than the speed option allows would starve drawing.
+  s_.view.budget_ms = std::clamp(s_.view.budget_ms, 0.0f, static_cast<float>(find_option("speed")->hi));
   apply_theme(view.theme);
 }
 
@@ -111,20 +91,22 @@ void App::frame(Runner& runner) {
     ImGui::SetNextWindowPos(slot.pos);
     ImGui::SetNextWindowSize(slot.size);
     // One panel: its title on the window. Several: a tab bar, one tab per panel.
-    std::string title = slot.panels.size() == 1 ? panel_title(slot.panels[0]) : std::string("Inspect");
+    const PanelInfo& first = *find_panel(slot.panels[0]);
+    std::string title = slot.panels.size() == 1 ? first.title : "Inspect";
     title += "##slot" + std::to_string(slot_id++);
-    ImGuiWindowFlags flags = fixed | (slot.panels.size() > 1 ? ImGuiWindowFlags_NoTitleBar : 0);
-    if (slot.panels[0] == "grid" || slot.panels[0] == "head") flags |= ImGuiWindowFlags_NoScrollbar;
+    const ImGuiWindowFlags flags = fixed | first.flags | (slot.panels.size() > 1 ? ImGuiWindowFlags_NoTitleBar : 0);
     ImGui::Begin(title.c_str(), nullptr, flags);
     for (const std::string& p : slot.panels) s_.item_rects["panel:" + p] = ImVec4(slot.pos.x, slot.pos.y, slot.size.x, slot.size.y);
     if (slot.panels.size() == 1) {
-      draw_panel(slot.panels[0], runner, v);
+      first.draw(runner, v, s_);
     } else if (ImGui::BeginTabBar("tabs")) {
-      for (const std::string& p : slot.panels)
-        if (ImGui::BeginTabItem(panel_title(p))) {
-          draw_panel(p, runner, v);
+      for (const std::string& key : slot.panels) {
+        const PanelInfo& p = *find_panel(key);
+        if (ImGui::BeginTabItem(p.title)) {
+          p.draw(runner, v, s_);
           ImGui::EndTabItem();
         }
+      }
       ImGui::EndTabBar();
     }
     ImGui::End();
@@ -153,15 +135,6 @@ void App::train(Runner& runner) {
     }
   }
   s_.stats.train_ms += (train_ms - s_.stats.train_ms) * 0.05f;
-}
-
-void App::draw_panel(const std::string& name, Runner& runner, const LabView& v) {
-  if (name == "controls") panel_controls(runner, v, s_);
-  else if (name == "loss") panel_loss(v, s_);
-  else if (name == "grid") panel_attention_grid(v, s_);
-  else if (name == "head") panel_head_view(v, s_);
-  else if (name == "timeline") panel_timeline(v, s_);
-  else if (name == "why") panel_why_heads(v, s_);
 }
 
 }  // namespace headlab::ui

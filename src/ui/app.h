@@ -43,7 +43,6 @@ class App {
  private:
   void on_new_run(const LabView& v);
   void train(Runner& runner);
-  void draw_panel(const std::string& name, Runner& runner, const LabView& v);
 
   UiState s_;
   uint64_t generation_ = ~uint64_t{0};

@@ -16,30 +16,55 @@ struct Column {
   std::vector<Cell> cells;
 };
 
+// A recipe's cell: the roles it holds, as one slot of tabs or one slot per panel.
+struct RoleCell {
+  float weight, fixed;
+  std::vector<LayoutRole> roles;
+  bool stacked;
+};
+struct RoleColumn {
+  float width;
+  std::vector<RoleCell> cells;
+};
+
+using R = LayoutRole;
+
+std::vector<RoleColumn> recipe(float W, float Ht) {
+  if (W >= 1000)
+    return {{std::clamp(W * 0.23f, 270.0f, 330.0f), {{0.6f, 0, {R::Settings}, false}, {0.4f, 0, {R::Curves}, false}}},
+            {0, {{1.0f, 0, {R::Main}, false}, {0, 124, {R::Strip}, false}}},
+            {std::clamp(W * 0.31f, 330.0f, 470.0f), {{1.0f, 0, {R::Detail}, true}}}};
+  if (W < 560)  // too narrow for two columns: the grid on top, every other panel a tab below
+    return {{0, {{0.55f, 0, {R::Main}, false}, {0.45f, 0, {R::Settings, R::Curves, R::Strip, R::Detail}, false}}}};
+  if (Ht < 480)  // a small embed: Controls and the loss plot share the left column as tabs
+    return {{std::clamp(W * 0.34f, 220.0f, 300.0f), {{1.0f, 0, {R::Settings, R::Curves}, false}}},
+            {0, {{0.56f, 0, {R::Main}, false}, {0.44f, 0, {R::Strip, R::Detail}, false}}}};
+  return {{std::clamp(W * 0.34f, 240.0f, 300.0f), {{0.66f, 0, {R::Settings}, false}, {0.34f, 0, {R::Curves}, false}}},
+          {0, {{0.56f, 0, {R::Main}, false}, {0.44f, 0, {R::Strip, R::Detail}, false}}}};
+}
+
 }  // namespace
 
-std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<std::string>& visible) {
+std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible) {
   const float W = size.x, Ht = size.y;
+  // The recipe's roles become the visible panels that have them, in table order.
   std::vector<Column> cols;
-  if (W >= 1000) {
-    cols = {{std::clamp(W * 0.23f, 270.0f, 330.0f), {{0.6f, 0, {"controls"}}, {0.4f, 0, {"loss"}}}},
-            {0, {{1.0f, 0, {"grid"}}, {0, 124, {"timeline"}}}},
-            {std::clamp(W * 0.31f, 330.0f, 470.0f), {{0.48f, 0, {"head"}}, {0.52f, 0, {"why"}}}}};
-  } else if (W < 560) {  // too narrow for two columns: the grid on top, every other panel a tab below
-    cols = {{0, {{0.55f, 0, {"grid"}}, {0.45f, 0, {"controls", "loss", "timeline", "head", "why"}}}}};
-  } else if (Ht < 480) {  // a small embed: Controls and the loss plot share the left column as tabs
-    cols = {{std::clamp(W * 0.34f, 220.0f, 300.0f), {{1.0f, 0, {"controls", "loss"}}}},
-            {0, {{0.56f, 0, {"grid"}}, {0.44f, 0, {"timeline", "head", "why"}}}}};
-  } else {
-    cols = {{std::clamp(W * 0.34f, 240.0f, 300.0f), {{0.66f, 0, {"controls"}}, {0.34f, 0, {"loss"}}}},
-            {0, {{0.56f, 0, {"grid"}}, {0.44f, 0, {"timeline", "head", "why"}}}}};
+  for (const RoleColumn& rc : recipe(W, Ht)) {
+    Column c{rc.width, {}};
+    for (const RoleCell& cell : rc.cells) {
+      Cell tabs{cell.weight, cell.fixed, {}};
+      for (LayoutRole role : cell.roles)
+        for (const LayoutPanel& p : visible) {
+          if (p.role != role) continue;
+          if (cell.stacked) c.cells.push_back({cell.weight * p.weight, 0, {p.key}});
+          else tabs.panels.push_back(p.key);
+        }
+      if (!cell.stacked) c.cells.push_back(std::move(tabs));
+    }
+    cols.push_back(std::move(c));
   }
-  // Drop hidden panels, then empty cells and columns.
-  auto shown = [&](const std::string& p) { return std::find(visible.begin(), visible.end(), p) != visible.end(); };
+  // Drop empty cells and columns.
   for (Column& c : cols) {
-    for (Cell& cell : c.cells)
-      cell.panels.erase(std::remove_if(cell.panels.begin(), cell.panels.end(), [&](auto& p) { return !shown(p); }),
-                        cell.panels.end());
     c.cells.erase(std::remove_if(c.cells.begin(), c.cells.end(), [](auto& cell) { return cell.panels.empty(); }),
                   c.cells.end());
     // A lone fixed-height cell fills its column.

@@ -3,6 +3,9 @@
 // columns; narrow ones two, with the lower right panels as tabs (and, when
 // short too, Controls and the loss plot as tabs on the left); the narrowest
 // one column: the attention grid above, the rest as tabs.
+//
+// The layouts place layout roles, not panels: every role has a place in
+// every layout, so a panel (ui/panel_table.h) is placed at every size by its role.
 #pragma once
 #include <string>
 #include <vector>
@@ -11,12 +14,27 @@
 
 namespace headlab::ui {
 
-struct PanelSlot {
-  ImVec2 pos, size;
-  std::vector<std::string> panels;  // panel_names() keys; more than one = tabs
+enum class LayoutRole {
+  Settings,  // what to train (Controls)
+  Curves,    // how training goes (loss)
+  Main,      // the large picture (the attention grid)
+  Strip,     // a short full-width band under it (timeline)
+  Detail,    // inspectors of one head or layer; stacked when there is room, else tabs
 };
 
-// `visible` lists the panels to place (a subset of panel_names()).
-std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<std::string>& visible);
+// A panel to place: its key, role and share of its cell when stacked with others of its role.
+struct LayoutPanel {
+  std::string key;
+  LayoutRole role;
+  float weight;
+};
+
+struct PanelSlot {
+  ImVec2 pos, size;
+  std::vector<std::string> panels;  // keys; more than one = tabs
+};
+
+// Places `visible` (in panel-table order) in the rectangle at pos.
+std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible);
 
 }  // namespace headlab::ui

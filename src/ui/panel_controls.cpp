@@ -2,12 +2,9 @@
 // Shape-changing settings wait for Reset (they need a new model); learning
 // rate, weight decay and clipping apply to the running model at once.
 // Widgets only offer valid values, so an invalid run cannot be entered:
-// ranges come from the shared option table, d_model is a multiple of heads.
+// bounds and lists come from the option table, d_model is a multiple of heads.
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 
-#include "core/task.h"
 #include "imgui.h"
 #include "imgui_stdlib.h"  // after imgui.h, which it needs
 #include "ui/panels.h"
@@ -16,16 +13,6 @@
 
 namespace headlab::ui {
 namespace {
-
-// Integer bounds of an option from its "lo..hi" range text in option_table().
-void option_range(const char* key, int* lo, int* hi) {
-  for (const OptionInfo& o : option_table()) {
-    if (std::strcmp(o.key, key) != 0) continue;
-    const char* dots = std::strstr(o.range, "..");
-    if (dots) *lo = std::atoi(o.range), *hi = std::atoi(dots + 2);
-    return;
-  }
-}
 
 // A dim title with a rule to its right: one row per section, so the panel fits small canvases.
 void section(const char* title, float right_margin = 0.0f) {
@@ -38,9 +25,9 @@ void section(const char* title, float right_margin = 0.0f) {
 
 // A slider whose label sits inside it ("layers 2"), so two fit on a row.
 bool slider(const char* id, const char* key, int* v, int cap, const char* format, const char* help) {
-  int lo = 1, hi = cap;
-  option_range(key, &lo, &hi);
-  if (hi > cap) hi = cap;  // keep the web app's sliders in sizes that train at interactive speed
+  const OptionInfo& o = *find_option(key);
+  const int lo = static_cast<int>(o.lo);
+  const int hi = std::min(static_cast<int>(o.hi), cap);  // keep the sliders in sizes that train at interactive speed
   bool changed = ImGui::SliderInt(id, v, lo, hi, format, ImGuiSliderFlags_AlwaysClamp);
   if (help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
   return changed;
@@ -49,12 +36,25 @@ bool slider(const char* id, const char* key, int* v, int cap, const char* format
 // Width of one of two widgets sharing a row; call before each, SameLine between.
 float half_width() { return (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f; }
 
-// Nearest multiple of heads to d_model that is at least 4 wide in total and 2 per head.
+// Nearest multiple of heads to d_model that is at least 4 wide in total, 2 per head, and in range.
 int snap_d_model(int d_model, int heads) {
+  const OptionInfo& o = *find_option("d-model");
   int per_head = std::max(2, (d_model + heads / 2) / heads);
   int d = per_head * heads;
-  while (d > 512) d -= heads;
-  return std::max(d, heads * 2 < 4 ? 4 : heads * 2);
+  while (d > o.hi) d -= heads;
+  return std::max(d, std::max(heads * 2, static_cast<int>(o.lo)));
+}
+
+// A combo over an option's choices; true when one was picked.
+bool choice_combo(const char* id, const char* key, std::string* value) {
+  const std::string preview = std::string(key) + ": " + *value;
+  bool picked = false;
+  if (ImGui::BeginCombo(id, preview.c_str())) {
+    for (const std::string& c : find_option(key)->choices())
+      if (ImGui::Selectable(c.c_str(), c == *value)) *value = c, picked = true;
+    ImGui::EndCombo();
+  }
+  return picked;
 }
 
 const char* const kInitHelp =
@@ -91,12 +91,7 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   const float help_w = ImGui::CalcTextSize("(?)").x + ImGui::GetStyle().ItemSpacing.x;
 
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
-  std::string preview = "task: " + p.task;
-  if (ImGui::BeginCombo("##task", preview.c_str())) {
-    for (const std::string& t : task_names())
-      if (ImGui::Selectable(t.c_str(), t == p.task)) p.task = t;
-    ImGui::EndCombo();
-  }
+  choice_combo("##task", "task", &p.task);
   ImGui::SameLine();
   help_marker(v.task_description.empty() ? "The task the model is trained on." : v.task_description.c_str());
   if (p.task == "text") ImGui::InputTextMultiline("##text", &p.text, ImVec2(-1, ImGui::GetTextLineHeight() * 4));
@@ -110,9 +105,10 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   std::snprintf(dm, sizeof dm, "d_model %d", p.d_model);
   ImGui::SetNextItemWidth(half);
   if (ImGui::BeginCombo("##d_model", dm)) {
+    const OptionInfo& d_model = *find_option("d-model");
     for (int per_head : {2, 4, 8, 16, 32, 64}) {
       int d = per_head * p.heads;
-      if (d < 4 || d > 512) continue;
+      if (d < d_model.lo || d > d_model.hi) continue;
       std::snprintf(dm, sizeof dm, "%d  (%d per head)", d, per_head);
       if (ImGui::Selectable(dm, d == p.d_model)) p.d_model = d;
     }
@@ -130,12 +126,13 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   slider("##batch", "batch", &p.batch, 128, "batch %d", "Sequences per optimiser step. Smaller = faster steps, noisier.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(half);
-  float lr = p.lr;
+  // A narrower range than the option's: where this model trains at all.
+  float lr = p.live.lr;
   if (ImGui::SliderFloat("##lr", &lr, 1e-4f, 3e-2f, "lr %.1e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
-    p.lr = lr;
-    RunOptions live = v.options;
-    live.lr = lr;
-    s.message = runner.set_hyperparameters(live);
+    p.live.lr = lr;
+    RunOptions now = v.options;
+    now.live.lr = lr;
+    s.message = runner.set_hyperparameters(now);
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("AdamW learning rate; applies immediately.");
   const float seed_w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.4f;
@@ -144,28 +141,19 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Random seed (drag, or double-click to type). Same seed and settings, same run.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
-  const char* inits[] = {"random", "clone-qkv", "clone-all", "clone-all-eps"};
-  int init = static_cast<int>(p.init);
-  std::string init_preview = std::string("init: ") + inits[init];
-  if (ImGui::BeginCombo("##init", init_preview.c_str())) {
-    for (int i = 0; i < 4; ++i)
-      if (ImGui::Selectable(inits[i], i == init)) p.init = static_cast<HeadInit>(i);
-    ImGui::EndCombo();
-  }
+  std::string init = head_init_name(p.init);
+  if (choice_combo("##init", "init", &init)) parse_head_init(init, &p.init);
   ImGui::SameLine();
   help_marker(kInitHelp);
 
   // Shape or data changes wait for Reset; say so, and say why Reset would fail.
-  RunOptions cur = v.options;
-  cur.lr = p.lr;
-  bool pending = describe(cur) != describe(p);
-  Options check;
-  check.run = p;
-  std::string invalid = validate(check);
+  const RunOptions want = s.wanted_run();
+  const bool pending = !changed_options(v.options, want, kScopeRun).empty();
+  const std::string invalid = validate(want);
   ImGui::Spacing();
   ImGui::BeginDisabled(!invalid.empty());
   if (pending) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-  if (ImGui::Button(pending ? "Reset to apply" : "Reset")) s.message = runner.reset(p);
+  if (ImGui::Button(pending ? "Reset to apply" : "Reset")) s.message = runner.reset(want);
   if (pending) ImGui::PopStyleColor();
   ImGui::EndDisabled();
   ImGui::SameLine();
@@ -183,7 +171,9 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   if (runner.trains_in_frame()) {
     section("Speed and view");
     ImGui::SetNextItemWidth(-1);
-    ImGui::SliderFloat("##budget", &s.view.budget_ms, 1.0f, 50.0f, "train %.0f ms per frame", ImGuiSliderFlags_AlwaysClamp);
+    const OptionInfo& speed = *find_option("speed");
+    ImGui::SliderFloat("##budget", &s.view.budget_ms, static_cast<float>(speed.lo), static_cast<float>(speed.hi),
+                       "train %.0f ms per frame", ImGuiSliderFlags_AlwaysClamp);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Training time per frame. More trains faster; past about 10 ms the page starts to stutter.\n"
                         "If one step takes longer than this, steps run only every few frames, so the\n"

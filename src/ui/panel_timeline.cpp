@@ -61,7 +61,7 @@ void panel_timeline(const LabView& v, UiState& s) {
   if (ImGui::IsItemActive() || (ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left)))
     pb.scrub(std::clamp((ImGui::GetIO().MousePos.x - p.x - 1) / scale, 0.0f, static_cast<float>(last)));
 
-  int stride = v.snapshots.size() > 1 ? v.snapshots[1]->step - v.snapshots[0]->step : v.options.snapshot_every;
+  int stride = v.snapshots.size() > 1 ? v.snapshots[1]->step - v.snapshots[0]->step : v.options.live.snapshot_every;
   const int kept = static_cast<int>(v.snapshots.size());
   ImGui::TextDisabled("%d snapshot%s kept, one every %d steps%s", kept, kept == 1 ? "" : "s", stride,
                       pb.live() ? "  -  live" : "");

@@ -31,7 +31,7 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One optimiser step, then pause.");
   ImGui::SameLine();
   if (ImGui::Button("Reset")) {
-    s.message = runner.reset(s.pending);
+    s.message = runner.reset(s.wanted_run());
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from random weights with the Controls' settings.");
 

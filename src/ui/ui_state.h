@@ -38,6 +38,13 @@ struct UiState {
   // Controls panel: edits waiting for Reset, and the last command error.
   RunOptions pending;
   std::string message;
+  // The run Reset starts: the text box keeps its draft while another task is
+  // chosen, but only task=text takes a text.
+  RunOptions wanted_run() const {
+    RunOptions r = pending;
+    if (r.task != "text") r.text.clear();
+    return r;
+  }
 
   // Screen rectangles (x, y, w, h in CSS pixels) of a few controls, for the e2e test.
   std::map<std::string, ImVec4> item_rects;

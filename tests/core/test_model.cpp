@@ -7,27 +7,13 @@
 #include "core/gradcheck.h"
 #include "core/init.h"
 #include "core/transformer.h"
+#include "presets.h"
 
 using namespace headlab;
 using namespace headlab::test;
 
-namespace {
-
-ModelConfig nano() {
-  ModelConfig c;
-  c.vocab = 7;
-  c.ctx = 6;
-  c.d_model = 8;
-  c.n_heads = 2;
-  c.n_layers = 2;
-  c.d_mlp = 12;
-  return c;
-}
-
-}  // namespace
-
 TEST_CASE("whole-model gradient matches finite differences on a nano config", "[grad][model]") {
-  const ModelConfig cfg = nano();
+  const ModelConfig cfg = presets::gpt_pico();
   const int B = 2, T = 5;
   Transformer m(cfg, B);
   init_params(m.params(), m.layout(), cfg, HeadInit::Random, 3);
@@ -58,7 +44,7 @@ TEST_CASE("whole-model gradient matches finite differences on a nano config", "[
 TEST_CASE("a head switched off is the model whose W_o rows for it are zero, and learns nothing", "[grad][model][ablation]") {
   // The whole-model finite-difference test checks the backward pass; this one
   // checks that switching a head off is exactly "its output does not reach W_o".
-  const ModelConfig cfg = nano();  // 2 layers x 2 heads
+  const ModelConfig cfg = presets::gpt_pico();  // 2 layers x 2 heads
   const int B = 2, T = 5, dh = cfg.d_head();
   Transformer off(cfg, B), zeroed(cfg, B);
   init_params(off.params(), off.layout(), cfg, HeadInit::Random, 3);
@@ -101,7 +87,7 @@ TEST_CASE("a head switched off is the model whose W_o rows for it are zero, and 
 }
 
 TEST_CASE("position rows beyond the sequence get no gradient", "[grad][model]") {
-  const ModelConfig cfg = nano();
+  const ModelConfig cfg = presets::gpt_pico();
   Transformer m(cfg, 1);
   init_params(m.params(), m.layout(), cfg, HeadInit::Random, 1);
   const int tokens[3] = {1, 2, 3}, targets[3] = {2, 3, 4};
@@ -114,7 +100,7 @@ TEST_CASE("position rows beyond the sequence get no gradient", "[grad][model]") 
 }
 
 TEST_CASE("same seed gives bit-identical weights after training; another seed does not", "[model][determinism]") {
-  const ModelConfig cfg = nano();
+  const ModelConfig cfg = presets::gpt_pico();
   auto train = [&](uint64_t seed) {
     Transformer m(cfg, 4);
     AdamW opt(m.layout());
@@ -136,7 +122,7 @@ TEST_CASE("same seed gives bit-identical weights after training; another seed do
   CHECK(std::memcmp(a.data(), c.data(), a.size() * sizeof(float)) != 0);
 }
 
-TEST_CASE("init follows DESIGN.md: N(0, 0.02) weights, zero biases, unit LayerNorm gains", "[model][init]") {
+TEST_CASE("init follows docs/ARCHITECTURE.md: N(0, 0.02) weights, zero biases, unit LayerNorm gains", "[model][init]") {
   ModelConfig cfg;  // the default tiny config: enough weights for a sample std
   Transformer m(cfg, 1);
   init_params(m.params(), m.layout(), cfg, HeadInit::Random, 7);

@@ -20,6 +20,7 @@
 #include "core/init.h"
 #include "core/task.h"
 #include "core/transformer.h"
+#include "presets.h"
 
 extern "C" void* __libc_malloc(size_t);
 extern "C" void* __libc_calloc(size_t, size_t);
@@ -69,12 +70,7 @@ TEST_CASE("a training step makes no heap allocation", "[model][alloc]") {
     std::string error;
     auto task = make_task(spec, &error);
     REQUIRE(task);
-    ModelConfig cfg;
-    cfg.vocab = task->vocab_size();
-    cfg.ctx = 64;
-    cfg.d_model = 128;
-    cfg.n_layers = 4;
-    cfg.d_mlp = 512;
+    const ModelConfig cfg = presets::bench_small(task->vocab_size());
     const int B = 16, T = task->seq_len();
     Transformer m(cfg, B);
     AdamW opt(m.layout());

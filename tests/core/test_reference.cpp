@@ -1,7 +1,7 @@
 // The C++ model against PyTorch (llm.c's test_gpt2.c pattern): load the
 // parameters of tests/reference/gpt_nano.ref, then compare logits, loss,
 // every gradient tensor and ten AdamW steps with what make_reference.py
-// computed. The fixture is compiled in (Reference.cmake), so this runs as
+// computed. The fixture is compiled in (tests/CMakeLists.txt), so this runs as
 // WASM under Node too. Run with -s to print the measured errors.
 #include <catch.hpp>
 
@@ -18,10 +18,10 @@
 #include "core/adamw.h"
 #include "core/transformer.h"
 
-namespace headlab::test {
-extern const unsigned char kGptNanoRef[];  // generated from gpt_nano.ref
-extern const size_t kGptNanoRefSize;
-}  // namespace headlab::test
+namespace headlab::assets {
+extern const unsigned char gpt_nano_ref[];  // embedded from gpt_nano.ref by tests/CMakeLists.txt
+extern const size_t gpt_nano_ref_size;
+}  // namespace headlab::assets
 
 using namespace headlab;
 
@@ -99,7 +99,7 @@ class Reference {
 };
 
 const Reference& reference() {
-  static const Reference ref(test::kGptNanoRef, test::kGptNanoRefSize);
+  static const Reference ref(assets::gpt_nano_ref, assets::gpt_nano_ref_size);
   return ref;
 }
 

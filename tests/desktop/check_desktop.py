@@ -9,6 +9,12 @@
    that the checkpoint asked for with --save was written on exit.
 2. Runs `headlab --load desktop.ckpt --frames 20` (paused) and checks the run
    continues at the saved step.
+3. Sends SIGTERM to a running app and checks it closes as its close button
+   does: exit 0, the summary line, and the --save checkpoint written.
+4. Gives outputs that cannot be written (--save into a missing folder,
+   --screenshot to a FIFO, --save and --screenshot naming one file) and
+   checks each is refused at startup, exit 2 with a line naming the option,
+   before any training that a failed save at window close would lose.
 
 The PNG is decoded here with zlib (no imaging library needed).
 
@@ -17,9 +23,11 @@ usage: check_desktop.py --app build/.../headlab [--xvfb-run xvfb-run] [--out DIR
 import argparse
 import os
 import re
+import signal
 import struct
 import subprocess
 import sys
+import time
 import zlib
 
 SCREEN = "-screen 0 1280x800x24"
@@ -134,6 +142,84 @@ def check_picture(path):
                 fail("tile (%d, %d) of the window is blank (%d colours)" % (tx, ty, len(seen)))
 
 
+def check_refused(args, extra, needle):
+    """The app must refuse `extra` at startup: exit 2 and a line with `needle`."""
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [args.xvfb_run, "-a", "-s", SCREEN, args.app, "--frames", "30", "autoplay=1"] + extra
+    print("$ " + " ".join(cmd), flush=True)
+    try:
+        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        fail("timed out")
+    sys.stdout.write(p.stderr)
+    if p.returncode != 2 or needle not in p.stderr or "frames=" in p.stdout:
+        fail("wanted exit 2 before any frame with %r; got exit %d" % (needle, p.returncode))
+
+
+def app_child(parent, app):
+    """The pid of the app started by xvfb-run (its child), or None."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:  # processes come and go while we look
+            with open("/proc/%s/stat" % entry) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == parent and os.readlink("/proc/%s/exe" % entry) == os.path.realpath(app):
+                return int(entry)
+        except OSError:
+            continue
+    return None
+
+
+def cpu_seconds(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except OSError:
+        return 0.0
+
+
+def check_sigterm(args):
+    """SIGTERM closes the window as its close button does: --save is written."""
+    ckpt = os.path.join(args.out, "term.ckpt")
+    if os.path.exists(ckpt):
+        os.remove(ckpt)
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [args.xvfb_run, "-a", "-s", SCREEN, args.app, "--save", "term.ckpt", "autoplay=1"]
+    print("$ " + " ".join(cmd) + "  (then SIGTERM)", flush=True)
+    p = subprocess.Popen(cmd, env=env, cwd=args.out, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pid = None
+    for _ in range(200):
+        pid = app_child(p.pid, args.app)
+        if pid:
+            break
+        time.sleep(0.05)
+    if not pid:
+        p.kill()
+        fail("the app did not start")
+    # Training shows as CPU time (autoplay keeps the worker busy); wall time
+    # alone says nothing on a loaded machine.
+    deadline = time.monotonic() + 90
+    while cpu_seconds(pid) < 4 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    cpu = cpu_seconds(pid)
+    os.kill(pid, signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        fail("the app did not close after SIGTERM")
+    sys.stdout.write(out + err)
+    m = re.search(r"frames=(\d+) step=(\d+)", out)
+    if p.returncode != 0 or not m or int(m.group(2)) <= 0:
+        fail("after SIGTERM: exit %d, wanted 0 and a summary line with step > 0 (%.1f s of CPU at SIGTERM)"
+             % (p.returncode, cpu))
+    with open(ckpt, "rb") as f:
+        if f.read(8) != b"HEADLAB\0":
+            fail("SIGTERM: --save did not write a checkpoint")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", required=True)
@@ -163,7 +249,17 @@ def main():
                              ["--frames", "20", "--load", "desktop.ckpt"], timeout=120)
     if loaded_step != step:
         fail("--load continued at step %d, saved at step %d" % (loaded_step, step))
-    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded" % (frames, step))
+
+    check_sigterm(args)
+    fifo = os.path.join(args.out, "fifo")
+    if os.path.exists(fifo):
+        os.remove(fifo)
+    os.mkfifo(fifo)
+    check_refused(args, ["--save", "no-such-folder/run.ckpt"], "--save: cannot write")
+    check_refused(args, ["--screenshot", "fifo"], "--screenshot: will not replace")
+    check_refused(args, ["--save", "same", "--screenshot", "same"], "name the same file")
+    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded, SIGTERM saved, bad outputs refused"
+          % (frames, step))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& a : args) argv.push_back(a.c_str());
   Options o;
   const std::string error =
-      parse_args(static_cast<int>(argv.size()), argv.data(), kScopeRun | kScopeView | kScopeCli, o);
+      parse_args(static_cast<int>(argv.size()), argv.data(), kScopeRunAndLive | kScopeView | kScopeCli, o);
   if (error.find('\n') != std::string::npos) __builtin_trap();
   if (!error.empty()) return 0;
   const std::string invalid = validate(o);

@@ -39,7 +39,7 @@ RunOptions addsub(uint64_t seed, HeadInit init) {
   r.layers = 1;
   r.seed = seed;
   r.init = init;
-  r.snapshot_every = 100;  // fewer ablation passes: these runs are long
+  r.live.snapshot_every = 100;  // fewer ablation passes: these runs are long
   return r;
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("addsub: random heads divide the work and learn it; identical heads do
 
 TEST_CASE("induction: the layer-1 heads converge on one role and any single one can go", "[.experiment][induction]") {
   RunOptions r;  // the default run: 2 layers x 4 heads
-  r.snapshot_every = 100;
+  r.live.snapshot_every = 100;
   auto s = make(r);
   train(*s, 2000);
   const Snapshot& snap = *s->snapshots().items().back();

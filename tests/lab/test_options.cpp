@@ -1,6 +1,7 @@
 // The one option parser: both grammars, every error names the option and
 // its valid range, and cross-option checks catch impossible models.
 #include <catch.hpp>
+#include <functional>
 
 #include "lab/options.h"
 
@@ -8,7 +9,7 @@ using namespace headlab;
 
 namespace {
 
-std::string parse(std::vector<const char*> args, Options& o, unsigned scopes = kScopeRun | kScopeCli) {
+std::string parse(std::vector<const char*> args, Options& o, unsigned scopes = kScopeRunAndLive | kScopeCli) {
   args.insert(args.begin(), "prog");
   return parse_args(static_cast<int>(args.size()), args.data(), scopes, o);
 }
@@ -24,7 +25,7 @@ TEST_CASE("both grammars set the same options", "[options]") {
     CHECK(o->run.task == "copy");
     CHECK(o->run.heads == 2);
     CHECK(o->run.d_model == 32);
-    CHECK(o->run.lr == Approx(0.01f));
+    CHECK(o->run.live.lr == Approx(0.01f));
     CHECK(o->run.init == HeadInit::CloneAll);
   }
 }
@@ -82,7 +83,7 @@ TEST_CASE("cross-option validation", "[options]") {
 
 TEST_CASE("view options: panels, flags, theme", "[options]") {
   Options o;
-  const unsigned view = kScopeRun | kScopeView;
+  const unsigned view = kScopeRunAndLive | kScopeView;
   CHECK(set_option(o, "panels", "grid,loss", view) == "");
   CHECK(o.view.panels == std::vector<std::string>{"grid", "loss"});
   CHECK(set_option(o, "panels", "grid,fish", view).find("panels: expected a comma list") == 0);
@@ -100,23 +101,127 @@ TEST_CASE("describe() round-trips through the parser", "[options]") {
   Options a;
   a.run.task = "sort";
   a.run.heads = 2;
-  a.run.lr = 0.0125f;
+  a.run.live.lr = 0.0125f;
   a.run.seed = 123456789012345ull;
   a.run.init = HeadInit::CloneAllEps;
   Options b;
-  for (const auto& [k, v] : describe(a.run)) REQUIRE(set_option(b, k, v, kScopeRun) == "");
+  for (const auto& [k, v] : describe(a.run)) REQUIRE(set_option(b, k, v, kScopeRunAndLive) == "");
   CHECK(b.run.task == "sort");
   CHECK(b.run.heads == 2);
-  CHECK(b.run.lr == a.run.lr);
+  CHECK(b.run.live.lr == a.run.live.lr);
   CHECK(b.run.seed == a.run.seed);
   CHECK(b.run.init == HeadInit::CloneAllEps);
 }
 
 TEST_CASE("help lists every option of the program's scope", "[options]") {
-  const std::string h = help_text(kScopeRun | kScopeCli);
+  const std::string h = help_text(kScopeRunAndLive | kScopeCli);
   for (const char* k : {"--task", "--layers", "--heads", "--d-model", "--d-mlp", "--ctx", "--batch", "--lr",
                         "--steps", "--seed", "--init", "--clip", "--eval-every", "--snapshot-every", "--out",
                         "--save", "--load", "--help"})
     CHECK(h.find(k) != std::string::npos);
   CHECK(h.find("--frames") == std::string::npos);
+}
+
+TEST_CASE("numbers are plain decimal: no signs, spaces, hex or words", "[options]") {
+  const std::vector<std::pair<const char*, const char*>> refused = {
+      {"heads", " 4"}, {"heads", "4 "}, {"heads", "+4"}, {"heads", "0x4"}, {"heads", "4e0"}, {"heads", "-0"},
+      {"seed", "-3"},  {"lr", "0x1p-3"}, {"lr", "1e-3 "}, {"lr", " 1e-3"}, {"lr", "+1e-3"}, {"lr", "inf"},
+      {"lr", "nan"},   {"lr", "1e"},     {"lr", "."},     {"lr", "1e-3x"}, {"lr", "1e-400"}};
+  for (const auto& [key, value] : refused) {
+    Options o;
+    INFO(key << "=" << value);
+    CHECK(set_option(o, key, value, kScopeRunAndLive).find(std::string(key) + ": expected") == 0);
+  }
+  Options o;
+  for (const char* v : {"1e-3", "1E-3", "0.001", ".001", "1.e-3", "1e+0"})
+    CHECK(set_option(o, "lr", v, kScopeRunAndLive) == "");
+  CHECK(set_option(o, "heads", "08", kScopeRun) == "");
+  CHECK(o.run.heads == 8);
+}
+
+TEST_CASE("a NUL byte in a key or value is refused, not cut off", "[options]") {
+  Options o;
+  CHECK(set_option(o, "heads", std::string("2\0" "7", 3), kScopeRun) == "heads: the value contains a NUL byte");
+  CHECK(set_option(o, std::string("heads\0x", 7), "2", kScopeRun) == "unknown option 'heads\\x00x' (see --help)");
+  CHECK(o.run.heads == 4);
+}
+
+TEST_CASE("quote() cuts long values at a UTF-8 character boundary", "[options]") {
+  const std::string e_acute = "\xc3\xa9";
+  const std::string q = quote(std::string(39, 'a') + e_acute + "tail");
+  CHECK(q == "'" + std::string(39, 'a') + "...'");
+  CHECK(quote(std::string(38, 'a') + e_acute + "tail") == "'" + std::string(38, 'a') + e_acute + "...'");
+}
+
+TEST_CASE("text and text-file are only for task=text", "[options]") {
+  Options o;
+  REQUIRE(parse({"--task", "copy", "--ctx", "8", "--text", "hello, world"}, o) == "");
+  CHECK(validate(o).find("text: only task=text trains on a text") == 0);
+  o.run.task = "text";
+  CHECK(validate(o) == "");
+}
+
+TEST_CASE("validate() checks every option's range with the parser's own message", "[options]") {
+  struct Case {
+    std::function<void(RunOptions&)> set;
+    const char* key;
+    std::string text;
+  };
+  const std::vector<Case> cases = {
+      {[](RunOptions& r) { r.layers = 12; }, "layers", "12"},
+      {[](RunOptions& r) { r.heads = 64; }, "heads", "64"},
+      {[](RunOptions& r) { r.ctx = 4096; }, "ctx", "4096"},
+      {[](RunOptions& r) { r.d_model = 4096; }, "d-model", "4096"},
+      {[](RunOptions& r) { r.symbols = -1; }, "symbols", "-1"},
+      {[](RunOptions& r) { r.seed = uint64_t(1) << 60; }, "seed", std::to_string(uint64_t(1) << 60)},
+      {[](RunOptions& r) { r.init = static_cast<HeadInit>(9); }, "init", "?"},
+      {[](RunOptions& r) { r.task = "poetry"; }, "task", "poetry"},
+      {[](RunOptions& r) { r.live.lr = 0.0f; }, "lr", "0"},
+      {[](RunOptions& r) { r.live.weight_decay = 1e30f; }, "weight-decay", "1e+30"},
+      {[](RunOptions& r) { r.live.clip = -1.0f; }, "clip", "-1"},
+      {[](RunOptions& r) { r.live.snapshot_every = 0; }, "snapshot-every", "0"},
+      {[](RunOptions& r) { r.live.eval_every = 1 << 30; }, "eval-every", std::to_string(1 << 30)},
+  };
+  for (const Case& c : cases) {
+    RunOptions r;
+    c.set(r);
+    Options scratch;
+    const std::string parser_says = set_option(scratch, c.key, c.text, kScopeRunAndLive);
+    INFO(c.key);
+    REQUIRE(!parser_says.empty());
+    CHECK(validate(r) == parser_says);
+  }
+}
+
+TEST_CASE("describe() is exact: every run reads back bit for bit", "[options]") {
+  RunOptions a;
+  a.task = "text";
+  a.text = "some text";
+  a.live.lr = 0.0012345678f;
+  a.live.weight_decay = 1.0f / 3.0f;
+  a.seed = 9007199254740991ull;
+  Options b;
+  for (const auto& [k, v] : describe(a)) REQUIRE(set_option(b, k, v, kScopeRunAndLive) == "");
+  CHECK(b.run.live.lr == a.live.lr);
+  CHECK(b.run.live.weight_decay == a.live.weight_decay);
+  CHECK(b.run.text == a.text);
+  CHECK(changed_options(a, b.run, kScopeRunAndLive).empty());
+  CHECK(describe(RunOptions())[8] == std::pair<std::string, std::string>("lr", "0.001"));
+  ViewOptions v;
+  v.budget_ms = 20.0f;
+  CHECK(describe(v)[1] == std::pair<std::string, std::string>("speed", "20"));
+}
+
+TEST_CASE("the table knows which options a running run can change", "[options]") {
+  RunOptions a, b;
+  b.live.lr = 0.01f;
+  b.live.snapshot_every = 3;
+  CHECK(changed_options(a, b, kScopeRun).empty());
+  CHECK(changed_options(a, b, kScopeLive) == std::vector<std::string>{"lr", "snapshot-every"});
+  b.heads = 2;
+  CHECK(changed_options(a, b, kScopeRun) == std::vector<std::string>{"heads"});
+  CHECK(option_range(*find_option("lr")) == "(0, 1e6]");
+  CHECK(option_range(*find_option("clip")) == "0..1e6");
+  CHECK(find_option("d_model") == find_option("d-model"));
+  CHECK(help_text(kScopeRunAndLive | kScopeCli).find("--lr (0, 1e6]") != std::string::npos);
 }

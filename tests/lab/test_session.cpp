@@ -1,29 +1,28 @@
 // Session: determinism, the head-symmetry experiments, faults, checkpoints
 // and bounded recording.
+#include <algorithm>
 #include <catch.hpp>
 #include <cmath>
+#include <functional>
 #include <cstring>
 #include <sstream>
 
+#include "core/checkpoint.h"
 #include "lab/run_json.h"
 #include "lab/runner.h"
 #include "lab/session.h"
+#include "presets.h"
+
+namespace headlab::assets {
+extern const unsigned char checkpoint_v1_copy[];  // tests/fuzz/corpus/checkpoint/copy-tiny.ckpt
+extern const size_t checkpoint_v1_copy_size;
+}  // namespace headlab::assets
 
 using namespace headlab;
 
 namespace {
 
-RunOptions small(const char* task = "induction") {
-  RunOptions r;
-  r.task = task;
-  r.ctx = 16;
-  r.d_model = 32;
-  r.d_mlp = 64;
-  r.batch = 8;
-  r.snapshot_every = 5;
-  r.eval_every = 10;
-  return r;
-}
+RunOptions small(const char* task = "induction") { return presets::run_small(task); }
 
 std::unique_ptr<Session> make(const RunOptions& r) {
   std::string error;
@@ -118,8 +117,8 @@ TEST_CASE("clone-all-eps starts nearly identical and breaks symmetry", "[session
 
 TEST_CASE("a huge learning rate stops training with a message, and the last good state comes back", "[session][fault]") {
   RunOptions r = small();
-  r.lr = 1e6f;
-  r.clip = 0.0f;
+  r.live.lr = 1e6f;
+  r.live.clip = 0.0f;
   auto s = make(r);
   int steps = 0;
   while (s->step() && steps < 100) ++steps;
@@ -165,7 +164,7 @@ TEST_CASE("a corrupt checkpoint is rejected and the runner keeps its run", "[ses
 
 TEST_CASE("recording stays bounded and still starts at step 0", "[session][memory]") {
   RunOptions r = small("copy");
-  r.snapshot_every = 1;
+  r.live.snapshot_every = 1;
   r.layers = 1;
   r.batch = 2;
   auto s = make(r);
@@ -191,9 +190,9 @@ TEST_CASE("thinning series keeps every other point and doubles its stride", "[se
 TEST_CASE("update_hyperparameters changes lr but refuses shape changes", "[session]") {
   auto s = make(small());
   RunOptions r = s->options();
-  r.lr = 0.01f;
+  r.live.lr = 0.01f;
   CHECK(s->update_hyperparameters(r) == "");
-  CHECK(s->options().lr == 0.01f);
+  CHECK(s->options().live.lr == 0.01f);
   r.heads = 2;
   CHECK(s->update_hyperparameters(r).find("new run") != std::string::npos);
   CHECK(s->options().heads == 4);
@@ -247,4 +246,133 @@ TEST_CASE("a checkpoint taken in the middle of a step resumes before that step",
   train(*a, 2);  // finishes the pending step, then one more
   train(*b, 2);
   CHECK(params(*a) == params(*b));
+}
+
+TEST_CASE("Session::create refuses every out-of-range option with the parser's message", "[session][options]") {
+  // Just outside each numeric run option's range, written into the struct as
+  // code (or an old checkpoint) could; the text is what the parser would get.
+  struct Case {
+    const char* key;
+    std::function<void(RunOptions&)> set;
+    std::string text;
+  };
+  const std::vector<Case> cases = {
+      {"layers", [](RunOptions& r) { r.layers = 9; }, "9"},
+      {"heads", [](RunOptions& r) { r.heads = 0; }, "0"},
+      {"d-model", [](RunOptions& r) { r.d_model = 513; }, "513"},
+      {"d-mlp", [](RunOptions& r) { r.d_mlp = 3; }, "3"},
+      {"ctx", [](RunOptions& r) { r.ctx = 257; }, "257"},
+      {"batch", [](RunOptions& r) { r.batch = 0; }, "0"},
+      {"symbols", [](RunOptions& r) { r.symbols = 257; }, "257"},
+      {"lr", [](RunOptions& r) { r.live.lr = -1e-3f; }, "-0.001"},
+      {"weight-decay", [](RunOptions& r) { r.live.weight_decay = 10.5f; }, "10.5"},
+      {"clip", [](RunOptions& r) { r.live.clip = 2e6f; }, "2000000"},
+      {"seed", [](RunOptions& r) { r.seed = 9007199254740992ull; }, "9007199254740992"},
+      {"snapshot-every", [](RunOptions& r) { r.live.snapshot_every = 100001; }, "100001"},
+      {"eval-every", [](RunOptions& r) { r.live.eval_every = -5; }, "-5"},
+  };
+  for (const OptionInfo& row : option_table()) {
+    const bool numeric = row.kind == OptionKind::Int || row.kind == OptionKind::Float;
+    if (!(row.scope & kScopeRunAndLive) || !numeric) continue;
+    INFO(row.key << ": a numeric run option without a case here");
+    CHECK(std::any_of(cases.begin(), cases.end(), [&](const Case& c) { return c.key == std::string(row.key); }));
+  }
+  for (const Case& c : cases) {
+    RunOptions r = small();
+    c.set(r);
+    Options scratch;
+    const std::string parser_says = set_option(scratch, c.key, c.text, kScopeRunAndLive);
+    INFO(c.key);
+    REQUIRE(!parser_says.empty());
+    std::string error;
+    CHECK_FALSE(Session::create(r, &error));
+    CHECK(error == parser_says);
+  }
+  RunOptions r = small("copy");
+  r.text = "only for task=text";
+  std::string error;
+  CHECK_FALSE(Session::create(r, &error));
+  CHECK(error.find("text: only task=text") == 0);
+}
+
+TEST_CASE("a checkpoint's options are checked like typed ones", "[session][checkpoint]") {
+  auto s = make(small());
+  train(*s, 3);
+  const CheckpointData good = s->checkpoint();
+  struct Case {
+    const char* key;
+    std::string value;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"layers", "64", "checkpoint: layers: expected an integer in 1..8, got '64'"},
+      {"heads", "64", "checkpoint: heads: expected an integer in 1..16, got '64'"},
+      {"ctx", "4096", "checkpoint: ctx: expected an integer in 2..256, got '4096'"},
+      {"lr", "0", "checkpoint: lr: expected a number in (0, 1e6], got '0'"},
+      {"weight-decay", "1e30", "checkpoint: weight-decay: expected a number in 0..10, got '1e30'"},
+      {"text", std::string(16 << 20, 'a'), "checkpoint: text: expected at most 4194304 bytes, got 16777216"},
+      {"init", "zeros", "checkpoint: init: expected one of random|clone-qkv|clone-all|clone-all-eps, got 'zeros'"},
+      {"frames", "3", "checkpoint: unknown option 'frames' (see --help)"},
+  };
+  for (const Case& c : cases) {
+    CheckpointData d = good;
+    bool replaced = false;
+    for (auto& kv : d.options)
+      if (kv.first == c.key) kv.second = c.value, replaced = true;
+    if (!replaced) d.options.emplace_back(c.key, c.value);
+    std::string error;
+    INFO(c.key);
+    CHECK_FALSE(Session::from_checkpoint(d, &error));
+    CHECK(error == c.error);
+    // The same through the bytes of a file.
+    const std::vector<uint8_t> bytes = checkpoint_encode(d);
+    REQUIRE(!bytes.empty());
+    CHECK_FALSE(Session::load(bytes, &error));
+    CHECK(error == c.error);
+  }
+  CheckpointData d = good;
+  d.options.emplace_back("d_model", "32");  // the same option in its other spelling
+  std::string error;
+  CHECK_FALSE(Session::from_checkpoint(d, &error));
+  CHECK(error == "checkpoint: option 'd_model' is given twice");
+  d = good;
+  d.adam_steps = 2147483647;  // would overflow AdamW's step counter on the next step
+  CHECK_FALSE(Session::from_checkpoint(d, &error));
+  CHECK(error.find("adam_steps 2147483647 is outside") != std::string::npos);
+  d = good;
+  d.options.erase(d.options.begin() + 1);  // no "layers": the default (2), as in a file from before the option
+  REQUIRE(Session::from_checkpoint(d, &error));
+}
+
+TEST_CASE("a version 1 checkpoint still loads, and saves as the current version", "[session][checkpoint]") {
+  const std::vector<uint8_t> v1(assets::checkpoint_v1_copy, assets::checkpoint_v1_copy + assets::checkpoint_v1_copy_size);
+  REQUIRE(v1[8] == 1);
+  std::string error;
+  auto a = Session::load(v1, &error);
+  INFO(error);
+  REQUIRE(a);
+  CHECK(a->options().task == "copy");
+  CHECK(a->options().live.lr == 0.003f);
+  CHECK(a->options().batch == 2);
+  const std::vector<uint8_t> v2 = a->save();
+  REQUIRE(v2[8] == kCheckpointVersion);
+  auto b = Session::load(v2, &error);
+  REQUIRE(b);
+  CHECK(describe(b->options()) == describe(a->options()));
+  CHECK(b->step_count() == a->step_count());
+  train(*a, 5);
+  train(*b, 5);
+  CHECK(params(*a) == params(*b));
+}
+
+TEST_CASE("snapshot-every applies while the run trains", "[session][options]") {
+  auto s = make(small());  // a snapshot every 5 steps
+  train(*s, 10);
+  RunOptions r = s->options();
+  r.live.snapshot_every = 2;
+  REQUIRE(s->update_hyperparameters(r) == "");
+  train(*s, 4);
+  std::vector<int> steps;
+  for (const auto& snap : s->snapshots().items()) steps.push_back(snap->step);
+  CHECK(steps == std::vector<int>{0, 5, 10, 12, 14});
 }

@@ -7,34 +7,21 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <thread>
 
 #include "core/checkpoint.h"
+#include "lab/run_files.h"
 #include "platform/file_writer.h"
 #include "platform/threaded_runner.h"
+#include "presets.h"
 
 using namespace headlab;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Small enough to step in about a millisecond, even under ThreadSanitizer.
-RunOptions tiny(uint64_t seed = 1) {
-  RunOptions r;
-  r.task = "induction";
-  r.layers = 1;
-  r.heads = 2;
-  r.d_model = 16;
-  r.d_mlp = 32;
-  r.ctx = 16;
-  r.batch = 4;
-  r.seed = seed;
-  r.snapshot_every = 2;
-  r.eval_every = 10;
-  return r;
-}
+RunOptions tiny(uint64_t seed = 1) { return presets::run_tiny(seed); }
 
 // Calls frame() like a UI would until pred(view) holds; false after `seconds`.
 bool frames_until(ThreadedRunner& r, const std::function<bool(const LabView&)>& pred, double seconds = 60.0) {
@@ -185,15 +172,15 @@ TEST_CASE("a new learning rate shows at once and reaches the training", "[thread
   auto r = make(tiny());
   r->play();
   RunOptions o = r->view().options;
-  o.lr = 1.25e-3f;
+  o.live.lr = 1.25e-3f;
   REQUIRE(r->set_hyperparameters(o).empty());
-  CHECK(r->view().options.lr == 1.25e-3f);
+  CHECK(r->view().options.live.lr == 1.25e-3f);
   r->frame(0.0);
-  CHECK(r->view().options.lr == 1.25e-3f);  // not undone by a view the worker made before
+  CHECK(r->view().options.live.lr == 1.25e-3f);  // not undone by a view the worker made before
   std::string error;
   auto copy = Session::load(r->save_checkpoint(), &error);  // waits for the worker: the lr is applied by then
   REQUIRE(copy);
-  CHECK(copy->options().lr == 1.25e-3f);
+  CHECK(copy->options().live.lr == 1.25e-3f);
 }
 
 TEST_CASE("save_checkpoint and load_checkpoint round-trip while training", "[threads]") {
@@ -251,8 +238,8 @@ TEST_CASE("save_checkpoint_file reports its result", "[threads]") {
 
 TEST_CASE("a fault stops playing; restoring lets it play again", "[threads]") {
   RunOptions o = tiny();
-  o.lr = 1e6f;
-  o.clip = 0.0f;
+  o.live.lr = 1e6f;
+  o.live.clip = 0.0f;
   auto r = make(o);
   r->play();
   REQUIRE(frames_until(*r, [](const LabView& v) { return v.fault != Fault::None && !v.playing; }));
@@ -312,7 +299,7 @@ TEST_CASE("hammering every command from the UI thread while it trains", "[thread
         break;
       case 4: {
         RunOptions o = r->view().options;
-        o.lr = 1e-3f * (1 + x % 5);
+        o.live.lr = 1e-3f * (1 + x % 5);
         const std::string error = r->set_hyperparameters(o);
         REQUIRE((error.empty() || r->starting()));  // refused only while a new run is being built
         break;
@@ -360,19 +347,4 @@ TEST_CASE("FileWriter runs every job in order, also those posted just before fin
   REQUIRE(order.size() == 20);
   for (int i = 0; i < 20; ++i) CHECK(order[i] == i);
   CHECK(w.take_notices().size() == 10);  // empty lines are not reported
-}
-
-TEST_CASE("write_file_atomically leaves the old file when writing fails", "[threads]") {
-  const std::string path = temp_path("atomic.txt");
-  REQUIRE(write_file_atomically(path, [](std::ostream& out) { return static_cast<bool>(out << "old"); }).empty());
-  CHECK_FALSE(write_file_atomically(path, [](std::ostream& out) {
-                out << "partial";
-                return false;
-              }).empty());
-  std::ifstream in(path);
-  std::string text;
-  in >> text;
-  CHECK(text == "old");
-  std::remove(path.c_str());
-  CHECK_FALSE(write_file_atomically("no-such-directory/x", [](std::ostream&) { return true; }).empty());
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Golden numbers for headlab's model, computed by PyTorch (llm.c's test_gpt2 pattern).
 
-The same decoder-only GPT as src/core (DESIGN.md, "Model") is written out
+The same decoder-only GPT as src/core (docs/ARCHITECTURE.md, "The model") is written out
 here module by module, in float32, with parameters named and shaped exactly
 as headlab's ParamLayout (src/core/params.cpp): linear layers store W as
 [in, out] and compute y = x @ W + b; attn.w_qkv is [C, 3C] with Q | K | V

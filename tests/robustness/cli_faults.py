@@ -5,28 +5,33 @@ the problem, no crash (no signal, no sanitizer report) and no hang.
 
 usage: cli_faults.py PATH/TO/headlab-train WORKDIR
 """
+import json
 import os
 import random
+import resource
+import signal
+import stat
 import subprocess
 import sys
+import time
 
 TRAIN, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
 failures = []
 
 
-def run(args, timeout=120):
+def run(args, timeout=120, preexec_fn=None):
     p = subprocess.run([TRAIN] + args, capture_output=True, text=True, timeout=timeout,
-                       errors="replace")
+                       errors="replace", preexec_fn=preexec_fn)
     return p.returncode, p.stdout, p.stderr
 
 
-def expect(name, args, code, needle, stream="stderr"):
+def expect(name, args, code, needle, stream="stderr", timeout=120, preexec_fn=None):
     try:
-        rc, out, err = run(args)
+        rc, out, err = run(args, timeout, preexec_fn)
     except subprocess.TimeoutExpired:
         failures.append(f"{name}: hung")
-        return
+        return False
     text = err if stream == "stderr" else out
     codes = code if isinstance(code, tuple) else (code,)
     ok = rc in codes and needle in text and "Sanitizer" not in err and "runtime error" not in err
@@ -35,6 +40,13 @@ def expect(name, args, code, needle, stream="stderr"):
     print(f"{'ok  ' if ok else 'FAIL'} {name}: exit {rc}; {text.strip().splitlines()[-1] if text.strip() else ''}")
     if not ok:
         failures.append(f"{name}: exit {rc}, wanted {code} with {needle!r}; stderr: {err.strip()[:300]}")
+    return ok
+
+
+def check(name, ok, detail=""):
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
+    if not ok:
+        failures.append(f"{name}: {detail}")
 
 
 def path(name):
@@ -77,6 +89,8 @@ with open(path("emoji.txt"), "w", encoding="utf-8") as f:
 with open(path("binary.bin"), "wb") as f:
     rng = random.Random(1)
     f.write(bytes(rng.randrange(256) for _ in range(4096)))
+with open(path("latin1.txt"), "wb") as f:
+    f.write("héllo wörld ".encode("latin-1") * 20)
 with open(path("megabyte.txt"), "w") as f:
     rng = random.Random(2)
     words = ["attention", "head", "gradient", "token", "layer", "the", "a", "learns", "why"]
@@ -87,7 +101,9 @@ with open(path("too-big.txt"), "w") as f:
     f.write("x" * ((4 << 20) + 1))
 expect("text: no text", ["--task", "text"], 2, "text: no training text")
 expect("text: empty file", ["--task", "text", "--text-file", path("empty.txt")], 2, "text: no training text")
-expect("text: binary file", ["--task", "text", "--text-file", path("binary.bin")], 2, "invalid UTF-8 at byte")
+expect("text: binary file", ["--task", "text", "--text-file", path("binary.bin")], 2, "contains a NUL byte")
+expect("text: not UTF-8", ["--task", "text", "--text-file", path("latin1.txt")], 2, "invalid UTF-8 at byte 1")
+expect("text: for another task", ["--task", "copy", "--text-file", path("emoji.txt")], 2, "only task=text")
 expect("text: missing file", ["--task", "text", "--text-file", path("nope.txt")], 2, "text-file: cannot open")
 expect("text: over 4 MiB", ["--task", "text", "--text-file", path("too-big.txt")], 2, "larger than")
 expect("text: shorter than the context", ["--task", "text", "--text", "abc"], 2, "too short")
@@ -118,6 +134,149 @@ for name, blob in bad.items():
 expect("checkpoint missing", ["--load", path("missing.ckpt")], 2, "checkpoint:")
 expect("checkpoint changes shape", ["--load", good, "--heads", "4"], 2, "start a new run")
 expect("unwritable --out", TINY + ["--steps", "1", "--out", "/nonexistent/dir/run.json"], 2, "--out: cannot write")
+
+# [SECTION] files written: probed before training, written atomically, every output attempted
+FOREVER = ["--steps", "100000000"]  # a run that only a refusal before training can end in time
+
+
+def loads(ckpt):
+    return run(["--load", ckpt, "--steps", "0"])[0] == 0
+
+
+def json_file(p):
+    try:
+        with open(p) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+t0 = time.monotonic()
+expect("--save to a missing folder, before training", TINY + FOREVER + ["--save", path("missing/x.ckpt")], 2,
+       "--save: cannot write", timeout=30)
+check("--save to a missing folder is refused in well under a second", time.monotonic() - t0 < 3.0,
+      f"{time.monotonic() - t0:.2f} s")
+if os.geteuid() == 0:  # root writes anywhere: try a folder it owns as user nobody
+    os.makedirs(path("root-only"), exist_ok=True)
+    os.chmod(path("root-only"), 0o755)
+
+    def as_nobody():
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+
+    try:
+        expect("--save to a folder the user cannot write", TINY + FOREVER + ["--save", path("root-only/x.ckpt")],
+               2, "Permission denied", timeout=30, preexec_fn=as_nobody)
+    except (OSError, subprocess.SubprocessError) as e:  # nobody may not reach the binary
+        print(f"skip --save to a folder the user cannot write: {e}")
+expect("--out and --save the same file", TINY + FOREVER + ["--out", path("same"), "--save", path("same")], 2,
+       "--out and --save name the same file", timeout=30)
+check("... and nothing is written", not os.path.exists(path("same")))
+with open(good, "rb") as f:
+    good_bytes = f.read()
+expect("--out over the --load checkpoint", ["--load", good, "--out", good] + FOREVER, 2,
+       "--out would overwrite the --load checkpoint", timeout=30)
+check("... the checkpoint is untouched", open(good, "rb").read() == good_bytes)
+expect("--load x --save x continues in place", ["--load", good, "--save", good, "--steps", "3"], 0,
+       "saved checkpoint", "stdout")
+
+fifo = path("fifo")
+if os.path.exists(fifo):
+    os.remove(fifo)
+os.mkfifo(fifo)
+expect("--save to a FIFO", TINY + FOREVER + ["--save", fifo], 2, "it is a FIFO, not a regular file", timeout=30)
+expect("--out to a FIFO", TINY + FOREVER + ["--out", fifo], 2, "it is a FIFO, not a regular file", timeout=30)
+check("the FIFO is still a FIFO", stat.S_ISFIFO(os.lstat(fifo).st_mode))
+
+os.makedirs(path("real"), exist_ok=True)
+for name in ("ckpt-link", "real/run.ckpt"):
+    if os.path.lexists(path(name)):
+        os.remove(path(name))
+os.symlink("real/run.ckpt", path("ckpt-link"))
+expect("--save through a symlink", TINY + ["--steps", "3", "--save", path("ckpt-link")], 0, "saved checkpoint",
+       "stdout")
+check("the symlink is still a symlink", os.path.islink(path("ckpt-link")))
+check("its target holds the checkpoint", loads(path("real/run.ckpt")))
+
+# SIGTERM (timeout, containers, schedulers) ends training like Ctrl+C: both files are written, complete.
+for name in ("term.json", "term.ckpt"):
+    if os.path.exists(path(name)):
+        os.remove(path(name))
+proc = subprocess.Popen([TRAIN] + TINY + FOREVER + ["--out", path("term.json"), "--save", path("term.ckpt")],
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+
+
+def catches_sigterm(pid):
+    """True once the process has its SIGTERM handler in place (SigCgt in /proc, Linux)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            caught = next(int(l.split()[1], 16) for l in f if l.startswith("SigCgt:"))
+        return bool(caught & (1 << (signal.SIGTERM - 1)))
+    except (OSError, StopIteration):
+        return False
+
+
+deadline = time.monotonic() + 30
+while proc.poll() is None and not catches_sigterm(proc.pid) and time.monotonic() < deadline:
+    time.sleep(0.05)
+time.sleep(0.5)  # mid-run: training has started
+proc.send_signal(signal.SIGTERM)
+try:
+    out, err = proc.communicate(timeout=60)
+    run_json = json_file(path("term.json"))
+    check("SIGTERM mid-run: exit 0, says so", proc.returncode == 0 and "terminated" in err,
+          f"exit {proc.returncode}; {err.strip()[-200:]}")
+    check("SIGTERM mid-run: --out is complete JSON", run_json is not None and len(run_json.get("history", [])) > 0)
+    check("SIGTERM mid-run: --save loads", loads(path("term.ckpt")))
+except subprocess.TimeoutExpired:
+    proc.kill()
+    failures.append("SIGTERM mid-run: hung")
+
+# A file size limit (as a full disk): --out fails and keeps the previous file, --save is still
+# written, the exit code and a line say what failed, no temporary file is left.
+big = path("limited.json")
+expect("a previous run", TINY + ["--steps", "5", "--out", big], 0, "wrote", "stdout")
+previous = open(big, "rb").read()
+LIMIT = 256 << 10  # over TINY's checkpoint, under a 300-step run JSON with a snapshot every step
+
+
+def limit_file_size():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
+
+
+if os.path.exists(path("limited.ckpt")):
+    os.remove(path("limited.ckpt"))
+expect("--out over a file size limit", TINY + ["--steps", "300", "--snapshot-every", "1", "--out", big,
+                                                "--save", path("limited.ckpt")],
+       2, "--out: cannot write", preexec_fn=limit_file_size)
+check("... keeps the previous --out", open(big, "rb").read() == previous)
+check("... still writes --save", loads(path("limited.ckpt")))
+
+# Concurrent saves to one path (a sweep): each reports success and the file that stays loads.
+# --steps 0 and a 10 MB checkpoint make the six writes overlap (with one shared FILE.tmp,
+# some failed and, worse, a corrupted file was reported as saved).
+shared = path("shared.ckpt")
+procs = [subprocess.Popen([TRAIN, "--layers", "4", "--d-model", "128", "--d-mlp", "512", "--steps", "0",
+                           "--seed", str(seed), "--save", shared],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+         for seed in range(1, 7)]
+results = [p.communicate(timeout=300) for p in procs]
+check("six concurrent saves to one path all succeed",
+      all(p.returncode == 0 and "saved checkpoint" in r[0] for p, r in zip(procs, results)),
+      "; ".join(r[1].strip()[-120:] for r in results if r[1].strip()))
+check("... and leave a checkpoint that loads", loads(shared))
+
+# Text that reads as a number stays a JSON string.
+for label, text in [("zeros", "0" * 40), ("digits of pi", "3.14159265358979323846264338327950288419716939937510")]:
+    expect("text of " + label, TINY + ["--task", "text", "--text", text, "--steps", "2", "--out", path("digits.json")],
+           0, "wrote", "stdout")
+    run_json = json_file(path("digits.json"))
+    check("... is a JSON string in the run file", run_json is not None and run_json["config"].get("text") == text,
+          repr(run_json["config"].get("text")) if run_json else "not JSON")
+
+leftovers = [n for n in os.listdir(WORK) if ".tmp" in n]
+check("no temporary file is left behind", not leftovers, " ".join(leftovers))
 
 if failures:
     print("\n".join(["", "FAILED:"] + failures))

@@ -1,0 +1,133 @@
+#include "lab/run_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "lab/atomic_file.h"
+#include "lab/run_json.h"
+
+namespace headlab {
+namespace {
+
+bool load_failed(std::string* error, const std::string& msg) {
+  *error = "checkpoint: " + msg;
+  return false;
+}
+
+bool read_all(int fd, uint8_t* p, size_t n) {
+  while (n > 0) {
+    const ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+bool load(const std::string& path, CheckpointData* out, std::string* error) {
+  const std::string name = quote_path(path);
+  // Checked before opening: opening a FIFO would wait for a writer.
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return load_failed(error, "cannot open " + name + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return load_failed(error, name + " is not a regular file");
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return load_failed(error, "cannot open " + name + ": " + std::strerror(errno));
+  std::vector<uint8_t> bytes;
+  std::string problem;
+  if (fstat(fd, &st) != 0) {
+    problem = "cannot read " + name + ": " + std::strerror(errno);
+  } else if (static_cast<uint64_t>(st.st_size) > checkpoint_max_bytes()) {
+    problem = name + " is " + std::to_string(st.st_size) + " bytes, over the limit of " +
+              std::to_string(checkpoint_max_bytes());
+  } else {
+    bytes.resize(static_cast<size_t>(st.st_size));
+    errno = 0;
+    if (!read_all(fd, bytes.data(), bytes.size()))
+      problem = "cannot read " + name + ": " + (errno ? std::strerror(errno) : "file is shorter than it was");
+  }
+  close(fd);
+  if (!problem.empty()) return load_failed(error, problem);
+  CheckpointData d;
+  if (!checkpoint_decode(bytes.data(), bytes.size(), &d, error)) {
+    error->insert(std::strlen("checkpoint: "), name + ": ");
+    return false;
+  }
+  *out = std::move(d);
+  return true;
+}
+
+}  // namespace
+
+bool checkpoint_load_file(const std::string& path, CheckpointData* out, std::string* error) {
+  try {
+    return load(path, out, error);
+  } catch (const std::bad_alloc&) {
+    return load_failed(error, "out of memory reading " + quote_path(path));
+  }
+}
+
+std::string checkpoint_save_file(const std::string& path, const CheckpointData& d) {
+  std::string error;
+  const std::vector<uint8_t> bytes = checkpoint_encode(d, &error);
+  if (bytes.empty()) return error;
+  return write_file_atomically(path, bytes.data(), bytes.size());
+}
+
+std::string run_json_save_file(const std::string& path, const LabView& view) {
+  std::ostringstream json;
+  write_run_json(json, view);
+  if (!json) return "out of memory writing the run JSON";
+  const std::string bytes = json.str();
+  return write_file_atomically(path, bytes.data(), bytes.size());
+}
+
+std::unique_ptr<Session> resume_session(const CheckpointData& d, const Overrides& overrides, std::string* error) {
+  auto s = Session::from_checkpoint(d, error);
+  if (!s) return nullptr;
+  Options o;
+  o.run = s->options();
+  *error = parse_args(overrides.argc, overrides.argv, overrides.scopes, o);
+  if (error->empty()) *error = s->update_hyperparameters(o.run);
+  if (!error->empty()) return nullptr;
+  return s;
+}
+
+std::unique_ptr<Session> load_session_file(const std::string& path, const Overrides& overrides, std::string* error) {
+  CheckpointData d;
+  if (!checkpoint_load_file(path, &d, error)) return nullptr;
+  return resume_session(d, overrides, error);
+}
+
+std::string check_output_files(const ProgramOptions& p) {
+  struct Output {
+    const char* option;
+    const std::string& path;
+  };
+  std::vector<Output> outputs;
+  for (const Output& o : {Output{"--out", p.out}, Output{"--save", p.save}, Output{"--screenshot", p.screenshot}})
+    if (!o.path.empty()) outputs.push_back(o);
+  for (const Output& o : outputs) {
+    const std::string error = probe_output(o.path);
+    if (!error.empty()) return std::string(o.option) + ": " + error;
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    for (size_t j = i + 1; j < outputs.size(); ++j)
+      if (same_file(outputs[i].path, outputs[j].path))
+        return std::string(outputs[i].option) + " and " + outputs[j].option + " name the same file " +
+               quote_path(outputs[j].path) + "; give each its own";
+    if (!p.load.empty() && std::string(outputs[i].option) != "--save" && same_file(outputs[i].path, p.load))
+      return std::string(outputs[i].option) + " would overwrite the --load checkpoint " + quote_path(p.load);
+  }
+  return "";
+}
+
+}  // namespace headlab

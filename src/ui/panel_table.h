@@ -1,0 +1,34 @@
+// Every panel of the dashboard, one row each: its key (the `panels=` and
+// `hide=` vocabulary), title, draw function, window flags and layout role.
+// The App draws and places panels only through this table.
+//
+// Adding a panel: a draw function (ui/panel_<name>.cpp, declared in
+// panels.h), one row here and its key in lab's panel_names().
+#pragma once
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "lab/runner.h"
+#include "ui/layout.h"
+#include "ui/ui_state.h"
+
+namespace headlab::ui {
+
+struct PanelInfo {
+  const char* key;
+  const char* title;  // on its window, or its tab
+  void (*draw)(Runner& runner, const LabView& v, UiState& s);
+  ImGuiWindowFlags flags;  // added to its window when it is alone in it (or the first of its tabs)
+  LayoutRole role;
+  float weight;  // share of its cell when stacked with panels of the same role
+};
+
+// In panel_names() order.
+const std::vector<PanelInfo>& panel_table();
+// The row for a key, or nullptr.
+const PanelInfo* find_panel(const std::string& key);
+// The panels a view shows (panels=, then hide=), in table order, as the layout wants them.
+std::vector<LayoutPanel> visible_panels(const ViewOptions& view);
+
+}  // namespace headlab::ui

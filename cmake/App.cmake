@@ -76,7 +76,8 @@ endforeach()
 
 # --- Web app -------------------------------------------------------------------
 if(EMSCRIPTEN)
-  add_executable(headlab_web src/platform/main_web.cpp src/platform/web_page.cpp src/platform/web_state.cpp)
+  add_executable(headlab_web src/platform/main_web.cpp src/platform/web_page.cpp src/platform/web_state.cpp
+                 src/platform/worker_runner.cpp src/platform/web_trainer.cpp)
   target_link_libraries(headlab_web PRIVATE headlab_ui)
   headlab_warnings(headlab_web)
   set(HEADLAB_WEB_DIR ${CMAKE_BINARY_DIR}/web)
@@ -86,8 +87,9 @@ if(EMSCRIPTEN)
   # An ES module whose default export is a factory: headlab.js compiles the wasm
   # once per page and instantiates it once per widget (instantiateWasm hook);
   # each instance is started by headlab_start() after its options are staged.
+  # The same module trains in each widget's worker (web/headlab-worker.js).
   target_link_options(headlab_web PRIVATE
-    --no-entry -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createHeadlabEngine -sENVIRONMENT=web
+    --no-entry -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createHeadlabEngine -sENVIRONMENT=web,worker
     -sFILESYSTEM=0 -sASSERTIONS=0 -sEXPORTED_FUNCTIONS=_malloc,_free
     $<$<CONFIG:Release>:-O3>)
   # The pages (index.html, embed.html, headlab.js, examples/) sit next to the engine, ready to serve.

@@ -21,6 +21,8 @@
 
 const ENGINE_JS = new URL('headlab-engine.js', import.meta.url).href;
 const ENGINE_WASM = new URL('headlab-engine.wasm', import.meta.url).href;
+const WORKER_JS = new URL('headlab-worker.js', import.meta.url).href;
+const STEP_POLL_MS = 20;  // with a worker, how often step(n) looks whether its steps have run
 const EVENTS = ['ready', 'step', 'snapshot', 'error'];
 // Bits of the engine's onHeadlabEvents(bits), in the order of EVENTS (src/platform/main_web.cpp).
 const EVENT_BITS = {ready: 1, step: 2, snapshot: 4, error: 8};
@@ -100,6 +102,7 @@ function optionPairs(options) {
       continue;
     }
     const key = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    if (key === 'trainer') continue;  // read by createWidget, not an engine option
     if (key.includes('\0')) {
       refuse(`option ${shown(key)}: a name may not contain NUL`);
       continue;
@@ -129,6 +132,35 @@ function optionPairs(options) {
     pairs.push([key, text]);
   }
   return pairs;
+}
+
+// The widget's trainer: a module worker running the same engine
+// (headlab-worker.js) and the link src/platform/worker_runner.cpp talks
+// through. Where workers cannot start (an old browser, a policy without
+// worker-src 'self'), failure is set and the engine trains in the page's
+// frames instead, saying so in state().trainer.
+function startTrainer(wasm) {
+  const link = {
+    inbox: [], failure: null, worker: null,
+    post(bytes) { if (this.worker) this.worker.postMessage({bytes}, [bytes.buffer]); },
+    took() { if (this.worker) this.worker.postMessage({ack: true}); },
+  };
+  try {
+    link.worker = new Worker(WORKER_JS, {type: 'module'});
+  } catch (e) {
+    link.failure = `no worker (${e.message || e})`;
+    return link;
+  }
+  link.worker.onmessage = (e) => {
+    if (e.data.view) link.inbox.push(e.data.view);
+    else if (e.data.failure) link.failure = e.data.failure;
+  };
+  link.worker.onerror = (e) => {
+    e.preventDefault();
+    link.failure = e.message || `${WORKER_JS} could not run`;
+  };
+  link.worker.postMessage({module: wasm});
+  return link;
 }
 
 // A call the engine could not carry out (out of memory, a value too long once
@@ -189,6 +221,7 @@ function createWidget(element, options) {
   let onScreen = false;  // until the IntersectionObserver's first report, which comes right after observe()
 
   const encoder = new TextEncoder(), decoder = new TextDecoder();
+  let trainer = null;  // this widget's worker link (Module.headlabWorker), or null: training in the page's frames
   // Calls an engine function with JS strings as C strings. Every copy checks its
   // allocation: when the engine's memory cannot grow, _malloc returns 0, and
   // writing there would overwrite the engine's own data.
@@ -290,9 +323,18 @@ function createWidget(element, options) {
     if (stepsLeft > 0) slicer.port2.postMessage(null);
     else endSteps();
   }
+  // With a worker, step(n) hands the steps over at once and polls until they ran.
+  let workerWait = 0;
+  function waitForWorker() {
+    clearTimeout(workerWait);
+    if (destroyed || failure || !started || !stepWaiters.length) return endSteps();
+    if (attempt('step', () => mod._headlab_steps_done(), 1)) return endSteps();
+    workerWait = setTimeout(waitForWorker, STEP_POLL_MS);
+  }
   // Ends the current step(n) (done, or cut short) and resolves its promises with the state.
   function endSteps() {
     stepsLeft = 0;
+    clearTimeout(workerWait);
     if (slicer) {
       slicer.port1.onmessage = null;
       slicer.port1.close();
@@ -367,6 +409,10 @@ function createWidget(element, options) {
         }
         stepWaiters.push(resolve);
         whenStarted(() => {
+          if (mod._headlab_trains_in_worker()) {  // the worker runs them: wait until it has
+            attempt('step', () => mod._headlab_step(count, 0), 0);
+            return waitForWorker();
+          }
           stepsLeft = Math.min(stepsLeft + count, MAX_STEPS);
           mod._headlab_pause();
           if (slicer) return;
@@ -422,6 +468,7 @@ function createWidget(element, options) {
       observer.disconnect();
       document.removeEventListener('visibilitychange', updateVisibility);
       watchContext(canvas, false);
+      trainer?.worker.terminate();
       const gl = mod && mod.ctx;  // the engine's WebGL context, if it made one
       if (mod) {
         if (started) attempt('destroy', () => mod._headlab_destroy());
@@ -479,8 +526,10 @@ function createWidget(element, options) {
   const ready = loading.finally(() => downloadWatchers.delete(showDownload)).then(({factory, wasm}) => {
     if (destroyed) return controller;
     showStatus('Starting headlab…');
+    if (String(options?.trainer ?? 'worker') !== 'page') trainer = startTrainer(wasm);
     return Promise.race([aborted, factory({
       canvas,
+      headlabWorker: trainer,
       instantiateWasm(imports, receive) {
         WebAssembly.instantiate(wasm, imports).then((instance) => receive(instance, wasm), abort);
         return {};

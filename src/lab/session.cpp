@@ -43,6 +43,7 @@ ModelConfig model_config(const RunOptions& o, const Task& task) {
 // about kChunkFlops of work each, so a web frame can stop between chunks. It
 // depends only on the options, so a run is the same however it is sliced.
 constexpr double kChunkFlops = 160e6;
+bool g_whole_steps = false;  // Session::set_whole_steps()
 
 int chunk_size(const ModelConfig& c, int T, int batch) {
   const double C = c.d_model, F = c.d_mlp;
@@ -77,7 +78,7 @@ std::unique_ptr<Session> Session::create(const RunOptions& options, std::string*
 Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const ModelConfig& cfg)
     : options_(options),
       task_(std::move(task)),
-      chunk_seqs_(chunk_size(cfg, task_->seq_len(), options.batch)),
+      chunk_seqs_(g_whole_steps ? options.batch : chunk_size(cfg, task_->seq_len(), options.batch)),
       model_(cfg, chunk_seqs_),
       optimiser_(model_.layout()),
       data_rng_(options.seed, kSaltData),
@@ -178,6 +179,8 @@ void Session::fail(Fault f, const std::string& message) {
   data_rng_.restore(pending_.rng_before);
   pending_.active = false;
 }
+
+void Session::set_whole_steps(bool on) { g_whole_steps = on; }
 
 int Session::advance(double budget_ms) {
   const double start = now_ms();

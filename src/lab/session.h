@@ -32,6 +32,11 @@ class Session {
   // Validates the options, builds task and model, initialises weights and
   // records the step-0 snapshot. Returns nullptr with *error set on bad options.
   static std::unique_ptr<Session> create(const RunOptions& options, std::string* error);
+  // Where training has a thread of its own (the web page's worker), a step
+  // need not be sliced into chunks a frame can stop between: every session
+  // created afterwards in this process runs whole batches (faster, and the
+  // floats differ in the last bits from a chunked run). Off by default.
+  static void set_whole_steps(bool on);
 
   // One optimiser step on a fresh batch (and a snapshot/eval when due).
   // Returns false, leaving the weights of the last good step in place, if the

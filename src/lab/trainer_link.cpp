@@ -145,13 +145,14 @@ void encode_command(const TrainerMessage& m, std::vector<uint8_t>* out) {
   w.pod(m.seq);
   w.pod(m.steps);
   if (m.command == TrainerCommand::Reset || m.command == TrainerCommand::Hyperparameters) write_options(w, m.options);
+  if (m.command == TrainerCommand::LoadCheckpoint) w.vec(m.checkpoint);
 }
 
 std::string decode_command(const uint8_t* data, size_t size, TrainerMessage* m) {
   Reader r(data, size);
   if (r.pod<uint8_t>() != kCommandTag) return "not a command";
   const auto c = r.pod<uint8_t>();
-  if (c > static_cast<uint8_t>(TrainerCommand::RestoreLastGood)) return "unknown command";
+  if (c > static_cast<uint8_t>(TrainerCommand::LoadCheckpoint)) return "unknown command";
   m->command = static_cast<TrainerCommand>(c);
   m->seq = r.pod<uint64_t>();
   m->steps = r.pod<int>();
@@ -159,6 +160,7 @@ std::string decode_command(const uint8_t* data, size_t size, TrainerMessage* m) 
     const std::string error = read_options(r, &m->options);
     if (!error.empty()) return error;
   }
+  if (m->command == TrainerCommand::LoadCheckpoint) m->checkpoint = r.vec<uint8_t>();
   return r.done() ? "" : "malformed command";
 }
 

@@ -17,13 +17,14 @@
 
 namespace headlab {
 
-enum class TrainerCommand : uint8_t { Play, Pause, Step, Reset, Hyperparameters, RestoreLastGood };
+enum class TrainerCommand : uint8_t { Play, Pause, Step, Reset, Hyperparameters, RestoreLastGood, LoadCheckpoint };
 
 struct TrainerMessage {
   TrainerCommand command = TrainerCommand::Pause;
   uint64_t seq = 0;    // numbered by the sender; views say which they reflect
   int steps = 0;       // Step
   RunOptions options;  // Reset, Hyperparameters
+  std::vector<uint8_t> checkpoint;  // LoadCheckpoint
 };
 
 void encode_command(const TrainerMessage& m, std::vector<uint8_t>* out);

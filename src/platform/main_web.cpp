@@ -33,6 +33,7 @@
 #include "lab/runner.h"
 #include "platform/web_page.h"
 #include "platform/web_state.h"
+#include "platform/worker_runner.h"
 #include "ui/app.h"
 #include "ui/gl.h"
 
@@ -76,6 +77,7 @@ Options g_options;         // options staged by headlab_set_option, applied by s
 std::string g_text;        // backing store for strings returned to JS
 double g_awake_until = 0;  // emscripten_get_now() time (ms) until which every frame is drawn
 char g_error[512];         // the last failure caught by guarded(): a fixed buffer, as memory may have run out
+std::string g_trainer;     // where training runs: "worker", or "page (why)" (state().trainer)
 
 // Runs one entry point from JS (a C API function or the frame) so that no C++
 // exception reaches JS, where it would surface as a bare number: the failure
@@ -199,6 +201,10 @@ void pace_drawing(WebApp& a, double now) {
 }
 
 void draw(WebApp& a) {
+  if (a.runner->view().generation == 0) {  // the worker's first run has not arrived: nothing to draw yet
+    a.runner->frame(0);
+    return;
+  }
   const double now = emscripten_get_now();
   pace_drawing(a, now);
   double css_w = 0, css_h = 0, dpr = 1;
@@ -356,7 +362,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
     ImGui_ImplGlfw_InitForOpenGL(a->window, true);
     ImGui_ImplOpenGL3_Init(kGlslVersion);
     std::string error;
-    a->runner = make_inline_runner(g_options.run, &error);
+    a->runner = make_web_runner(g_options.run, &error, &g_trainer);
     if (!a->runner || !a->app.init(g_options.view, &error)) {
       g_text = error.empty() ? "could not start" : error;
       return g_text.c_str();
@@ -442,12 +448,17 @@ EMSCRIPTEN_KEEPALIVE void headlab_pause() {
 // until about budget_ms have passed (at least one step, so a slow model still
 // advances). headlab.js calls it once per task until n steps are done, so the
 // page (and a host page in the same process) keeps answering in between.
-// Returns the steps run: 0 once the run has faulted.
+// Returns the steps run: 0 once the run has faulted. With a worker the n
+// steps are handed to it at once (headlab_steps_done() says when they ran).
 EMSCRIPTEN_KEEPALIVE int headlab_step(int n, double budget_ms) {
   return guarded("step", 0, [&] {
     wake();
     if (!g_app || n <= 0) return 0;
     Runner& r = *g_app->runner;
+    if (!r.trains_in_frame()) {
+      r.step(n);
+      return n;
+    }
     const double start = emscripten_get_now();
     int done = 0;
     while (done < n) {
@@ -493,14 +504,34 @@ EMSCRIPTEN_KEEPALIVE int headlab_wheel_wanted(double delta_y) {
   return g_app && !g_app->gl_lost && web::wheel_scrolls_panel(delta_y);
 }
 
+// 1 when a worker trains (step(n) then waits for headlab_steps_done()), 0 when the page's frames do.
+EMSCRIPTEN_KEEPALIVE int headlab_trains_in_worker() { return g_app && !g_app->runner->trains_in_frame(); }
+
+// With a worker: takes the views that arrived (the frame loop may be paused
+// off screen) and returns 1 once the worker has run every step asked for.
+EMSCRIPTEN_KEEPALIVE int headlab_steps_done() {
+  return guarded("step", 1, [] {
+    auto* w = g_app ? dynamic_cast<WorkerRunner*>(g_app->runner.get()) : nullptr;
+    if (!w) return 1;
+    w->frame(0);
+    notify();
+    return static_cast<int>(w->idle());
+  });
+}
+
 // The app's state as JSON: {ready, step, loss, accuracy, playing, suspended, contextLost,
 // fault, stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
 // snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
 // Out of memory it is {"ready":false} (the page hears why through 'error').
 EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
   return guarded("state", "{\"ready\":false}", [] {
-    g_text = g_app ? web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames)
-                   : "{\"ready\":false}";
+    if (!g_app) {
+      g_text = "{\"ready\":false}";
+    } else {
+      const auto* w = dynamic_cast<const WorkerRunner*>(g_app->runner.get());
+      g_text = web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames,
+                               w ? w->note() : g_trainer);
+    }
     return g_text.c_str();
   });
 }

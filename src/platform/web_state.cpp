@@ -19,7 +19,8 @@ std::string options_json(const LabView& v, const ViewOptions& view) {
 
 }  // namespace
 
-std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames) {
+std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames,
+                       const std::string& trainer) {
   const LabView& v = runner.view();
   const ui::FrameStats& st = app.stats();
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
@@ -31,7 +32,7 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
                   ",\"stepsPerSec\":" + json_number(v.steps_per_sec) + ",\"tokensPerSec\":" + json_number(v.tokens_per_sec) +
                   ",\"frameMs\":" + json_number(st.frame_ms) + ",\"trainMs\":" + json_number(st.train_ms) +
                   ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation) +
-                  ",\"frames\":" + std::to_string(frames);
+                  ",\"frames\":" + std::to_string(frames) + ",\"trainer\":" + json_string(trainer);
   // The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
   // divergence of the heads' maps; exactly 0 while a layer's heads are identical).
   s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":";

@@ -1,5 +1,5 @@
 // The engine's state as the JSON that web/headlab.js returns from state():
-// {ready, step, loss, accuracy, playing, suspended, contextLost, fault,
+// {ready, step, loss, accuracy, playing, suspended, contextLost, fault, trainer,
 //  stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
 //  snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
 #pragma once
@@ -10,7 +10,9 @@
 
 namespace headlab::web {
 
-// frames: how many frames the widget has drawn (a test waits for one after an input).
-std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames);
+// frames: how many frames the widget has drawn (a test waits for one after an input);
+// trainer: where training runs ("worker", or "page (why)").
+std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames,
+                       const std::string& trainer);
 
 }  // namespace headlab::web

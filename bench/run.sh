@@ -55,7 +55,9 @@ run $CHROMIUM wasm wasm-dir=$WASM bin=bench_train_web.js args=steps="$(n 40 5)",
 run $CHROMIUM wasm wasm-dir=$WASM bin=bench_gemm_web.js args=reps="$(n 20 3)",format=json
 for shape in tiny small; do
   run $CHROMIUM app app-dir="$APP_DIR" shape=$shape seconds="$(n 15 4)" speed=50
+  run $CHROMIUM app app-dir="$APP_DIR" shape=$shape seconds="$(n 15 4)" speed=50 trainer=page
 done
+run $CHROMIUM startup app-dir="$APP_DIR" rounds="$(n 5 1)"
 
 # PyTorch (the idiomatic peer, bench/peers/torch_bench.py) and headlab in one
 # script: interleaved rounds, same cores pinned, medians and ranges.
@@ -70,13 +72,18 @@ for backend in wasm webgl; do
   done
 done
 
-# Induction preset: the step where a head's induction score passes 0.4 (native CLI,
-# same options and seed as the page), then the page's wall time to that step.
-say "induction preset: finding the step natively"
+# Presets: the step at which the native CLI run with the page's options shows
+# the roles (bench/roles_step.py), then the page's wall time from Play to it
+# (worker, and training in the page's frames), and to step 400.
+say "roles: finding the steps natively"
 build/bench-native/headlab-train task=induction steps="$(n 1000 100)" out="$OUT/induction.json" >/dev/null
-step="$(/usr/bin/python3 bench/induction_step.py "$OUT/induction.json" || echo "$(n 1000 100)")"
+step="$(/usr/bin/python3 bench/roles_step.py "$OUT/induction.json" induction || echo "$(n 1000 100)")"
 run $CHROMIUM induction app-dir="$APP_DIR" step="$step"
-run $CHROMIUM induction app-dir="$APP_DIR" step="$step" speed=50
+run $CHROMIUM induction app-dir="$APP_DIR" step="$step" trainer=page
+run $CHROMIUM induction app-dir="$APP_DIR" step="$(n 400 50)"
+build/bench-native/headlab-train task=addsub layers=1 steps="$(n 1500 100)" out="$OUT/addsub.json" >/dev/null
+step="$(/usr/bin/python3 bench/roles_step.py "$OUT/addsub.json" addsub || echo "$(n 1500 100)")"
+run $CHROMIUM induction app-dir="$APP_DIR" task=addsub layers=1 step="$step"
 
 say "results ($RES), load now $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 bench/table.py "$RES"

@@ -118,11 +118,10 @@ window.addEventListener('message', (event) => {
       app.step(n || 1).then((state) => reply({ok: true, state}));
       return;
     }
-    if (type === 'play') app.play();
-    else if (type === 'pause') app.pause();
-    else if (type === 'reset') app.reset(options);
-    else if (type === 'set') app.set(options);
-    reply({ok: true, state: app.state()});
+    // Replied once carried out (with a worker, once the worker has).
+    const done = type === 'play' ? app.play() : type === 'pause' ? app.pause() : type === 'reset' ? app.reset(options) :
+                 type === 'set' ? app.set(options) : Promise.resolve(app.state());
+    done.then((state) => reply({ok: true, state}));
   }, (error) => reply({ok: false, error: String(error.message || error)}));
 });
 

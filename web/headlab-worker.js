@@ -6,6 +6,7 @@
 // Messages in:  {module}    the compiled engine, first
 //               {bytes}     a command from the page's WorkerRunner (the first one starts the run)
 //               {ack: true} the page applied the last view: the next may be sent
+//               {close: true} the widget is gone
 // Messages out: {view}      what changed in the run, as bytes (transferred)
 //               {failure}   the engine could not load or stopped
 import createHeadlabEngine from './headlab-engine.js';
@@ -76,6 +77,8 @@ onmessage = (e) => {
       engine = instance;
       schedule();
     }, fail);
+  } else if (m.close) {
+    close();
   } else if (m.ack) {
     waitingForAck = false;
     schedule();

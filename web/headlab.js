@@ -58,9 +58,10 @@ function loadEngine() {
 }
 
 async function compileWasm() {
-  const response = counted(await fetch(ENGINE_WASM));
+  const response = await fetch(ENGINE_WASM);
   startDownloading();
   if (!response.ok) throw new Error(`could not load ${ENGINE_WASM} (HTTP ${response.status})`);
+  if (response.body) countDownload(response.clone());
   try {
     // Streaming compilation needs the server to send application/wasm; other servers get the slow path.
     return await WebAssembly.compileStreaming(response.clone());
@@ -72,22 +73,23 @@ async function compileWasm() {
   }
 }
 
-// The same response, telling downloadWatchers how many bytes have arrived. The
-// total is known only when the body is not compressed in transit (Content-Length
-// then counts the bytes the stream delivers).
-function counted(response) {
-  if (!response.ok || !response.body || typeof TransformStream === 'undefined') return response;
-  const encoding = response.headers.get('content-encoding');
-  const total = !encoding || encoding === 'identity' ? Number(response.headers.get('content-length')) || 0 : 0;
+// Reads a copy of the response only to tell downloadWatchers how many bytes
+// have arrived (the engine compiles from another copy, while it downloads).
+// The total is known only when the body is not compressed in transit
+// (Content-Length then counts the bytes the stream delivers).
+async function countDownload(copy) {
+  const encoding = copy.headers.get('content-encoding');
+  const total = !encoding || encoding === 'identity' ? Number(copy.headers.get('content-length')) || 0 : 0;
+  const reader = copy.body.getReader();
   let loaded = 0;
-  const counter = new TransformStream({
-    transform(chunk, out) {
-      loaded += chunk.byteLength;
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      loaded += r.value.byteLength;
       downloadWatchers.forEach((fn) => fn(loaded, total));
-      out.enqueue(chunk);
-    },
-  });
-  return new Response(response.body.pipeThrough(counter), {status: response.status, headers: response.headers});
+    }
+  } catch (e) {
+    // the download itself reports its failure
+  }
 }
 
 // {dModel: 64, autoplay: true, panels: ['grid', 'loss']} -> [['d-model', '64'], ['autoplay', '1'], ['panels', 'grid,loss']]
@@ -331,7 +333,30 @@ function createWidget(element, options) {
     if (attempt('step', () => mod._headlab_steps_done(), 1)) return endSteps();
     workerWait = setTimeout(waitForWorker, STEP_POLL_MS);
   }
-  // Ends the current step(n) (done, or cut short) and resolves its promises with the state.
+  // The state once the engine has carried out every command sent: at once when
+  // the page's frames train; with a worker, when its view says so.
+  function settled() {
+    return new Promise((resolve) => {
+      const poll = () => {
+        if (destroyed || failure || !started || !mod._headlab_trains_in_worker() ||
+            attempt('settle', () => mod._headlab_steps_done(), 1)) return resolve(controller.state());
+        setTimeout(poll, STEP_POLL_MS);
+      };
+      poll();
+    });
+  }
+  // Runs a command (now, or once the engine runs) and resolves with the state once it was carried out.
+  function command(fn) {
+    return new Promise((resolve) => {
+      if (destroyed || failure) return resolve(controller.state());
+      whenStarted(() => {
+        fn();
+        settled().then(resolve);
+      });
+    });
+  }
+  // Ends the current step(n) (done, or cut short) and resolves its promises with
+  // the state, once the engine has carried out what ended it.
   function endSteps() {
     stepsLeft = 0;
     clearTimeout(workerWait);
@@ -342,8 +367,10 @@ function createWidget(element, options) {
       slicer = null;
     }
     if (!stepWaiters.length) return;
-    const s = controller.state();
-    stepWaiters.splice(0).forEach((resolve) => resolve(s));
+    const waiters = stepWaiters.splice(0);
+    const resolveAll = (s) => waiters.forEach((resolve) => resolve(s));
+    if (started && !destroyed && !failure && mod._headlab_trains_in_worker()) settled().then(resolveAll);
+    else resolveAll(controller.state());
   }
 
   // Off screen or in a hidden tab the engine stops its frame loop; the run is kept.
@@ -394,8 +421,9 @@ function createWidget(element, options) {
   const controller = {
     element, canvas,
     // Training continuously (play) or stopping (pause) ends a step(n) that is still running.
-    play() { whenStarted(() => { mod._headlab_play(); endSteps(); }); },
-    pause() { whenStarted(() => { mod._headlab_pause(); endSteps(); }); },
+    // Each command returns a promise of the state once the engine has carried it out.
+    play() { return command(() => { mod._headlab_play(); endSteps(); }); },
+    pause() { return command(() => { mod._headlab_pause(); endSteps(); }); },
     // Pauses and runs n optimiser steps (0..100000), sliced so the page keeps
     // answering. Returns a promise of the state once they are done, or cut short
     // by play(), pause(), reset(), destroy() or a fault. Steps asked for while
@@ -425,7 +453,7 @@ function createWidget(element, options) {
     // Starts a new run: the current settings, changed by `opts`.
     reset(opts) {
       const changes = optionPairs(opts);
-      whenStarted(() => attempt('reset', () => {
+      return command(() => attempt('reset', () => {
         endSteps();
         if (!mod._headlab_stage_current_options()) return;
         stage(changes);
@@ -435,7 +463,7 @@ function createWidget(element, options) {
     // Changes view options (and lr, clip, ...) without a new run.
     set(opts) {
       const changes = optionPairs(opts);
-      whenStarted(() => attempt('set', () => {
+      return command(() => attempt('set', () => {
         if (!mod._headlab_stage_current_options()) return;
         stage(changes);
         mod._headlab_apply();
@@ -468,7 +496,8 @@ function createWidget(element, options) {
       observer.disconnect();
       document.removeEventListener('visibilitychange', updateVisibility);
       watchContext(canvas, false);
-      trainer?.worker.terminate();
+      // Closed by a message rather than terminate(), which would abort a worker still loading its script.
+      trainer?.worker?.postMessage({close: true});
       const gl = mod && mod.ctx;  // the engine's WebGL context, if it made one
       if (mod) {
         if (started) attempt('destroy', () => mod._headlab_destroy());

@@ -3,13 +3,14 @@
 //
 //   node chromium.mjs tfjs backend=wasm|webgl shape=tiny steps=20
 //   node chromium.mjs wasm wasm-dir=DIR bin=bench_train_web.js args=steps=40,format=json [liftoff=1]
-//   node chromium.mjs app app-dir=DIR shape=tiny seconds=15 speed=50
+//   node chromium.mjs app app-dir=DIR shape=tiny seconds=15 speed=50 [trainer=page]
 //       the real page (web/index.html as built): training throughput from its
-//       own counters, frame intervals (p50/p95) from requestAnimationFrame, and
-//       main-thread time per frame from the DevTools protocol, training and paused;
+//       own counters, frame intervals (p50/p95) from requestAnimationFrame,
+//       main-thread time per frame from the DevTools protocol and the time the
+//       main thread takes to answer a message (p50/p95/max), training and paused;
 //       then the page's training loop alone (await app.step(5): sliced, frames may be drawn between slices)
-//   node chromium.mjs induction app-dir=DIR step=410 speed=8
-//       wall time until the page's default induction run reaches `step` (at most 300 s)
+//   node chromium.mjs induction app-dir=DIR step=410 [speed=8] [task=induction] [layers=N] [trainer=page]
+//       wall time from Play until the page's default run of `task` reaches `step` (at most 300 s)
 //   node chromium.mjs startup app-dir=DIR rounds=5
 //       a first visit (fresh cache) of the page: time from navigation to the first
 //       attention maps on screen (state().ready, polled every animation frame), and
@@ -87,15 +88,23 @@ async function sampleFrames(page, cdp, seconds) {
   const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   await page.evaluate(() => {
     window.__frames = [];
+    window.__answers = [];
     if (window.__ticking) return;
     window.__ticking = true;
     const tick = (t) => { window.__frames.push(t); requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
+    // Time to answer: every 50 ms a message is posted to the main thread and
+    // the delay until it is handled is recorded (what a click or key waits).
+    const channel = new MessageChannel();
+    let sent = 0;
+    channel.port1.onmessage = () => window.__answers.push(performance.now() - sent);
+    setInterval(() => { sent = performance.now(); channel.port2.postMessage(null); }, 50);
   });
   const m0 = await metric(), s0 = await page.evaluate(() => window.headlabApp.state()), t0 = Date.now();
   await sleep(seconds * 1000);
   const m1 = await metric(), s1 = await page.evaluate(() => window.headlabApp.state()), t1 = Date.now();
   const frames = await page.evaluate(() => window.__frames.splice(0));
+  const answers = (await page.evaluate(() => window.__answers.splice(0))).sort((a, b) => a - b);
   const dt = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
   const n = Math.max(1, dt.length);
   return {
@@ -103,7 +112,8 @@ async function sampleFrames(page, cdp, seconds) {
     frame_p50_ms: percentile(dt, 0.5), frame_p95_ms: percentile(dt, 0.95), frames: dt.length,
     main_thread_ms_per_frame: ((m1.TaskDuration - m0.TaskDuration) * 1000) / n,
     script_ms_per_frame: ((m1.ScriptDuration - m0.ScriptDuration) * 1000) / n,
-    train_ms_per_frame: s1.trainMs, ui_ms_per_frame: s1.uiMs, step: s1.step,
+    train_ms_per_frame: s1.trainMs, ui_ms_per_frame: s1.uiMs, step: s1.step, trainer: s1.trainer,
+    answer_p50_ms: percentile(answers, 0.5), answer_p95_ms: percentile(answers, 0.95), answer_max_ms: answers[answers.length - 1],
   };
 }
 
@@ -123,7 +133,8 @@ try {
       console.log(JSON.stringify({...r, runner: r.runner.replace(/-wasm$/, '-wasm-chromium')}));
   } else if (mode === 'app') {
     const shape = args.shape || 'tiny', speed = Number(args.speed || 50), seconds = Number(args.seconds || 15);
-    const page = await openApp(appQuery(shape, `&speed=${speed}&autoplay=1`));
+    const inFrame = args.trainer === 'page';  // the fallback: training in the page's frames, no worker
+    const page = await openApp(appQuery(shape, `&speed=${speed}&autoplay=1${inFrame ? '&trainer=page' : ''}`));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await sleep(3000);  // warm-up: first snapshots, JIT tiers
@@ -139,13 +150,17 @@ try {
     direct.sort((a, b) => a - b);
     const s = shapes[shape];
     console.log(JSON.stringify({
-      runner: 'headlab-page-chromium', shape, speed, ms_per_step: 1000 / training.steps_per_s, tokens: s.batch * s.ctx,
+      runner: inFrame ? 'headlab-page-inframe-chromium' : 'headlab-page-chromium', shape, speed,
+      ms_per_step: 1000 / training.steps_per_s, tokens: s.batch * s.ctx,
       training, paused,
     }));
-    console.log(JSON.stringify({runner: 'headlab-page-step-chromium', shape, ms_per_step: direct[1], tokens: s.batch * s.ctx}));
+    console.log(JSON.stringify({runner: inFrame ? 'headlab-page-inframe-step-chromium' : 'headlab-page-step-chromium', shape,
+                                ms_per_step: direct[1], tokens: s.batch * s.ctx}));
   } else if (mode === 'induction') {
     const target = Number(args.step), speed = args.speed ? `&speed=${args.speed}` : '';
-    const page = await openApp(`task=induction&seed=1${speed}`);
+    const task = args.task || 'induction', trainer = args.trainer ? `&trainer=${args.trainer}` : '';
+    const layers = args.layers ? `&layers=${args.layers}` : '';
+    const page = await openApp(`task=${task}${layers}&seed=1${speed}${trainer}`);
     const t0 = Date.now();
     await page.evaluate(() => window.headlabApp.play());
     let s = {step: 0};
@@ -153,8 +168,9 @@ try {
       await sleep(100);
       s = await page.evaluate(() => window.headlabApp.state());
     }
-    console.log(JSON.stringify({runner: 'induction-page-chromium', speed: args.speed || 'default', step: s.step,
-                                seconds: (Date.now() - t0) / 1000}));
+    console.log(JSON.stringify({runner: `${task}-page${args.trainer === 'page' ? '-inframe' : ''}-chromium`,
+                                speed: args.speed || 'default', step: s.step, seconds: (Date.now() - t0) / 1000,
+                                trainer: s.trainer}));
   } else if (mode === 'startup') {
     const times = [];
     let files = {};

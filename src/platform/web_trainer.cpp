@@ -64,7 +64,9 @@ void carry_out(const TrainerMessage& m) {
       break;
     }
     case TrainerCommand::Hyperparameters: {
-      const std::string error = g_runner->set_hyperparameters(m.options);
+      RunOptions o = g_runner->view().options;
+      o.live = m.options.live;
+      const std::string error = g_runner->set_hyperparameters(o);
       if (!error.empty()) g_status.error = "set: " + error;
       break;
     }

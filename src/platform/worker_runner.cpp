@@ -93,13 +93,15 @@ std::string WorkerRunner::reset(const RunOptions& options) {
 
 std::string WorkerRunner::set_hyperparameters(const RunOptions& options) {
   if (fallback_) return fallback_->set_hyperparameters(options);
+  // Checked against the run shown (what the caller read); the worker applies
+  // only the live options, to whichever run it has by then.
   std::string error = validate(options);
-  if (error.empty() && !changed_options(options_, options, kScopeRun).empty()) error = kNeedsNewRun;
+  if (error.empty() && !changed_options(view_.options, options, kScopeRun).empty()) error = kNeedsNewRun;
   if (!error.empty()) return error;
   options_.live = options.live;
   TrainerMessage m;
   m.command = TrainerCommand::Hyperparameters;
-  m.options = options_;
+  m.options = options;
   post(m);
   return "";
 }

@@ -39,8 +39,10 @@ const srv = await serve(root, {headers: () => ({'Content-Security-Policy': STRIC
   '/t/test.css': {body: '#a, headlab-widget { display: block; width: 400px; height: 300px; }', type: 'text/css'},
   '/t/test.js': {body: `window.engines = []; const api = await import('/t/headlab.js'); window.headlab = api;`, type: 'text/javascript'},
   '/t/headlab.js': {body: fs.readFileSync(path.join(root, 'headlab.js'), 'utf8'), type: 'text/javascript'},
+  // (Each widget's worker loads it too: globalThis, not window.)
   '/t/headlab-engine.js': {body: `import factory from '/headlab-engine.js';
-export default (config) => factory(config).then((m) => { window.engines.push(m); return m; });`, type: 'text/javascript'},
+export default (config) => factory(config).then((m) => { (globalThis.engines ||= []).push(m); return m; });`, type: 'text/javascript'},
+  '/t/headlab-worker.js': {body: fs.readFileSync(path.join(root, 'headlab-worker.js'), 'utf8'), type: 'text/javascript'},
   '/t/headlab-engine.wasm': {body: fs.readFileSync(path.join(root, 'headlab-engine.wasm')), type: 'application/wasm'}}});
 const browser = await launch();
 const {page: p, log} = await openPage(browser, srv.url + 'test.html');
@@ -64,8 +66,9 @@ try {
   const ready = await waitFor(() => p.evaluate(() => [window.widgets.a.state().ready, window.widgets.b.state().ready]),
                               (r) => r[0] && r[1], 60000);
   check(ready[0] && ready[1], 'two mounted widgets become ready');
-  check(srv.requests.get('/headlab-engine.wasm') === 1 && srv.requests.get('/headlab-engine.js') === 1,
-        `the engine is fetched once for both (wasm ${srv.requests.get('/headlab-engine.wasm')}, js ${srv.requests.get('/headlab-engine.js')})`);
+  // The wasm is fetched and compiled once; its JS glue is imported by the page and by each widget's worker.
+  check(srv.requests.get('/headlab-engine.wasm') === 1 && srv.requests.get('/headlab-engine.js') <= 3,
+        `the engine is fetched once for both (wasm ${srv.requests.get('/headlab-engine.wasm')}, js ${srv.requests.get('/headlab-engine.js')}: the page and two workers)`);
   let a = await state('a'), b = await state('b');
   check(a.options.heads === '2' && b.options.heads === '4' && b.options.theme === 'light' && a.options.theme === 'dark',
         'each widget has its own options');
@@ -74,7 +77,8 @@ try {
   a = await waitFor(() => state('a'), (s) => s.step >= 5, 60000);
   b = await state('b');
   check(a.step >= 5 && b.step === 0 && !b.playing, `playing one trains only that one (a: step ${a.step}, b: step ${b.step})`);
-  const aPaused = await p.evaluate(() => { window.widgets.a.pause(); return window.widgets.a.state().step; });
+  // pause() resolves once the engine has paused (a worker may have trained a few more steps by then).
+  const aPaused = await p.evaluate(async () => (await window.widgets.a.pause()).step);
   b = await p.evaluate(async () => (await window.widgets.b.step(3)) || window.widgets.b.state());
   await sleep(500);
   a = await state('a');
@@ -203,20 +207,19 @@ try {
   el = await state('el');
   check(el.options.theme === 'light' && el.generation === gen, 'changing a view attribute (theme) applies without a new run');
   await p.evaluate(() => document.getElementById('el').setAttribute('seed', '9'));
-  await sleep(300);
-  el = await state('el');
+  el = await waitFor(() => state('el'), (s) => s.generation === gen + 1, 20000);  // the worker builds the new run
   check(el.options.seed === '9' && el.generation === gen + 1 && el.playing, 'changing a run attribute (seed) starts a new run, still playing');
   const elEvents = await p.evaluate(() => window.elementEvents);
   check(elEvents.some(([e]) => e === 'headlab-ready') && elEvents.some(([e]) => e === 'headlab-snapshot'),
         `the element fires headlab-ready and headlab-snapshot (${elEvents.length} events)`);
 
   // --- the wheel ----------------------------------------------------------------------------------
-  // At 640x360 with two panels, Controls overflows its panel, so the wheel scrolls it;
+  // At 640x280 with two panels, Controls overflows its panel, so the wheel scrolls it;
   // the attention grid fits, so over it the wheel must scroll the page.
   await p.evaluate(() => {
     const el = document.getElementById('el');
     el.setAttribute('panels', 'controls,grid');
-    Object.assign(el.style, {width: '640px', height: '360px'});
+    Object.assign(el.style, {width: '640px', height: '280px'});
   });
   await p.evaluate(() => {
     window.scrollTo(0, 0);

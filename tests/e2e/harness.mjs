@@ -88,7 +88,7 @@ export async function openPage(browser, url, contextOptions = {viewport: {width:
     if (m.type() === 'warning') log.warnings.push(m.text());
   });
   page.on('pageerror', (e) => log.errors.push(String(e)));
-  page.on('requestfailed', (r) => log.errors.push(`request failed: ${r.url()}`));
+  page.on('requestfailed', (r) => log.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('crash', () => {
     log.errors.push('the page crashed');
     console.log('     the page crashed');

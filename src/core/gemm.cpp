@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/parallel.h"
+
 namespace headlab {
 
 namespace {
@@ -33,9 +35,11 @@ Vec load(const float* p) {
 // x in every lane: a broadcast (x - 0 is x for every float, -0 included, so compilers drop the subtraction).
 Vec splat(float x) { return x - Vec{}; }
 
-// Packed operands, reused by every product (no allocation in a training step).
-alignas(64) float g_pack_a[kMc * kGemmKc];
-alignas(64) float g_pack_b[kGemmKc * kNc];
+// Packed operands, one set per thread, reused by every product (no allocation in a training step).
+alignas(64) thread_local float g_pack_a[kMc * kGemmKc];
+alignas(64) thread_local float g_pack_b[kGemmKc * kNc];
+// Products smaller than this (multiply-adds) stay on one thread: waking helpers costs more.
+constexpr double kParallelMacs = 1 << 19;
 
 // A's rows [i0, i0 + m) and depths [k0, k0 + kc) as panels of kMr rows, depth-major; rows past m are zero.
 void pack_a(float* out, const GemmOperand& a, int i0, int m, int k0, int kc) {
@@ -88,10 +92,8 @@ void update(float* c, ptrdiff_t crs, ptrdiff_t ccs, const float* tile, int m, in
   }
 }
 
-}  // namespace
-
-void gemm(int M, int N, int K, GemmOperand a, GemmOperand b, float* c, ptrdiff_t crs, ptrdiff_t ccs, bool accumulate) {
-  if (M <= 0 || N <= 0) return;
+void gemm_one_thread(int M, int N, int K, const GemmOperand& a, const GemmOperand& b, float* c, ptrdiff_t crs,
+                     ptrdiff_t ccs, bool accumulate) {
   if (K <= 0) {
     if (!accumulate)
       for (int i = 0; i < M; ++i)
@@ -117,6 +119,26 @@ void gemm(int M, int N, int K, GemmOperand a, GemmOperand b, float* c, ptrdiff_t
       }
     }
   }
+}
+
+}  // namespace
+
+// With threads, C is cut into blocks of whole tiles along its longer side,
+// one per task: each element is still summed by the same code in the same order.
+void gemm(int M, int N, int K, GemmOperand a, GemmOperand b, float* c, ptrdiff_t crs, ptrdiff_t ccs, bool accumulate) {
+  if (M <= 0 || N <= 0) return;
+  const int n = threads();
+  if (n <= 1 || static_cast<double>(M) * N * K < kParallelMacs) return gemm_one_thread(M, N, K, a, b, c, crs, ccs, accumulate);
+  const bool rows = M / kMr >= N / kNr;
+  const int unit = rows ? kMr : kNr, extent = rows ? M : N;
+  const int units = (extent + unit - 1) / unit, tasks = std::min(units, 2 * n);
+  parallel_for(tasks, [&](int t) {
+    const int from = units * t / tasks * unit, to = std::min(extent, units * (t + 1) / tasks * unit);
+    if (rows)
+      gemm_one_thread(to - from, N, K, {a.p + from * a.rs, a.rs, a.cs}, b, c + from * crs, crs, ccs, accumulate);
+    else
+      gemm_one_thread(M, to - from, K, a, {b.p + from * b.cs, b.rs, b.cs}, c + from * ccs, crs, ccs, accumulate);
+  });
 }
 
 }  // namespace headlab

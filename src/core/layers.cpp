@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/gemm.h"
+#include "core/parallel.h"
 
 namespace headlab {
 
@@ -266,92 +267,106 @@ void weighted_rows(float* out, const float* w, ptrdiff_t ws, const float* x, int
   }
 }
 
+// Runs body(scratch, b0, b1) over the sequences [0, B) cut into one range per
+// task, each task with its own scratch slot.
+template <class F>
+void over_sequences(int B, int T, int dh, float* scratch, int slots, F&& body) {
+  const int tasks = std::max(1, std::min({B, slots, threads()}));
+  const size_t slot = attention_scratch_size(T, dh);
+  parallel_for(tasks, [&](int t) { body(scratch + t * slot, B * t / tasks, B * (t + 1) / tasks); });
+}
+
 template <int DH>
-void attention_forward_impl(Mat& y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch) {
+void attention_forward_impl(Mat& y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch,
+                            int slots) {
   const int C = static_cast<int>(y.cols()), dh = C / H;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  const HeadScratch s(scratch, T, dh);
-  for (int b = 0; b < B; ++b) {
-    for (int h = 0; h < H; ++h) {
-      s.load_t(s.qt, qkv, b * T, h * dh);
-      s.load_t(s.kt, qkv, b * T, C + h * dh);
-      s.load_rm(s.v, qkv, b * T, 2 * C + h * dh);
-      float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
-      causal_scores<DH>(s.rows, s.Tp, s.qt, s.kt, dh, T);
-      for (int i = 0; i < T; ++i) {
-        float* row = s.rows + static_cast<size_t>(i) * s.Tp;
-        auto r = Eigen::Map<Eigen::ArrayXf>(row, i + 1);
-        const float mx = r.maxCoeff();
-        r = ((r - mx) * scale).exp();
-        r /= r.sum();
-        // whole-row copy with the masked part zeroed (inline loops, not a libc call per row)
-        Eigen::Map<Eigen::ArrayXf>(row + i + 1, T - i - 1).setZero();
-        Eigen::Map<Eigen::ArrayXf>(P + i * T, T) = Eigen::Map<const Eigen::ArrayXf>(row, T);
-        weighted_rows<DH>(s.out + i * dh, row, 1, s.v, dh, 0, i + 1);  // y_i = sum_j p_ij v_j
+  over_sequences(B, T, dh, scratch, slots, [&](float* slot, int b0, int b1) {
+    const HeadScratch s(slot, T, dh);
+    for (int b = b0; b < b1; ++b) {
+      for (int h = 0; h < H; ++h) {
+        s.load_t(s.qt, qkv, b * T, h * dh);
+        s.load_t(s.kt, qkv, b * T, C + h * dh);
+        s.load_rm(s.v, qkv, b * T, 2 * C + h * dh);
+        float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
+        causal_scores<DH>(s.rows, s.Tp, s.qt, s.kt, dh, T);
+        for (int i = 0; i < T; ++i) {
+          float* row = s.rows + static_cast<size_t>(i) * s.Tp;
+          auto r = Eigen::Map<Eigen::ArrayXf>(row, i + 1);
+          const float mx = r.maxCoeff();
+          r = ((r - mx) * scale).exp();
+          r /= r.sum();
+          // whole-row copy with the masked part zeroed (inline loops, not a libc call per row)
+          Eigen::Map<Eigen::ArrayXf>(row + i + 1, T - i - 1).setZero();
+          Eigen::Map<Eigen::ArrayXf>(P + i * T, T) = Eigen::Map<const Eigen::ArrayXf>(row, T);
+          weighted_rows<DH>(s.out + i * dh, row, 1, s.v, dh, 0, i + 1);  // y_i = sum_j p_ij v_j
+        }
+        y.block(b * T, h * dh, T, dh) = CMat(s.out, T, dh);
       }
-      y.block(b * T, h * dh, T, dh) = CMat(s.out, T, dh);
     }
-  }
+  });
 }
 
 template <int DH>
 void attention_backward_impl(ColMat& dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,
-                             int T, int H, float* scratch) {
+                             int T, int H, float* scratch, int slots) {
   const int C = static_cast<int>(dy.cols()), dh = C / H;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  const HeadScratch s(scratch, T, dh);
-  for (int b = 0; b < B; ++b) {
-    for (int h = 0; h < H; ++h) {
-      s.load_t(s.qt, qkv, b * T, h * dh);
-      s.load_rm(s.k, qkv, b * T, C + h * dh);
-      s.load_t(s.vt, qkv, b * T, 2 * C + h * dh);
-      s.load_t(s.dyt, dy, b * T, h * dh);
-      const float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
-      causal_scores<DH>(s.rows, s.Tp, s.dyt, s.vt, dh, T);  // dP
-      for (int i = 0; i < T; ++i) {
-        float* ds = s.rows + static_cast<size_t>(i) * s.Tp;
-        float* pi = s.p + static_cast<size_t>(i) * s.Tp;
-        // P's row, copied so that every head reduces over the same alignment
-        Eigen::Map<Eigen::ArrayXf>(pi, T) = Eigen::Map<const Eigen::ArrayXf>(P + i * T, T);
-        // softmax backward: dS = P (dP - <P, dP>) * scale on the causal part, 0 elsewhere
-        auto p = Eigen::Map<Eigen::ArrayXf>(pi, i + 1);
-        auto g = Eigen::Map<Eigen::ArrayXf>(ds, i + 1);
-        const float dot = (p * g).sum();
-        g = p * (g - dot) * scale;
-        Eigen::Map<Eigen::ArrayXf>(ds + i + 1, s.Tp - i - 1).setZero();
-        weighted_rows<DH>(s.out + i * dh, ds, 1, s.k, dh, 0, i + 1);  // dq_i = sum_j dS_ij k_j
+  over_sequences(B, T, dh, scratch, slots, [&](float* slot, int b0, int b1) {
+    const HeadScratch s(slot, T, dh);
+    for (int b = b0; b < b1; ++b) {
+      for (int h = 0; h < H; ++h) {
+        s.load_t(s.qt, qkv, b * T, h * dh);
+        s.load_rm(s.k, qkv, b * T, C + h * dh);
+        s.load_t(s.vt, qkv, b * T, 2 * C + h * dh);
+        s.load_t(s.dyt, dy, b * T, h * dh);
+        const float* P = probs + (static_cast<size_t>(b) * H + h) * T * T;
+        causal_scores<DH>(s.rows, s.Tp, s.dyt, s.vt, dh, T);  // dP
+        for (int i = 0; i < T; ++i) {
+          float* ds = s.rows + static_cast<size_t>(i) * s.Tp;
+          float* pi = s.p + static_cast<size_t>(i) * s.Tp;
+          // P's row, copied so that every head reduces over the same alignment
+          Eigen::Map<Eigen::ArrayXf>(pi, T) = Eigen::Map<const Eigen::ArrayXf>(P + i * T, T);
+          // softmax backward: dS = P (dP - <P, dP>) * scale on the causal part, 0 elsewhere
+          auto p = Eigen::Map<Eigen::ArrayXf>(pi, i + 1);
+          auto g = Eigen::Map<Eigen::ArrayXf>(ds, i + 1);
+          const float dot = (p * g).sum();
+          g = p * (g - dot) * scale;
+          Eigen::Map<Eigen::ArrayXf>(ds + i + 1, s.Tp - i - 1).setZero();
+          weighted_rows<DH>(s.out + i * dh, ds, 1, s.k, dh, 0, i + 1);  // dq_i = sum_j dS_ij k_j
+        }
+        causal_transposed(s.dkt, s.Tp, s.qt, s.rows, dh, T);  // dK^T = Q^T dS
+        causal_transposed(s.dvt, s.Tp, s.dyt, s.p, dh, T);    // dV^T = dY^T P
+        s.store_rm(dqkv, s.out, b * T, h * dh);
+        s.store_t(dqkv, s.dkt, b * T, C + h * dh);
+        s.store_t(dqkv, s.dvt, b * T, 2 * C + h * dh);
       }
-      causal_transposed(s.dkt, s.Tp, s.qt, s.rows, dh, T);  // dK^T = Q^T dS
-      causal_transposed(s.dvt, s.Tp, s.dyt, s.p, dh, T);    // dV^T = dY^T P
-      s.store_rm(dqkv, s.out, b * T, h * dh);
-      s.store_t(dqkv, s.dkt, b * T, C + h * dh);
-      s.store_t(dqkv, s.dvt, b * T, 2 * C + h * dh);
     }
-  }
+  });
 }
 
 }  // namespace
 
 size_t attention_scratch_size(int T, int dh) { return HeadScratch(nullptr, T, dh).size; }
 
-void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch) {
+void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch, int slots) {
   switch (y.cols() / H) {
-    case 8: return attention_forward_impl<8>(y, probs, qkv, B, T, H, scratch);
-    case 16: return attention_forward_impl<16>(y, probs, qkv, B, T, H, scratch);
-    case 32: return attention_forward_impl<32>(y, probs, qkv, B, T, H, scratch);
-    case 64: return attention_forward_impl<64>(y, probs, qkv, B, T, H, scratch);
-    default: return attention_forward_impl<0>(y, probs, qkv, B, T, H, scratch);
+    case 8: return attention_forward_impl<8>(y, probs, qkv, B, T, H, scratch, slots);
+    case 16: return attention_forward_impl<16>(y, probs, qkv, B, T, H, scratch, slots);
+    case 32: return attention_forward_impl<32>(y, probs, qkv, B, T, H, scratch, slots);
+    case 64: return attention_forward_impl<64>(y, probs, qkv, B, T, H, scratch, slots);
+    default: return attention_forward_impl<0>(y, probs, qkv, B, T, H, scratch, slots);
   }
 }
 
 void attention_backward(ColMat dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,
-                        int T, int H, float* scratch) {
+                        int T, int H, float* scratch, int slots) {
   switch (dy.cols() / H) {
-    case 8: return attention_backward_impl<8>(dqkv, dy, probs, qkv, B, T, H, scratch);
-    case 16: return attention_backward_impl<16>(dqkv, dy, probs, qkv, B, T, H, scratch);
-    case 32: return attention_backward_impl<32>(dqkv, dy, probs, qkv, B, T, H, scratch);
-    case 64: return attention_backward_impl<64>(dqkv, dy, probs, qkv, B, T, H, scratch);
-    default: return attention_backward_impl<0>(dqkv, dy, probs, qkv, B, T, H, scratch);
+    case 8: return attention_backward_impl<8>(dqkv, dy, probs, qkv, B, T, H, scratch, slots);
+    case 16: return attention_backward_impl<16>(dqkv, dy, probs, qkv, B, T, H, scratch, slots);
+    case 32: return attention_backward_impl<32>(dqkv, dy, probs, qkv, B, T, H, scratch, slots);
+    case 64: return attention_backward_impl<64>(dqkv, dy, probs, qkv, B, T, H, scratch, slots);
+    default: return attention_backward_impl<0>(dqkv, dy, probs, qkv, B, T, H, scratch, slots);
   }
 }
 

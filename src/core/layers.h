@@ -51,11 +51,13 @@ void gelu_backward(Mat din, const CMatRef& dout, const CMatRef& in);
 // offset inside qkv: SIMD code paths (peeling, vector vs scalar exp) depend
 // on alignment, and this keeps heads with identical weights bit-identical
 // (the clone-all experiment). Only the causal half (j <= i) is computed.
-// scratch needs attention_scratch_size(T, d_head) floats.
+// scratch holds `slots` times attention_scratch_size(T, d_head) floats: up to
+// that many threads (core/parallel.h) compute sequences at once, each in its
+// own slot (every slot is aligned alike, so the results do not change).
 size_t attention_scratch_size(int T, int dh);
-void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch);
+void attention_forward(Mat y, float* probs, const CColMatRef& qkv, int B, int T, int H, float* scratch, int slots = 1);
 void attention_backward(ColMat dqkv, const CColMatRef& dy, const float* probs, const CColMatRef& qkv, int B,
-                        int T, int H, float* scratch);
+                        int T, int H, float* scratch, int slots = 1);
 
 // Softmax cross-entropy. Rows whose target is negative are ignored; the loss
 // is the mean over the remaining rows. Writes probs and per-row losses;

@@ -65,7 +65,7 @@ Transformer::Transformer(const ModelConfig& cfg, int max_batch)
     dtmp_ = c.take(N * C);        // gradient at a LayerNorm output or at the heads' outputs
     dwide_ = c.take(N * widest);  // dlogits, dgelu or dqkv
     dwide2_ = c.take(N * widest); // dfc
-    attn_scratch_ = c.take(attention_scratch_size(cfg.ctx, cfg.d_head()));
+    attn_scratch_ = c.take(attention_scratch_size(cfg.ctx, cfg.d_head()) * attn_slots_);
     return c.used;
   };
   dacts_.setZero(static_cast<Eigen::Index>(carve_grads(nullptr)));
@@ -99,7 +99,7 @@ float Transformer::forward(const int* tokens, const int* targets, int B, int T) 
     layernorm_forward(Mat(a.ln1, N, C), a.ln1_mean, a.ln1_rstd, CMat(x, N, C), s.ln1_w.vec(P),
                       s.ln1_b.vec(P));
     qkv_forward(ColMat(a.qkv, N, 3 * C), CMat(a.ln1, N, C), s.w_qkv.view(P), s.b_qkv.vec(P), H);
-    attention_forward(Mat(a.atty, N, C), a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
+    attention_forward(Mat(a.atty, N, C), a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_, attn_slots_);
     for (int h = 0; h < H; ++h)
       if (!head_enabled(l, h)) Mat(a.atty, N, C).middleCols(h * cfg_.d_head(), cfg_.d_head()).setZero();
     linear_forward(Mat(a.res1, N, C), CMat(a.atty, N, C), s.w_o.view(P), s.b_o.vec(P));
@@ -171,7 +171,7 @@ void Transformer::backward(int scored_total) {
     out_proj_backward(dy, s.w_o.view(G), s.b_o.vec(G), dres, CMat(a.atty, N, C), s.w_o.view(P), H);
     for (int h = 0; h < H; ++h)
       if (!head_enabled(l, h)) dy.middleCols(h * cfg_.d_head(), cfg_.d_head()).setZero();
-    attention_backward(dqkv, dy, a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_);
+    attention_backward(dqkv, dy, a.att, CColMat(a.qkv, N, 3 * C), B, T, H, attn_scratch_, attn_slots_);
     qkv_backward(dtmp, s.w_qkv.view(G), s.b_qkv.vec(G), dqkv, CMat(a.ln1, N, C), s.w_qkv.view(P), H);
     layernorm_backward(dres, s.ln1_w.vec(G), s.ln1_b.vec(G), dtmp, CMat(x, N, C), a.ln1_mean, a.ln1_rstd,
                        s.ln1_w.vec(P));

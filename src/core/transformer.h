@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/params.h"
+#include "core/parallel.h"
 
 namespace headlab {
 
@@ -70,6 +71,7 @@ class Transformer {
   Eigen::VectorXf acts_;   // forward activations
   Eigen::VectorXf dacts_;  // gradient scratch for backward, carved into the pointers below
   float *dres_, *dtmp_, *dwide_, *dwide2_, *attn_scratch_;
+  int attn_slots_ = threads();  // attention scratch for this many threads (core/parallel.h) at construction
   std::vector<LayerActs> layer_acts_;
   float *x0_, *lnf_, *lnf_mean_, *lnf_rstd_, *logits_, *probs_, *losses_;
   std::vector<int> tokens_, targets_;

@@ -370,6 +370,8 @@ const std::vector<OptionInfo>& option_table() {
       path<&ProgramOptions::load>("load", kScopeCli | kScopeDesktop, "FILE", "start from a checkpoint"),
       integer<&ProgramOptions::frames>("frames", kScopeDesktop, 0, 10000000, "quit after N frames (0 = run until closed)"),
       path<&ProgramOptions::screenshot>("screenshot", kScopeDesktop, "FILE.png", "write the last frame as PNG"),
+      integer<&ProgramOptions::threads>("threads", kScopeCli | kScopeDesktop, 0, 256,
+                                        "threads for a training step (0 = every core); results do not depend on it"),
       flag<&ProgramOptions::help>("help", kScopeCli | kScopeDesktop, "print this help"),
   };
   return table;

@@ -65,6 +65,7 @@ struct ProgramOptions {
   std::string save, load;   // checkpoint paths
   int frames = 0;           // desktop: quit after N frames (0 = run until closed)
   std::string screenshot;   // desktop: PNG of the last frame
+  int threads = 0;          // threads for a training step (core/parallel.h); 0 = every core
   bool help = false;
 };
 

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
+#include "core/parallel.h"
 #include "lab/options.h"
 #include "lab/run_files.h"
 #include "lab/runner.h"
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   Options opt;
   std::string error = parse_args(argc, argv, kScopes, opt);
   if (!error.empty()) return usage_error(error);
+  set_threads(opt.program.threads > 0 ? opt.program.threads : static_cast<int>(std::thread::hardware_concurrency()));
   if (opt.program.help) {
     std::printf(
         "headlab-train: train a tiny transformer and record how its attention heads learn.\n\n"

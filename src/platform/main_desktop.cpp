@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/parallel.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
@@ -212,6 +213,7 @@ int main(int argc, char** argv) {
   Options opt;
   std::string error = parse_args(argc, argv, kScopes, opt);
   if (!error.empty()) return usage_error(error);
+  set_threads(opt.program.threads > 0 ? opt.program.threads : static_cast<int>(std::thread::hardware_concurrency()));
   if (opt.program.help) {
     std::printf(
         "headlab: train a tiny transformer and watch every attention head learn.\n\n"

@@ -86,7 +86,8 @@ window.widget = await mount(document.getElementById('a'), {task: 'text', text: $
   // Every hostile key or value gives a warning (the frame's arrive on their own channel): wait for all ten.
   await waitFor(() => log.warnings.filter((w) => w.startsWith('headlab')).length, (n) => n >= 10, 20000);
   await sleep(500);
-  const text = (await p.evaluate(() => window.widget.state())).options;
+  // (With a worker the new run shows once the worker has built it.)
+  const text = (await waitFor(() => p.evaluate(() => window.widget.state()), (s) => s.options.seed === '2', 20000)).options;
   const found = await p.evaluate(() => ({
     pwned: window.pwned,
     nodes: [...document.querySelectorAll('#a *, #el *')].filter((n) => !['DIV', 'CANVAS'].includes(n.tagName)).map((n) => n.tagName),

@@ -2,12 +2,13 @@
 // (the same numbers as bench/shapes.json). Prints one table row per shape:
 // median ms/step, tokens/s and achieved GFLOP/s from an analytic FLOP count
 // (the same count bench/table.py applies to the peers).
-//   bench_train [steps=60] [warmup=5] [shape=tiny|small|all] [format=table|json]
+//   bench_train [steps=60] [warmup=5] [shape=tiny|small|all] [format=table|json] [threads=1]
 // Runs natively and, built with Emscripten, under Node and in Chromium.
 // A step is what Session does per optimiser step: zero grads, forward,
 // backward, AdamW (clip 1.0) on fresh random tokens. Natively it also reports
 // the median CPU time per step (std::clock): on a shared, loaded machine that
-// moves far less than wall time, so variants can still be compared.
+// moves far less than wall time, so variants can still be compared (with
+// threads it counts every thread's time).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@
 
 #include "core/adamw.h"
 #include "core/init.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "core/transformer.h"
 
@@ -78,8 +80,9 @@ void run(const Shape& s, int steps, int warmup, bool json) {
   }
   const double m = median(ms), cpu = median(cpu_ms);
   if (json)
-    std::printf("{\"runner\": \"%s\", \"shape\": \"%s\", \"ms_per_step\": %.4f, \"tokens\": %d%s}\n", kRunner,
-                s.name, m, N, kNative ? (", \"cpu_ms_per_step\": " + std::to_string(cpu)).c_str() : "");
+    std::printf("{\"runner\": \"%s\", \"shape\": \"%s\", \"ms_per_step\": %.4f, \"tokens\": %d, \"threads\": %d%s}\n",
+                kRunner, s.name, m, N, threads(),
+                kNative ? (", \"cpu_ms_per_step\": " + std::to_string(cpu)).c_str() : "");
   else
     std::printf("| %-5s | %8.2f | %8.2f | %10.0f | %7.1f |\n", s.name, m, cpu, N / (m / 1000.0),
                 step_flops(s.cfg, s.batch) / (m / 1000.0) / 1e9);
@@ -97,6 +100,7 @@ int main(int argc, char** argv) {
     if (a.rfind("warmup=", 0) == 0) warmup = std::max(0, std::atoi(a.c_str() + 7));
     if (a.rfind("shape=", 0) == 0) which = a.substr(6);
     if (a.rfind("format=", 0) == 0) format = a.substr(7);
+    if (a.rfind("threads=", 0) == 0) set_threads(std::atoi(a.c_str() + 8));
   }
   const Shape shapes[] = {
       {"tiny", {32, 32, 64, 4, 2, 256}, 32},

@@ -30,6 +30,7 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "lab/pair_runner.h"
 #include "lab/runner.h"
 #include "platform/web_page.h"
 #include "platform/web_state.h"
@@ -54,7 +55,8 @@ enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 
 
 struct WebApp {
   GLFWwindow* window = nullptr;
-  std::unique_ptr<Runner> runner;
+  std::unique_ptr<Runner> first;       // the run as configured...
+  std::unique_ptr<PairRunner> runner;  // ...and, in compare mode, its twin (lab/pair_runner.h)
   ui::App app;
   int drawn_step = -1;     // the run as last drawn: a change (step(n), reset) is worth a frame
   uint64_t drawn_generation = 0;
@@ -261,6 +263,17 @@ void frame() {
   if (!ok && g_app) g_app->runner->pause();
 }
 
+// Compare mode follows the view's compare option. A twin that cannot be made
+// (e.g. heads:5 with d-model 64) gives one warning and compare mode stays as it was.
+void apply_compare(WebApp& a) {
+  const std::string err = a.runner->set_compare(a.app.view().compare);
+  if (err.empty()) return;
+  emscripten_console_warnf("headlab: %s (ignored)", err.c_str());
+  ViewOptions v = a.app.view();
+  v.compare = a.runner->compare_spec();
+  a.app.set_view(v);
+}
+
 // The staged run options, less a training text inherited from the current
 // run when the task has changed since (only task=text takes a text).
 RunOptions staged_run() {
@@ -356,11 +369,13 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
     ImGui_ImplGlfw_InitForOpenGL(a->window, true);
     ImGui_ImplOpenGL3_Init(kGlslVersion);
     std::string error;
-    a->runner = make_inline_runner(g_options.run, &error);
+    a->first = make_inline_runner(g_options.run, &error);
+    if (a->first) a->runner = std::make_unique<PairRunner>(make_inline_runner, *a->first);
     if (!a->runner || !a->app.init(g_options.view, &error)) {
       g_text = error.empty() ? "could not start" : error;
       return g_text.c_str();
     }
+    apply_compare(*a);
     if (g_options.view.autoplay) a->runner->play();
     g_app = a.release();
     emscripten_set_main_loop(frame, 0, false);
@@ -380,6 +395,7 @@ EMSCRIPTEN_KEEPALIVE void headlab_destroy() {
     if (g_app->window) ImGui_ImplGlfw_Shutdown();  // (no window after a failed recreate_gl())
     ImGui::DestroyContext();
     g_app->runner.reset();
+    g_app->first.reset();
     glfwDestroyWindow(g_app->window);
     glfwTerminate();
     delete g_app;
@@ -398,6 +414,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_reset() {
     const bool was_playing = g_app->runner->view().playing;
     std::string err = g_app->runner->reset(staged_run());
     if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
+    apply_compare(*g_app);
     if (was_playing) g_app->runner->play();
     notify();
     return static_cast<int>(err.empty());
@@ -423,6 +440,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_apply() {
     if (!need_reset.empty())
       emscripten_console_warnf("headlab: set: %s change the model or its data; use reset() to start a run with them (ignored)",
                                need_reset.c_str());
+    apply_compare(*g_app);
     return static_cast<int>(err.empty() && need_reset.empty());
   });
 }

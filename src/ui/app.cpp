@@ -20,14 +20,17 @@ bool App::init(const ViewOptions& view, std::string* error) {
   io.IniFilename = nullptr;  // the layout is computed, nothing to save (and no filesystem on the web)
   io.ConfigWindowsMoveFromTitleBarOnly = true;
   set_view(view);
-  return s_.heatmaps.init(error);
+  return s_.heatmaps.init(error) && s_.twin_heatmaps.init(error);
 }
 
-void App::shutdown() { s_.heatmaps.shutdown(); }
+void App::shutdown() {
+  s_.heatmaps.shutdown();
+  s_.twin_heatmaps.shutdown();
+}
 
 bool App::restore_gl(std::string* error) {
-  s_.heatmaps.shutdown();
-  return s_.heatmaps.init(error);
+  shutdown();
+  return s_.heatmaps.init(error) && s_.twin_heatmaps.init(error);
 }
 
 void App::set_view(const ViewOptions& view) {
@@ -74,16 +77,21 @@ void App::frame(Runner& runner) {
   s_.heatmaps.set_snapshots(s_.playback.from(), s_.playback.to());
   s_.heatmaps.render(s_.playback.t(), s_.gamma, s_.colormap, theme().masked);
   ready_ = s_.heatmaps.has_data();
+  follow_twin(runner.compare_view(), dt);
 
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   s_.item_rects.clear();  // only what this frame draws
   const ImVec2 display = io.DisplaySize;
-  const float bar_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2;
+  // Embeds (compact) leave the experiments to the page around them.
+  const bool strip = !s_.view.compact;
+  const float bar_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
+                      (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height() : 0.0f);
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
   ImGui::Begin("##top", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
   top_bar(runner, v, s_);
+  if (strip) experiment_strip(runner, v, s_);
   ImGui::End();
 
   int slot_id = 0;
@@ -113,6 +121,24 @@ void App::frame(Runner& runner) {
   }
   const float ui_ms = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - ui_start).count();
   s_.stats.ui_ms += (ui_ms - s_.stats.ui_ms) * 0.05f;
+}
+
+// The twin of compare mode shows the step the timeline shows: its newest
+// snapshot while the first run is live, else the same step scrubbed.
+void App::follow_twin(const LabView* twin, float dt) {
+  if (!twin) {
+    s_.twin_selected = false;
+    return;
+  }
+  if (twin->generation != twin_generation_) {
+    twin_generation_ = twin->generation;
+    s_.twin_playback.reset();
+  }
+  if (!s_.playback.live()) s_.twin_playback.scrub(s_.playback.step());
+  else if (!s_.twin_playback.live()) s_.twin_playback.go_live();
+  s_.twin_playback.update(twin->snapshots, dt);
+  s_.twin_heatmaps.set_snapshots(s_.twin_playback.from(), s_.twin_playback.to());
+  s_.twin_heatmaps.render(s_.twin_playback.t(), s_.gamma, s_.colormap, theme().masked);
 }
 
 // Spends about budget_ms per frame on training, on average. The runner

@@ -42,10 +42,11 @@ class App {
 
  private:
   void on_new_run(const LabView& v);
+  void follow_twin(const LabView* twin, float dt);
   void train(Runner& runner);
 
   UiState s_;
-  uint64_t generation_ = ~uint64_t{0};
+  uint64_t generation_ = ~uint64_t{0}, twin_generation_ = ~uint64_t{0};
   bool ready_ = false;
   float credit_ms_ = 0.0f;    // training time this frame may spend (see train())
   float call_ms_ = 0.0f;  // measured cost of the last training call

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "lab/pair_runner.h"
+
 #include "ui/fonts.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
@@ -44,16 +46,26 @@ void axis_labels(const LabView& v, const MapGeometry& g, int T, bool queries, bo
   }
 }
 
+// One run's grid: its view, the moment shown and its maps. In compare mode
+// the twin is the second pane (lab/pair_runner.h).
+struct Pane {
+  const LabView& v;
+  const Playback& playback;
+  const HeatmapRenderer& heatmaps;
+  bool twin;
+};
+
 // One head's map from the heatmap atlas, outlined, with hover readout and click-to-select.
-void head_map(const LabView& v, UiState& s, const MapGeometry& g, int l, int h, int T) {
+void head_map(const Pane& pane, UiState& s, const MapGeometry& g, int l, int h, int T) {
+  const LabView& v = pane.v;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Theme& th = theme();
   const float size = g.cell * T;
   ImVec2 b(g.a.x + size, g.a.y + size);
   ImVec2 uv0, uv1;
-  s.heatmaps.tile_uv(l, h, &uv0, &uv1);
-  dl->AddImage(s.heatmaps.texture(), g.a, b, uv0, uv1);
-  bool selected = l == s.layer && h == s.head;
+  pane.heatmaps.tile_uv(l, h, &uv0, &uv1);
+  dl->AddImage(pane.heatmaps.texture(), g.a, b, uv0, uv1);
+  const bool selected = l == s.layer && h == s.head && pane.twin == s.twin_selected;
   dl->AddRect(ImVec2(g.a.x - 1, g.a.y - 1), ImVec2(b.x + 1, b.y + 1), selected ? th.accent : th.plot_grid, 0, 0,
               selected ? 2.0f : 1.0f);
   const ImVec2 m = ImGui::GetIO().MousePos;
@@ -63,32 +75,52 @@ void head_map(const LabView& v, UiState& s, const MapGeometry& g, int l, int h, 
   dl->AddRect(ImVec2(g.a.x, g.a.y + i * g.cell), ImVec2(b.x, g.a.y + (i + 1) * g.cell), th.accent);
   if (j <= i)
     ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) looks at '%s' (pos %d)\nweight %.3f", l, h,
-                      token_label(v, i).c_str(), i, token_label(v, j).c_str(), j, s.playback.attention(l, h, i, j));
+                      token_label(v, i).c_str(), i, token_label(v, j).c_str(), j, pane.playback.attention(l, h, i, j));
   else
     ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) cannot see pos %d (causal mask)", l, h,
                       token_label(v, i).c_str(), i, j);
-  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.layer = l, s.head = h, s.token = i;
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.layer = l, s.head = h, s.token = i, s.twin_selected = pane.twin;
 }
 
-}  // namespace
+// The head's switch: a small button on its title row turns it off (its
+// output zeroed, no gradient) or back on, from the next step.
+bool head_switch(const Pane& pane, int l, int h, ImVec2 at, float size, ImU32 color) {
+  const auto& off = pane.v.options.live.off;
+  const bool is_off = std::find(off.begin(), off.end(), HeadId{l, h}) != off.end();
+  ImGui::SetCursorScreenPos(at);
+  char id[32];
+  std::snprintf(id, sizeof id, "##off%d_%d_%d", pane.twin, l, h);
+  const bool clicked = ImGui::InvisibleButton(id, ImVec2(size, size));
+  const bool hot = ImGui::IsItemHovered();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 c(at.x + size * 0.5f, at.y + size * 0.5f);
+  const float r = size * 0.36f;
+  const ImU32 ink = is_off ? theme().bad : (hot ? theme().text : color);
+  // A power symbol: an open ring with a bar through its gap.
+  dl->PathArcTo(c, r, -1.5708f + 0.7f, -1.5708f + 6.2832f - 0.7f, 16);
+  dl->PathStroke(ink, 0, 1.5f);
+  dl->AddLine(ImVec2(c.x, c.y - r - 1), ImVec2(c.x, c.y), ink, 1.5f);
+  if (hot)
+    ImGui::SetTooltip(is_off ? "Head L%dH%d is off: its output is zeroed and it does not learn.\nClick to switch it back on."
+                             : "Switch head L%dH%d off: its output is zeroed and it stops learning,\nso you can watch the other heads take over.",
+                      l, h);
+  return clicked;
+}
 
-void panel_attention_grid(const LabView& v, UiState& s) {
-  panel_intro("Every head on the same input. Rows look at columns.",
-              "Each square is one attention head: row i shows how token i (the query) spreads its "
-              "attention over the earlier tokens (columns, the keys); bright = more attention. All "
-              "heads see exactly the same input, yet they learn different patterns. Above the "
-              "diagonal is grey: a token may not look at the future. Common patterns: a diagonal just "
-              "below the main one = previous-token head; a stripe offset by the repeat length = "
-              "induction head. Click a square to select that head (shown enlarged below when there "
-              "is room); hover for exact weights.");
-  const Snapshot* snap = s.playback.nearest();
-  if (!snap || !s.heatmaps.has_data()) {
+// The grid of one run in the rectangle below the cursor, `avail` big; with
+// `focus`, the selected head enlarged below it when there is room.
+void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool focus_allowed, const char* caption) {
+  const LabView& v = pane.v;
+  const Snapshot* snap = pane.playback.nearest();
+  if (caption) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pane.twin ? theme().accent2 : theme().accent), "%s", caption);
+    avail.y -= ImGui::GetTextLineHeightWithSpacing();
+  }
+  if (!snap || !pane.heatmaps.has_data()) {
     ImGui::TextDisabled("Waiting for the first snapshot...");
     return;
   }
   const int L = snap->L, H = snap->H, T = snap->T;
-  s.layer = std::clamp(s.layer, 0, L - 1);
-  s.head = std::clamp(s.head, 0, H - 1);
   ImFont* small = fonts().small;
   const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -97,36 +129,66 @@ void panel_attention_grid(const LabView& v, UiState& s) {
   for (int i = 0; i < T; ++i) lw = std::max(lw, small->CalcTextSizeA(fs, FLT_MAX, 0, token_label(v, i).c_str()).x);
   lw += 8;
   const float gap = 10, title_h = fs + 4, key_h = fs + 6;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
   float tile = std::min((avail.x - lw - gap * (H - 1) - 4) / H, (avail.y - L * (title_h + gap) - key_h) / L);
   tile = std::max(tile, std::max(40.0f, static_cast<float>(T)));
   const float grid_h = L * (title_h + tile + gap) + key_h;
   // Room left below the grid for the selected head, enlarged with every label?
   const float focus = std::min(avail.x - lw - 4, avail.y - grid_h - title_h - key_h - gap);
-  const bool show_focus = focus >= std::max(tile * 1.4f, 120.0f);
+  const bool show_focus = focus_allowed && focus >= std::max(tile * 1.4f, 120.0f);
 
-  ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(lw + H * tile + (H - 1) * gap, grid_h));
-  s.remember_item("grid");
+  const ImVec2 after = ImGui::GetCursorScreenPos();
+  if (!pane.twin) s.remember_item("grid");
   const float cell = tile / T;
   const int every = std::max(1, static_cast<int>(std::ceil((fs + 1) / cell)));
+  std::vector<HeadId> toggled;
   for (int l = 0; l < L; ++l)
     for (int h = 0; h < H; ++h) {
       MapGeometry g{ImVec2(origin.x + lw + h * (tile + gap), origin.y + l * (title_h + tile + gap) + title_h), cell, every};
       char title[32];
-      std::snprintf(title, sizeof title, "L%d H%d", l, h);
+      std::snprintf(title, sizeof title, "L%dH%d", l, h);
       dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(h), title);
+      float x = g.a.x + small->CalcTextSizeA(fs, FLT_MAX, 0, title).x + 4;
+      if (runner && head_switch(pane, l, h, ImVec2(x, g.a.y - title_h), title_h, theme().text_dim)) toggled.push_back({l, h});
+      x += title_h + 2;
+      float right = g.a.x + tile;
       float score = 0;
       int role = top_role(*snap, l, h, &score);
       if (role >= 0) {
         const char* r = role_short(v, role);
-        float rw = small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
-        dl->AddText(small, fs, ImVec2(g.a.x + tile - rw, g.a.y - title_h + 1), theme().text, r);
+        right -= small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
+        dl->AddText(small, fs, ImVec2(right, g.a.y - title_h + 1), theme().text, r);
+        right -= 6;
       }
-      head_map(v, s, g, l, h, T);
+      if (!snap->ablation_loss.empty()) {
+        // What zeroing this head costs, where it fits: the held-out loss rise.
+        char cost[24];
+        std::snprintf(cost, sizeof cost, "%+.2f", snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss);
+        const float cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
+        if (right - cw >= x) dl->AddText(small, fs, ImVec2(right - cw, g.a.y - title_h + 1), theme().text_dim, cost);
+      }
+      head_map(pane, s, g, l, h, T);
+      const auto& off = v.options.live.off;
+      if (std::find(off.begin(), off.end(), HeadId{l, h}) != off.end()) {
+        ImVec4 veil = theme().clear;
+        veil.w = 0.62f;
+        dl->AddRectFilled(g.a, ImVec2(g.a.x + tile, g.a.y + tile), ImGui::ColorConvertFloat4ToU32(veil));
+        const ImVec2 tw = ImGui::CalcTextSize("off");
+        dl->AddText(ImVec2(g.a.x + (tile - tw.x) * 0.5f, g.a.y + (tile - tw.y) * 0.5f), theme().bad, "off");
+      }
       axis_labels(v, g, T, h == 0, l == L - 1);
     }
+  ImGui::SetCursorScreenPos(after);
+  if (runner && !toggled.empty()) {
+    RunOptions r = v.options;
+    for (const HeadId& id : toggled) {
+      auto it = std::find(r.live.off.begin(), r.live.off.end(), id);
+      if (it != r.live.off.end()) r.live.off.erase(it);
+      else r.live.off.insert(std::upper_bound(r.live.off.begin(), r.live.off.end(), id), id);
+    }
+    s.message = runner->set_hyperparameters(r);
+  }
 
   if (show_focus) {
     ImVec2 p = ImGui::GetCursorScreenPos();
@@ -137,8 +199,49 @@ void panel_attention_grid(const LabView& v, UiState& s) {
     char title[96];
     std::snprintf(title, sizeof title, "selected: layer %d, head %d", s.layer, s.head);
     dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(s.head), title);
-    head_map(v, s, g, s.layer, s.head, T);
+    head_map(pane, s, g, s.layer, s.head, T);
     axis_labels(v, g, T, true, true);
+  }
+}
+
+}  // namespace
+
+void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
+  panel_intro("Every head on the same input. Rows look at columns.",
+              "Each square is one attention head: row i shows how token i (the query) spreads its "
+              "attention over the earlier tokens (columns, the keys); bright = more attention. All "
+              "heads see exactly the same input. Above the diagonal is grey: a token may not look at "
+              "the future. Over each map: the head's name, its switch (turn it off to see what the "
+              "model loses), the loss rise measured without it, and its role when one stands out "
+              "(prev = previous token, induct = induction, add / sub = the numbers to add / subtract "
+              "in addsub). Click a square to select that head; hover for exact weights.");
+  const Snapshot* snap = s.playback.nearest();
+  if (snap) {
+    s.layer = std::clamp(s.layer, 0, snap->L - 1);
+    s.head = std::clamp(s.head, 0, snap->H - 1);
+  }
+  const LabView* twin = runner.compare_view();
+  ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const Pane first{v, s.playback, s.heatmaps, false};
+  if (!twin) {
+    draw_grid(first, &runner, s, avail, true, nullptr);
+  } else {
+    // Side by side when the window is wide, else one above the other.
+    const bool side = avail.x >= avail.y * 1.3f;
+    const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
+    const ImVec2 half = side ? ImVec2((avail.x - gap) * 0.5f, avail.y) : ImVec2(avail.x, (avail.y - gap) * 0.5f);
+    const std::string spec = runner.compare_spec();
+    const std::string a = compare_label(v.options, spec) + " - the run as set", b = compare_label(twin->options, spec);
+    ImGui::BeginChild("first", half, false, ImGuiWindowFlags_NoScrollbar);
+    draw_grid(first, &runner, s, ImGui::GetContentRegionAvail(), false, a.c_str());
+    ImGui::EndChild();
+    if (side) ImGui::SameLine(0, gap);
+    ImGui::BeginChild("twin", half, false, ImGuiWindowFlags_NoScrollbar);
+    // The twin's heads cannot be switched alone: its settings follow the first run's.
+    draw_grid(Pane{*twin, s.twin_playback, s.twin_heatmaps, true}, nullptr, s, ImGui::GetContentRegionAvail(), false,
+              b.c_str());
+    ImGui::EndChild();
   }
   ImGui::EndChild();
 }

@@ -8,9 +8,13 @@
 namespace headlab::ui {
 
 void top_bar(Runner& runner, const LabView& v, UiState& s);
+// Below the top bar: the three experiments, one click each, and what to watch
+// for in the one running. Its height, for the layout: experiment_strip_height().
+void experiment_strip(Runner& runner, const LabView& v, UiState& s);
+float experiment_strip_height();
 void panel_controls(Runner& runner, const LabView& v, UiState& s);
-void panel_loss(const LabView& v, UiState& s);
-void panel_attention_grid(const LabView& v, UiState& s);
+void panel_loss(Runner& runner, const LabView& v, UiState& s);
+void panel_attention_grid(Runner& runner, const LabView& v, UiState& s);
 void panel_head_view(const LabView& v, UiState& s);
 void panel_timeline(const LabView& v, UiState& s);
 void panel_why_heads(const LabView& v, UiState& s);

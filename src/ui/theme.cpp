@@ -79,6 +79,7 @@ void apply_theme(const std::string& name) {
     t.plot_grid = IM_COL32(255, 255, 255, 22);
     t.good = IM_COL32(0x5c, 0xd6, 0x8a, 255);
     t.bad = IM_COL32(0xff, 0x6b, 0x6b, 255);
+    t.accent2 = IM_COL32(0xff, 0xa9, 0x4d, 255);
     t.masked = rgb(0x1f2329);
     t.clear = rgb(0x111318);
   } else {
@@ -88,6 +89,7 @@ void apply_theme(const std::string& name) {
     t.plot_grid = IM_COL32(0, 0, 0, 22);
     t.good = IM_COL32(0x1e, 0x8e, 0x4e, 255);
     t.bad = IM_COL32(0xd0, 0x35, 0x35, 255);
+    t.accent2 = IM_COL32(0xc2, 0x5e, 0x00, 255);
     t.masked = rgb(0xe4e7ec);
     t.clear = rgb(0xe9ecf1);
   }

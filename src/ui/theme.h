@@ -11,7 +11,8 @@ namespace headlab::ui {
 struct Theme {
   bool dark = true;
   ImU32 text = 0, text_dim = 0;
-  ImU32 accent = 0;      // selection outlines, the live marker
+  ImU32 accent = 0;      // selection outlines, the live marker; the run as set in compare mode
+  ImU32 accent2 = 0;     // compare mode's twin run
   ImU32 plot_bg = 0, plot_grid = 0;
   ImU32 good = 0, bad = 0;
   ImVec4 masked;         // causally masked heatmap cells

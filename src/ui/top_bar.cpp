@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "lab/experiments.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -41,6 +42,8 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
   std::snprintf(buf[n++], 64, "step %d", v.step);
   std::snprintf(buf[n++], 64, "loss %.3f", v.loss);
   if (v.accuracy >= 0) std::snprintf(buf[n++], 64, "acc %.0f%%", v.accuracy * 100);
+  if (const LabView* twin = runner.compare_view(); twin && twin->accuracy >= 0)
+    std::snprintf(buf[n++], 64, "twin acc %.0f%%", twin->accuracy * 100);
   if (v.playing) {
     std::snprintf(buf[n++], 64, "%s steps/s", human_number(v.steps_per_sec).c_str());
     std::snprintf(buf[n++], 64, "%s tok/s", human_number(v.tokens_per_sec).c_str());
@@ -54,7 +57,7 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
     float need = ImGui::CalcTextSize(buf[i]).x + ImGui::GetStyle().ItemSpacing.x * 2;
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
     if (ImGui::GetContentRegionAvail().x < need + theme_w) break;
-    if (i < 3) ImGui::TextUnformatted(buf[i]);
+    if (i < 3 || std::strncmp(buf[i], "twin", 4) == 0) ImGui::TextUnformatted(buf[i]);
     else ImGui::TextDisabled("%s", buf[i]);
     if (std::strncmp(buf[i], "frame", 5) == 0 && ImGui::IsItemHovered()) {
       if (runner.trains_in_frame())
@@ -74,6 +77,41 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
     apply_theme(s.view.theme);
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Light / dark theme");
+}
+
+float experiment_strip_height() {
+  return ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y;
+}
+
+void experiment_strip(Runner& runner, const LabView& v, UiState& s) {
+  const Experiment* now = matching_experiment(v.options, runner.compare_spec());
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("Experiment");
+  for (const Experiment& e : experiments()) {
+    ImGui::SameLine();
+    const bool on = &e == now;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+    const bool clicked = ImGui::Button(e.title.c_str());
+    if (on) ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.expect.c_str());
+    if (!clicked) continue;
+    Options o;
+    o.view = s.view;
+    s.message = set_option(o, "experiment", e.key, kScopeRun);
+    if (s.message.empty()) s.message = runner.reset(o.run);
+    if (s.message.empty()) s.message = runner.set_compare(o.view.compare);
+    if (s.message.empty()) {
+      s.view.compare = o.view.compare;
+      runner.play();
+    }
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  if (now)
+    ImGui::TextUnformatted(now->expect.c_str());
+  else
+    ImGui::TextDisabled("Your own settings. Pick an experiment above to see one part of the answer: why heads "
+                        "end up different, and when they do not.");
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace headlab::ui

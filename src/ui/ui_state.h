@@ -23,6 +23,11 @@ struct FrameStats {
 struct UiState {
   Playback playback;
   HeatmapRenderer heatmaps;
+  // Compare mode (lab/pair_runner.h): the twin run's moment on screen (it
+  // follows the timeline's step) and its maps.
+  Playback twin_playback;
+  HeatmapRenderer twin_heatmaps;
+  bool twin_selected = false;  // the head view and the Why panel show the twin
   ViewOptions view;
   FrameStats stats;
 

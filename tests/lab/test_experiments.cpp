@@ -98,6 +98,8 @@ TEST_CASE("induction: the layer-1 heads converge on one role and any single one 
     CHECK(snap.head(snap.ablation_accuracy, 1, h) > snap.ablation_base_accuracy - 0.05f);
   }
   // ... but the lookup itself is needed: without all four the task fails.
-  for (int h = 0; h < snap.H; ++h) s->set_head_enabled(1, h, false);
+  RunOptions all_off = s->options();
+  for (int h = 0; h < snap.H; ++h) all_off.live.off.push_back({1, h});
+  REQUIRE(s->update_hyperparameters(all_off) == "");
   CHECK(accuracy(*s) < 0.2f);
 }

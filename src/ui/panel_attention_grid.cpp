@@ -164,7 +164,8 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
       if (!snap->ablation_loss.empty()) {
         // What zeroing this head costs, where it fits: the held-out loss rise.
         char cost[24];
-        std::snprintf(cost, sizeof cost, "%+.2f", snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss);
+        const float rise = snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss;
+        std::snprintf(cost, sizeof cost, "%+.2f", std::abs(rise) < 0.005f ? 0.0f : rise);  // never "-0.00"
         const float cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
         if (right - cw >= x) dl->AddText(small, fs, ImVec2(right - cw, g.a.y - title_h + 1), theme().text_dim, cost);
       }

@@ -54,6 +54,7 @@ std::string write(const std::string& path, const std::string& text) {
   return write_file_atomically(path, text.data(), text.size());
 }
 
+#ifndef __EMSCRIPTEN__  // used by the native-only cases below
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 mode_t type_of(const std::string& path) {
@@ -61,6 +62,7 @@ mode_t type_of(const std::string& path) {
   REQUIRE(lstat(path.c_str(), &st) == 0);
   return st.st_mode & S_IFMT;
 }
+#endif
 
 }  // namespace
 

@@ -228,8 +228,10 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
   if (!twin) {
     draw_grid(first, &runner, s, avail, true, nullptr);
   } else {
-    // Side by side when the window is wide, else one above the other.
-    const bool side = avail.x >= avail.y * 1.3f;
+    // Side by side or one above the other, whichever gives the bigger maps.
+    const int L = v.options.layers, H = v.options.heads;
+    auto tile = [&](float w, float h) { return std::min(w / H, h / L); };
+    const bool side = tile(avail.x * 0.5f, avail.y) > tile(avail.x, avail.y * 0.5f);
     const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
     const ImVec2 half = side ? ImVec2((avail.x - gap) * 0.5f, avail.y) : ImVec2(avail.x, (avail.y - gap) * 0.5f);
     const std::string spec = runner.compare_spec();

@@ -87,11 +87,11 @@ void head_map(const Pane& pane, UiState& s, const MapGeometry& g, int l, int h, 
 bool head_switch(const Pane& pane, int l, int h, ImVec2 at, float size, ImU32 color) {
   const auto& off = pane.v.options.live.off;
   const bool is_off = std::find(off.begin(), off.end(), HeadId{l, h}) != off.end();
-  ImGui::SetCursorScreenPos(at);
-  char id[32];
-  std::snprintf(id, sizeof id, "##off%d_%d_%d", pane.twin, l, h);
-  const bool clicked = ImGui::InvisibleButton(id, ImVec2(size, size));
-  const bool hot = ImGui::IsItemHovered();
+  // Hit-tested by hand, not an ImGui button: buttons move the layout cursor,
+  // and the grid must end exactly where its maps end (a taller window would
+  // scroll, and keep the mouse wheel from the host page).
+  const bool hot = ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(at, ImVec2(at.x + size, at.y + size));
+  const bool clicked = hot && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 c(at.x + size * 0.5f, at.y + size * 0.5f);
   const float r = size * 0.36f;
@@ -138,7 +138,6 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
 
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(lw + H * tile + (H - 1) * gap, grid_h));
-  const ImVec2 after = ImGui::GetCursorScreenPos();
   if (!pane.twin) s.remember_item("grid");
   const float cell = tile / T;
   const int every = std::max(1, static_cast<int>(std::ceil((fs + 1) / cell)));
@@ -180,7 +179,6 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
       }
       axis_labels(v, g, T, h == 0, l == L - 1);
     }
-  ImGui::SetCursorScreenPos(after);
   if (runner && !toggled.empty()) {
     RunOptions r = v.options;
     for (const HeadId& id : toggled) {

@@ -19,6 +19,8 @@ bool App::init(const ViewOptions& view, std::string* error) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // the layout is computed, nothing to save (and no filesystem on the web)
   io.ConfigWindowsMoveFromTitleBarOnly = true;
+  // The arrows move a focus highlight over every control, Space or Enter activates it.
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   set_view(view);
   return s_.heatmaps.init(error) && s_.twin_heatmaps.init(error);
 }

@@ -274,10 +274,12 @@ function createWidget(element, options) {
   }
   const stage = (stagePairs) => stagePairs.forEach(([k, v]) => call(mod._headlab_set_option, k, v));
 
-  // The live region: play and pause at once, then the step and loss now and
-  // then while training, or after steps taken while paused.
+  // The live region: play and pause (checked every second: Space and the
+  // Train button change them inside the engine), then the step and loss now
+  // and then while training, or after steps taken while paused.
   let told = {playing: null, step: -1, at: 0};
   function announce() {
+    if (destroyed || !started || suspendedNow()) return;
     const s = controller.state();
     if (!s.ready) return;
     const now = performance.now();
@@ -289,12 +291,11 @@ function createWidget(element, options) {
     told = {playing: s.playing, step: s.step, at: now};
     live.textContent = text;
   }
-  let announceTimer = 0;
+  const announcer = setInterval(announce, 1000);
 
   // Engine events arrive inside its frame (or inside a call): handled after it returns.
   function onEngineEvents(bits, error) {
     if (bits & ENGINE_ERROR) report(error);
-    if (!announceTimer) announceTimer = setTimeout(() => { announceTimer = 0; if (!destroyed && started) announce(); }, 500);
     queueMicrotask(() => {
       if (destroyed) return;
       if (bits & EVENT_BITS.ready && !status.querySelector('button')) showStatus('');  // not a question asked meanwhile
@@ -332,6 +333,7 @@ function createWidget(element, options) {
   }
 
   // Off screen or in a hidden tab the engine stops its frame loop; the run is kept.
+  const suspendedNow = () => !onScreen || document.hidden;
   function updateVisibility() {
     if (started) mod._headlab_set_visible(onScreen && !document.hidden ? 1 : 0);
   }
@@ -379,8 +381,8 @@ function createWidget(element, options) {
   const controller = {
     element, canvas,
     // Training continuously (play) or stopping (pause) ends a step(n) that is still running.
-    play() { whenStarted(() => { mod._headlab_play(); endSteps(); announceSoon(); }); },
-    pause() { whenStarted(() => { mod._headlab_pause(); endSteps(); announceSoon(); }); },
+    play() { whenStarted(() => { mod._headlab_play(); endSteps(); }); },
+    pause() { whenStarted(() => { mod._headlab_pause(); endSteps(); }); },
     // Pauses and runs n optimiser steps (0..100000), sliced so the page keeps
     // answering. Returns a promise of the state once they are done, or cut short
     // by play(), pause(), reset(), destroy() or a fault. Steps asked for while
@@ -460,7 +462,7 @@ function createWidget(element, options) {
       queue.length = 0;
       endSteps();
       stopKeeping();
-      clearTimeout(announceTimer);
+      clearInterval(announcer);
       prefersDark.removeEventListener('change', followScheme);
       captures.splice(0).forEach((c) => c.reject(new Error('the widget was destroyed')));
       observer.disconnect();
@@ -481,11 +483,6 @@ function createWidget(element, options) {
       listeners.forEach((set) => set.clear());
     },
   };
-
-  function announceSoon() {
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(() => { announceTimer = 0; if (!destroyed) announce(); }, 50);
-  }
 
   // Share menu entries and pictures: the engine calls back (src/platform/main_web.cpp).
   const captures = [];

@@ -98,7 +98,7 @@ void App::frame(Runner& runner) {
   const bool strip = !s_.view.compact && s_.view.topbar;
   const float bar_h = !s_.view.topbar ? 0.0f
                                       : ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
-                                            (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height() : 0.0f);
+                                            (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height(runner, v, display.x) : 0.0f);
   if (s_.view.topbar) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
@@ -122,9 +122,16 @@ void App::frame(Runner& runner) {
     if (slot.panels.size() == 1) {
       first.draw(runner, v, s_);
     } else if (ImGui::BeginTabBar("tabs")) {
+      // Full titles where they all fit, else the short ones (the ID stays the same).
+      const ImGuiStyle& st = ImGui::GetStyle();
+      float need = 0;
+      for (const std::string& key : slot.panels)
+        need += ImGui::CalcTextSize(find_panel(key)->title).x + st.FramePadding.x * 2 + st.ItemInnerSpacing.x;
+      const bool short_titles = need > ImGui::GetContentRegionAvail().x;
       for (const std::string& key : slot.panels) {
         const PanelInfo& p = *find_panel(key);
-        if (ImGui::BeginTabItem(p.title)) {
+        const std::string tab = std::string(short_titles ? p.tab_title : p.title) + "###" + p.key;
+        if (ImGui::BeginTabItem(tab.c_str())) {
           p.draw(runner, v, s_);
           ImGui::EndTabItem();
         }

@@ -130,16 +130,37 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
   }
 }
 
-float experiment_strip_height() {
-  return ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y;
+namespace {
+
+const char* const kOwnSettings =
+    "Your own settings. Pick an experiment above to see one part of the answer: why heads end up different, and "
+    "when they do not.";
+
+const char* strip_text(Runner& runner, const LabView& v) {
+  const Experiment* now = matching_experiment(v.options, runner.compare_spec());
+  return now ? now->expect.c_str() : kOwnSettings;
+}
+
+}  // namespace
+
+float experiment_strip_height(Runner& runner, const LabView& v, float width) {
+  const float text_w = width - ImGui::GetStyle().WindowPadding.x * 2;
+  return ImGui::GetFrameHeightWithSpacing() + ImGui::CalcTextSize(strip_text(runner, v), nullptr, false, text_w).y;
 }
 
 void experiment_strip(Runner& runner, const LabView& v, UiState& s) {
   const Experiment* now = matching_experiment(v.options, runner.compare_spec());
+  // The word "Experiment" only where the three buttons leave room for it (phones do not).
+  float buttons = 0;
+  for (const Experiment& e : experiments())
+    buttons += ImGui::CalcTextSize(e.title.c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
+  const bool word = ImGui::GetContentRegionAvail().x >= buttons + ImGui::CalcTextSize("Experiment").x;
   ImGui::AlignTextToFramePadding();
-  ImGui::TextDisabled("Experiment");
+  if (word) ImGui::TextDisabled("Experiment");
+  bool first = !word;
   for (const Experiment& e : experiments()) {
-    ImGui::SameLine();
+    if (!first) ImGui::SameLine();
+    first = false;
     const bool on = &e == now;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
     const bool clicked = ImGui::Button(e.title.c_str());
@@ -157,11 +178,9 @@ void experiment_strip(Runner& runner, const LabView& v, UiState& s) {
     }
   }
   ImGui::PushTextWrapPos(0.0f);
-  if (now)
-    ImGui::TextUnformatted(now->expect.c_str());
-  else
-    ImGui::TextDisabled("Your own settings. Pick an experiment above to see one part of the answer: why heads "
-                        "end up different, and when they do not.");
+  if (!now) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::TextUnformatted(strip_text(runner, v));
+  if (!now) ImGui::PopStyleColor();
   ImGui::PopTextWrapPos();
 }
 

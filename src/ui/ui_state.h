@@ -51,7 +51,8 @@ struct UiState {
 
   Colormap colormap = Colormap::Viridis;
   float gamma = 1.0f;             // heatmap contrast: weight^gamma (1 = linear)
-  bool show_stats = false;        // the top bar's developer numbers (fps, ms per frame, tokens/s)
+  bool show_stats = false;
+  bool curves_accuracy = false;   // a loss panel too short for two plots shows accuracy instead of loss        // the top bar's developer numbers (fps, ms per frame, tokens/s)
   float replay_seconds = 10.0f;
 
   // Controls panel: edits waiting for Reset, and the last command error.

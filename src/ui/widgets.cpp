@@ -30,8 +30,12 @@ void help_marker(const char* text) {
 }
 
 void panel_intro(const char* caption, const char* help) {
+  // Wrapped short of the (?) so that narrow panels show the whole caption.
+  const float marker = ImGui::CalcTextSize("(?)").x + ImGui::GetStyle().ItemSpacing.x;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(ImGui::GetContentRegionAvail().x - marker, 40.0f));
   ImGui::TextUnformatted(caption);
+  ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::SameLine();
   help_marker(help);

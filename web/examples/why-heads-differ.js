@@ -1,5 +1,6 @@
-// The article's page script: shows each widget's head diversity under it and
-// wires the "Pause all" and "Restart all" buttons. It only talks to the
+// The article's page script: shows each widget's head diversity under it,
+// wires the "Pause all" and "Restart all" buttons and, on a phone (where
+// article.css stacks the three widgets in one place), the toggle that shows one. It only talks to the
 // widgets through their element API (methods and headlab-* events).
 import '../headlab.js';  // defines <headlab-widget> (the page loads it too; modules load once)
 
@@ -26,3 +27,13 @@ document.getElementById('restart-all').addEventListener('click', () => {
   });
   pause.textContent = 'Pause all';
 });
+
+// The phone toggle: one figure visible, the others hidden but still training.
+const picks = [...document.querySelectorAll('.trio-pick button')];
+const figures = widgets.map((w) => w.closest('figure'));
+function show(i) {
+  picks.forEach((b, k) => b.setAttribute('aria-pressed', String(k === i)));
+  figures.forEach((f, k) => f.classList.toggle('off', k !== i));
+}
+picks.forEach((b, i) => b.addEventListener('click', () => show(i)));
+show(0);

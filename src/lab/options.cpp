@@ -109,8 +109,9 @@ std::string parse(const OptionInfo& row, const std::string& v, int* out) {
 std::string parse(const OptionInfo& row, const std::string& v, float* out) {
   errno = 0;
   const double x = is_plain_number(v) ? std::strtod(v.c_str(), nullptr) : NAN;
-  const float f = static_cast<float>(x);  // the checks apply to the value the run will use
-  if (errno == ERANGE || !std::isfinite(f) || (row.lo_open ? !(f > row.lo) : f < row.lo) || f > row.hi)
+  const float f = static_cast<float>(x);  // the checks apply to the value the run will use...
+  const float lo = static_cast<float>(row.lo), hi = static_cast<float>(row.hi);  // ...against bounds as floats (1e-6 is not one)
+  if (errno == ERANGE || !std::isfinite(f) || (row.lo_open ? !(f > lo) : f < lo) || f > hi)
     return expected(row, "a number in " + option_range(row), v);
   *out = f;
   return "";

@@ -20,6 +20,16 @@ std::string options_json(const LabView& v, const ViewOptions& view) {
   return "{" + out + "}";
 }
 
+// The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
+// divergence of the heads' maps; exactly 0 while a layer's heads are identical).
+std::string snapshot_json(const LabView& v) {
+  if (v.snapshots.empty()) return "null";
+  const Snapshot& snap = *v.snapshots.back();
+  std::string s = "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
+  for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
+  return s + "]}";
+}
+
 }  // namespace
 
 std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames) {
@@ -35,16 +45,14 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
                   ",\"frameMs\":" + json_number(st.frame_ms) + ",\"trainMs\":" + json_number(st.train_ms) +
                   ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation) +
                   ",\"frames\":" + std::to_string(frames);
-  // The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
-  // divergence of the heads' maps; exactly 0 while a layer's heads are identical).
-  s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":";
-  if (v.snapshots.empty()) {
-    s += "null";
+  s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":" + snapshot_json(v);
+  // Compare mode's twin run: the option that tells it apart and how far it got.
+  if (const LabView* twin = runner.compare_view()) {
+    s += ",\"compare\":{\"options\":" + options_json(*twin, app.view()) + ",\"step\":" + std::to_string(twin->step) +
+         ",\"loss\":" + json_number(twin->loss) +
+         ",\"accuracy\":" + json_number(twin->accuracy >= 0 ? twin->accuracy : NAN) + ",\"snapshot\":" + snapshot_json(*twin) + "}";
   } else {
-    const Snapshot& snap = *v.snapshots.back();
-    s += "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
-    for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
-    s += "]}";
+    s += ",\"compare\":null";
   }
   s += ",\"options\":" + options_json(v, app.view()) + ",\"share\":{";
   bool first = true;

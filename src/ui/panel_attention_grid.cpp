@@ -136,11 +136,11 @@ void head_map(const Pane& pane, UiState& s, const MapGeometry& g, int l, int h, 
 bool head_switch(const Pane& pane, int l, int h, ImVec2 at, float size, ImU32 color) {
   const auto& off = pane.v.options.live.off;
   const bool is_off = std::find(off.begin(), off.end(), HeadId{l, h}) != off.end();
-  ImGui::SetCursorScreenPos(at);
-  char id[32];
-  std::snprintf(id, sizeof id, "##off%d_%d_%d", pane.twin, l, h);
-  const bool clicked = ImGui::InvisibleButton(id, ImVec2(size, size));
-  const bool hot = ImGui::IsItemHovered();
+  // Hit-tested by hand, not an ImGui button: buttons move the layout cursor,
+  // and the grid must end exactly where its maps end (a taller window would
+  // scroll, and keep the mouse wheel from the host page).
+  const bool hot = ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(at, ImVec2(at.x + size, at.y + size));
+  const bool clicked = hot && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 c(at.x + size * 0.5f, at.y + size * 0.5f);
   const float r = size * 0.36f;
@@ -188,7 +188,6 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
 
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(lw + H * tile + (H - 1) * gap, grid_h));
-  const ImVec2 after = ImGui::GetCursorScreenPos();
   if (!pane.twin) s.remember_item("grid");
   const float cell = tile / T;
   std::vector<HeadId> toggled;
@@ -211,11 +210,10 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
       if (role >= 0 && right - rw >= x) {  // else no room beside the switch: the Roles tab lists it
         right -= rw;
         dl->AddText(small, fs, ImVec2(right, g.a.y - title_h + 1), theme().text, r);
-        ImGui::SetCursorScreenPos(ImVec2(right, g.a.y - title_h));
-        ImGui::PushID(l * 64 + h + (pane.twin ? 4096 : 0));
-        ImGui::InvisibleButton("##role", ImVec2(rw, title_h - 2));
-        explain_item(role_explanation(v, role).c_str());
-        ImGui::PopID();
+        // Hit-tested by hand, as the switch: the grid must end where its maps end.
+        char id[32];
+        std::snprintf(id, sizeof id, "##role%d_%d_%d", pane.twin, l, h);
+        explain_rect(id, ImVec2(right, g.a.y - title_h), ImVec2(right + rw, g.a.y - 2), role_explanation(v, role).c_str());
         right -= 6;
       }
       if (!snap->ablation_loss.empty()) {
@@ -238,7 +236,6 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
       }
       axis_labels(v, g, T, h == 0, l == L - 1, s.brush);
     }
-  ImGui::SetCursorScreenPos(after);
   if (runner && !toggled.empty()) {
     RunOptions r = v.options;
     for (const HeadId& id : toggled) {
@@ -295,11 +292,12 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
   if (!twin) {
     draw_grid(first, &runner, s, avail, true, nullptr);
   } else {
-    // Side by side or one above the other, whichever gives the larger maps.
-    const float L = snap ? static_cast<float>(snap->L) : 1.0f, H = snap ? static_cast<float>(snap->H) : 1.0f;
-    const float row_h = ImGui::GetFontSize() * 2.2f;  // caption, head titles and gaps per row of maps
+    // Side by side or one above the other, whichever gives the bigger maps
+    // (a row of maps also needs its caption, head titles and gaps).
+    const float L = static_cast<float>(v.options.layers), H = static_cast<float>(v.options.heads);
+    const float row_h = ImGui::GetFontSize() * 2.2f;
     auto tile = [&](float w, float h) { return std::min((w - 40) / H, (h - row_h) / L - row_h); };
-    const bool side = tile(avail.x * 0.5f, avail.y) >= tile(avail.x, avail.y * 0.5f);
+    const bool side = tile(avail.x * 0.5f, avail.y) > tile(avail.x, avail.y * 0.5f);
     const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
     const ImVec2 half = side ? ImVec2((avail.x - gap) * 0.5f, avail.y) : ImVec2(avail.x, (avail.y - gap) * 0.5f);
     const std::string spec = runner.compare_spec();

@@ -145,6 +145,26 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   if (choice_combo("##init", "init", &init)) parse_head_init(init, &p.init);
   ImGui::SameLine();
   help_marker(kInitHelp);
+  if (p.init == HeadInit::CloneAllEps) {
+    const OptionInfo& nudge = *find_option("nudge");
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
+    ImGui::SliderFloat("##nudge", &p.nudge, static_cast<float>(nudge.lo), static_cast<float>(nudge.hi), "nudge %.0e",
+                       ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    ImGui::SameLine();
+    help_marker("Standard deviation of the noise added to each copied weight (the weights themselves have "
+                "0.02). The smaller the nudge, the longer the heads take to split: the difference grows "
+                "exponentially (Why heads differ, Similarity, log scale). Applies on Reset.");
+  }
+  // Compare mode: the same run beside this one with identical heads.
+  bool compare = runner.compare_spec() == "init:clone-all";
+  if (ImGui::Checkbox("compare with identical heads", &compare)) {
+    s.message = runner.set_compare(compare ? "init:clone-all" : "");
+    if (s.message.empty()) s.view.compare = runner.compare_spec();
+  }
+  ImGui::SameLine();
+  help_marker("Trains a twin of this run whose heads start identical (init=clone-all), beside it, with the "
+              "same data and seed. Turning it on starts both from step 0. Other comparisons: the compare "
+              "option, e.g. ?compare=lr:3e-3.");
 
   // Shape or data changes wait for Reset; say so, and say why Reset would fail.
   const RunOptions want = s.wanted_run();

@@ -114,12 +114,15 @@ void similarity_tab(const LabView& v, UiState& s, const Snapshot& now) {
   const float js_top = fitted_scale_max(max_js, 0.01f);
   if (H > 1) {
     if (max_js == 0.0f) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "Layer %d: all heads identical (JS = 0 exactly)", l);
-    else ImGui::Text("Layer %d diversity %.3f nats", l, now.diversity[l]);
+    else ImGui::Text("Layer %d diversity %.3g nats", l, now.diversity[l]);
   }
   const Split sp = split_plot_matrix(H);
   PlotSpec spec;
   spec.size = sp.plot;
-  spec.y_min = 0.0f;
+  // Log scale: a small difference between heads grows exponentially, a
+  // straight line here (exactly 0, for identical heads, is not drawn).
+  spec.log_y = true;
+  spec.y_format = "%.2g";
   spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
   spec.marker_x = s.playback.step();
   spec.title = "diversity (mean pairwise JS)";

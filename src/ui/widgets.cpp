@@ -8,11 +8,12 @@
 
 namespace headlab::ui {
 
-void explain_item(const char* text) {
-  ImGui::PushID(text);
-  const bool hovered = ImGui::IsItemHovered();
-  if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left)) ImGui::OpenPopup("##explain");
-  const bool open = ImGui::BeginPopup("##explain");
+namespace {
+
+// Hover shows `text` in a tooltip; a click or tap opens it as popup `id`.
+void explain(const char* id, bool hovered, const char* text) {
+  if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left)) ImGui::OpenPopup(id);
+  const bool open = ImGui::BeginPopup(id);
   if (open || hovered) {
     if (!open) ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
@@ -21,7 +22,18 @@ void explain_item(const char* text) {
     if (open) ImGui::EndPopup();
     else ImGui::EndTooltip();
   }
+}
+
+}  // namespace
+
+void explain_item(const char* text) {
+  ImGui::PushID(text);
+  explain("##explain", ImGui::IsItemHovered(), text);
   ImGui::PopID();
+}
+
+void explain_rect(const char* id, ImVec2 min, ImVec2 max, const char* text) {
+  explain(id, ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(min, max), text);
 }
 
 void help_marker(const char* text) {

@@ -15,6 +15,8 @@ namespace headlab::ui {
 void help_marker(const char* text);
 // The same for any item just drawn (a badge, a label): hover or tap explains it.
 void explain_item(const char* text);
+// The same for a screen rectangle that is no item (drawn, hit-tested by hand); `id` names its popup.
+void explain_rect(const char* id, ImVec2 min, ImVec2 max, const char* text);
 // A one-line dim caption followed by a (?) marker: the first lines of every panel.
 void panel_intro(const char* caption, const char* help);
 

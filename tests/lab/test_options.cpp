@@ -296,7 +296,7 @@ TEST_CASE("changed_from_defaults lists what a link needs", "[options]") {
   REQUIRE(set_option(o, "compare", "seed:2", kScopeView) == "");
   REQUIRE(set_option(o, "keep", "0", kScopeView) == "");
   using KV = std::pair<std::string, std::string>;
-  const std::vector<KV> want = {{"lr", "0.003"}, {"init", "clone-all"}, {"compare", "seed:2"}, {"keep", "0"}};
+  const std::vector<KV> want = {{"lr", "0.003"}, {"init", "clone-all"}, {"keep", "0"}, {"compare", "seed:2"}};  // table order
   CHECK(changed_from_defaults(o.run, o.view) == want);
   // The values read back as the same run.
   Options back;

@@ -441,7 +441,10 @@ const std::vector<OptionInfo>& option_table() {
       list<&ViewOptions::panels>("panels", kScopeView, panel_names, "panels to show"),
       list<&ViewOptions::hide>("hide", kScopeView, panel_names, "panels to hide (applied after panels=)"),
       flag<&ViewOptions::compact>("compact", kScopeView, "smaller text and spacing for small embeds"),
-      choice<&ViewOptions::theme>("theme", kScopeView, theme_names, "colour theme"),
+      choice<&ViewOptions::theme>("theme", kScopeView, theme_names, "colour theme (auto: as the system or page prefers)"),
+      flag<&ViewOptions::topbar>("topbar", kScopeView, "show the top bar (0: only the panels)"),
+      flag<&ViewOptions::theme_button>("theme-button", kScopeView, "show the top bar's light/dark switch"),
+      flag<&ViewOptions::keep>("keep", kScopeView, "web: keep the run in the browser and offer to resume it after a reload"),
       compare<&ViewOptions::compare>("compare", kScopeView,
                                      "a twin run beside this one, differing in one option: KEY:VALUE, e.g. init:clone-all"),
       // programs
@@ -462,7 +465,7 @@ const std::vector<std::string>& panel_names() {
 }
 
 const std::vector<std::string>& theme_names() {
-  static const std::vector<std::string> names = {"dark", "light"};
+  static const std::vector<std::string> names = {"dark", "light", "auto"};
   return names;
 }
 
@@ -610,6 +613,17 @@ std::vector<std::pair<std::string, std::string>> describe(const ViewOptions& v) 
   for (const OptionInfo& row : option_table())
     if (row.scope == kScopeView) kv.emplace_back(row.key, row.field->text(o, row));
   return kv;
+}
+
+std::vector<std::pair<std::string, std::string>> changed_from_defaults(const RunOptions& r, const ViewOptions& v) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&out](const auto& now, const auto& defaults) {
+    for (const auto& kv : now)
+      if (std::find(defaults.begin(), defaults.end(), kv) == defaults.end()) out.push_back(kv);
+  };
+  add(describe(r), describe(RunOptions()));
+  add(describe(v), describe(ViewOptions()));
+  return out;
 }
 
 std::vector<std::string> changed_options(const RunOptions& a, const RunOptions& b, unsigned scopes) {

@@ -66,7 +66,10 @@ struct ViewOptions {
   std::vector<std::string> panels;  // empty = all; else any of panel_names()
   std::vector<std::string> hide;    // panels to hide, applied after `panels`
   bool compact = false;
-  std::string theme = "dark";       // see theme_names()
+  std::string theme = "dark";       // see theme_names(); "auto" follows the system's (the host page's) preference
+  bool topbar = true;               // the top bar (buttons, status, experiment strip)
+  bool theme_button = true;         // the top bar's light/dark switch
+  bool keep = true;                 // web: keep a checkpoint in the browser and offer to resume it after a reload
   // Compare mode: a twin run differing in one option, "KEY:VALUE" (e.g.
   // init:clone-all), drawn beside this one (lab/pair_runner.h); "" = off.
   std::string compare;
@@ -160,6 +163,9 @@ std::string parse_args(int argc, const char* const* argv, unsigned scopes, Optio
 std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r);
 // The view options as text, same form.
 std::vector<std::pair<std::string, std::string>> describe(const ViewOptions& v);
+// The run, live and view options that differ from the defaults, same form:
+// what a link needs to give the same run and view (e.g. task=copy, init=clone-all).
+std::vector<std::pair<std::string, std::string>> changed_from_defaults(const RunOptions& r, const ViewOptions& v);
 
 // Checks a compare spec ("init:clone-all": KEY a run or live option, VALUE
 // valid for it) and splits it; "" or the message.

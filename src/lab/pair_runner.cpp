@@ -107,4 +107,19 @@ std::string PairRunner::load_checkpoint(const std::vector<uint8_t>& bytes) {
   return error;
 }
 
+std::string PairRunner::load_twin_checkpoint(const std::vector<uint8_t>& bytes) {
+  if (!b_) return "compare: no twin run to load into";
+  RunOptions want;
+  std::string error = compared_options(a_->view().options, spec_, &want);
+  if (!error.empty()) return error;
+  error = b_->load_checkpoint(bytes);
+  if (!error.empty()) return error;
+  // A twin of other settings would no longer be this pair's: start it over.
+  if (!changed_options(b_->view().options, want, kScopeRunAndLive).empty()) {
+    b_->reset(want);
+    return "compare: the kept twin run has other settings; it starts over";
+  }
+  return "";
+}
+
 }  // namespace headlab

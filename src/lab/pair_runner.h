@@ -44,6 +44,10 @@ class PairRunner final : public Runner {
   const LabView& view() const override { return a_->view(); }
   std::vector<uint8_t> save_checkpoint() override { return a_->save_checkpoint(); }
   std::string load_checkpoint(const std::vector<uint8_t>& bytes) override;
+  // The twin's own checkpoint (empty outside compare mode), and loading one
+  // into it after load_checkpoint(), so a kept pair resumes as a pair.
+  std::vector<uint8_t> save_twin_checkpoint() { return b_ ? b_->save_checkpoint() : std::vector<uint8_t>(); }
+  std::string load_twin_checkpoint(const std::vector<uint8_t>& bytes);
 
  private:
   RunnerFactory make_;

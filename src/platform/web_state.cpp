@@ -8,6 +8,9 @@
 namespace headlab::web {
 namespace {
 
+// A training text longer than this stays out of links (a URL of megabytes is no link).
+constexpr size_t kMaxLinkText = 4000;
+
 // The options in force, as the strings set_option accepts (the training text is left out: it can be megabytes).
 std::string options_json(const LabView& v, const ViewOptions& view) {
   std::string out;
@@ -51,14 +54,18 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
   } else {
     s += ",\"compare\":null";
   }
-  s += ",\"options\":" + options_json(v, app.view()) + ",\"ui\":{";
-  // Screen rectangles [x, y, w, h] (CSS pixels) of a few controls and of every panel drawn.
-  std::vector<std::string> names = {"play", "replay", "grid"};
-  for (const std::string& p : panel_names()) names.push_back("panel:" + p);
+  s += ",\"options\":" + options_json(v, app.view()) + ",\"share\":{";
   bool first = true;
-  for (const std::string& name : names) {
-    ImVec4 r;
-    if (!app.item_rect(name, &r)) continue;
+  for (const auto& [key, value] : changed_from_defaults(v.options, app.view())) {
+    if (key == "text" && value.size() > kMaxLinkText) continue;
+    s += std::string(first ? "" : ",") + json_string(key) + ":" + json_string(value);
+    first = false;
+  }
+  // Screen rectangles [x, y, w, h] (CSS pixels) of the named controls, panels,
+  // maps ("tile:L0H1") and probe tokens ("token:5") drawn in the last frame.
+  s += "},\"ui\":{";
+  first = true;
+  for (const auto& [name, r] : app.item_rects()) {
     s += std::string(first ? "" : ",") + json_string(name) + ":[" + json_number(r.x) + "," + json_number(r.y) + "," +
          json_number(r.z) + "," + json_number(r.w) + "]";
     first = false;

@@ -19,6 +19,8 @@ bool App::init(const ViewOptions& view, std::string* error) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // the layout is computed, nothing to save (and no filesystem on the web)
   io.ConfigWindowsMoveFromTitleBarOnly = true;
+  // The arrows move a focus highlight over every control, Space or Enter activates it.
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   set_view(view);
   return s_.heatmaps.init(error) && s_.twin_heatmaps.init(error);
 }
@@ -51,11 +53,17 @@ bool App::item_rect(const std::string& name, ImVec4* rect) const {
   return true;
 }
 
+void App::show_notice(const std::string& text) {
+  s_.notice = text;
+  s_.notice_until = ImGui::GetTime() + 4.0;
+}
+
 void App::on_new_run(const LabView& v) {
   generation_ = v.generation;
   s_.pending = v.options;
   s_.playback.reset();
   s_.token = -1;
+  s_.brush = s_.hover_token = s_.pinned_token = -1;
   s_.hidden_heads = 0;
   s_.layer = std::min(s_.layer, std::max(v.options.layers - 1, 0));
   s_.head = std::min(s_.head, std::max(v.options.heads - 1, 0));
@@ -82,17 +90,23 @@ void App::frame(Runner& runner) {
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   s_.item_rects.clear();  // only what this frame draws
+  s_.brush = s_.hover_token >= 0 ? s_.hover_token : s_.pinned_token;
+  s_.hover_token = -1;
+  if (!s_.notice.empty() && ImGui::GetTime() > s_.notice_until) s_.notice.clear();
   const ImVec2 display = io.DisplaySize;
   // Embeds (compact) leave the experiments to the page around them.
-  const bool strip = !s_.view.compact;
-  const float bar_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
-                      (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height() : 0.0f);
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
-  ImGui::Begin("##top", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
-  top_bar(runner, v, s_);
-  if (strip) experiment_strip(runner, v, s_);
-  ImGui::End();
+  const bool strip = !s_.view.compact && s_.view.topbar;
+  const float bar_h = !s_.view.topbar ? 0.0f
+                                      : ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
+                                            (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height(runner, v, display.x) : 0.0f);
+  if (s_.view.topbar) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
+    ImGui::Begin("##top", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    top_bar(runner, v, s_);
+    if (strip) experiment_strip(runner, v, s_);
+    ImGui::End();
+  }
 
   int slot_id = 0;
   for (const PanelSlot& slot : dashboard_layout(ImVec2(0, bar_h), ImVec2(display.x, display.y - bar_h), visible_panels(s_.view))) {
@@ -108,9 +122,16 @@ void App::frame(Runner& runner) {
     if (slot.panels.size() == 1) {
       first.draw(runner, v, s_);
     } else if (ImGui::BeginTabBar("tabs")) {
+      // Full titles where they all fit, else the short ones (the ID stays the same).
+      const ImGuiStyle& st = ImGui::GetStyle();
+      float need = 0;
+      for (const std::string& key : slot.panels)
+        need += ImGui::CalcTextSize(find_panel(key)->title).x + st.FramePadding.x * 2 + st.ItemInnerSpacing.x;
+      const bool short_titles = need > ImGui::GetContentRegionAvail().x;
       for (const std::string& key : slot.panels) {
         const PanelInfo& p = *find_panel(key);
-        if (ImGui::BeginTabItem(p.title)) {
+        const std::string tab = std::string(short_titles ? p.tab_title : p.title) + "###" + p.key;
+        if (ImGui::BeginTabItem(tab.c_str())) {
           p.draw(runner, v, s_);
           ImGui::EndTabItem();
         }

@@ -25,24 +25,67 @@ std::string token_label(const LabView& v, int i) {
 
 namespace {
 
+constexpr float kMinLabelPx = 7.0f;  // smaller text is not read, only guessed at
+
 struct MapGeometry {
-  ImVec2 a;      // top-left of the map
-  float cell;    // size of one cell
-  int every;     // label every k-th token
+  ImVec2 a;          // top-left of the map
+  float cell;        // size of one cell
+  float query_font;  // font size of the row labels on the left, 0 = none
+  float key_font;    // font size of the column labels below, 0 = none
 };
 
-// Query labels left of a map (right-aligned at a.x - 4) and key labels under it.
-void axis_labels(const LabView& v, const MapGeometry& g, int T, bool queries, bool keys) {
+// Every token is labelled, at the largest size up to the small font that fits
+// a cell, or none is: labelling every k-th token would invent a sequence that
+// is not in the probe. The probe strip and hovering name them then.
+void fit_labels(const LabView& v, int T, MapGeometry* g) {
+  ImFont* small = fonts().small;
+  const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
+  const float size = std::min(fs, g->cell - 1);
+  g->query_font = size >= kMinLabelPx ? size : 0;
+  float widest = 0;  // token 0 may overhang to the left, where nothing is drawn
+  for (int i = 1; i < T; ++i) widest = std::max(widest, small->CalcTextSizeA(fs, FLT_MAX, 0, token_label(v, i).c_str()).x);
+  const float key = widest > 0 ? std::min(size, fs * (g->cell - 1) / widest) : size;
+  g->key_font = key >= kMinLabelPx ? key : 0;
+}
+
+// Query labels left of a map (right-aligned at a.x - 4) and key labels under
+// it; where they do not fit, only the brushed token's, on a backing.
+void axis_labels(const LabView& v, const MapGeometry& g, int T, bool queries, bool keys, int brush) {
   ImFont* small = fonts().small;
   const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImU32 ink = theme().text_dim;
-  for (int i = 0; i < T; i += g.every) {
-    std::string t = token_label(v, i);
-    float w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x;
-    if (queries) dl->AddText(small, fs, ImVec2(g.a.x - 4 - w, g.a.y + (i + 0.5f) * g.cell - fs * 0.5f), ink, t.c_str());
-    if (keys && w <= g.cell * g.every)  // no room: the hover tooltip names it
-      dl->AddText(small, fs, ImVec2(g.a.x + (i + 0.5f) * g.cell - w * 0.5f, g.a.y + T * g.cell + 2), ink, t.c_str());
+  const Theme& th = theme();
+  for (int i = 0; i < T; ++i) {
+    const bool brushed = i == brush;
+    if (!brushed && !g.query_font && !g.key_font) break;
+    const std::string t = token_label(v, i);
+    const ImU32 ink = brushed ? th.text : th.text_dim;
+    if (queries && (g.query_font || brushed)) {
+      const float f = g.query_font ? g.query_font : fs;
+      const float w = small->CalcTextSizeA(f, FLT_MAX, 0, t.c_str()).x;
+      const ImVec2 p(g.a.x - 4 - w, g.a.y + (i + 0.5f) * g.cell - f * 0.5f);
+      if (brushed && !g.query_font) dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + w + 2, p.y + f + 1), th.plot_bg, 2);
+      dl->AddText(small, f, p, ink, t.c_str());
+    }
+    if (keys && (g.key_font || brushed)) {
+      const float f = g.key_font ? g.key_font : fs;
+      const float w = small->CalcTextSizeA(f, FLT_MAX, 0, t.c_str()).x;
+      const ImVec2 p(g.a.x + (i + 0.5f) * g.cell - w * 0.5f, g.a.y + T * g.cell + 2);
+      if (brushed && !g.key_font) dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + w + 2, p.y + f + 1), th.plot_bg, 2);
+      dl->AddText(small, f, p, ink, t.c_str());
+    }
+  }
+}
+
+// Where each repeated stretch starts: a notch on the map's right edge at its
+// row and under its column, in the colour the probe strip shades repeats.
+void repeat_marks(const MapGeometry& g, int T, const std::vector<Repeat>& repeats) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float r = std::clamp(g.cell * 0.6f, 3.0f, 5.0f), right = g.a.x + g.cell * T, bottom = g.a.y + g.cell * T;
+  for (const Repeat& rep : repeats) {
+    const float y = g.a.y + (rep.start + 0.5f) * g.cell, x = g.a.x + (rep.start + 0.5f) * g.cell;
+    dl->AddTriangleFilled(ImVec2(right + 1, y), ImVec2(right + 1 + r, y - r), ImVec2(right + 1 + r, y + r), theme().accent2);
+    dl->AddTriangleFilled(ImVec2(x, bottom + 1), ImVec2(x - r, bottom + 1 + r), ImVec2(x + r, bottom + 1 + r), theme().accent2);
   }
 }
 
@@ -68,11 +111,17 @@ void head_map(const Pane& pane, UiState& s, const MapGeometry& g, int l, int h, 
   const bool selected = l == s.layer && h == s.head && pane.twin == s.twin_selected;
   dl->AddRect(ImVec2(g.a.x - 1, g.a.y - 1), ImVec2(b.x + 1, b.y + 1), selected ? th.accent : th.plot_grid, 0, 0,
               selected ? 2.0f : 1.0f);
+  if (s.brush >= 0 && s.brush < T) {
+    // The brushed token: its row (what it looks at) and its column (who looks at it).
+    const float k0 = s.brush * g.cell, k1 = k0 + g.cell, w = g.cell >= 4 ? 1.5f : 1.0f;
+    dl->AddRect(ImVec2(g.a.x, g.a.y + k0), ImVec2(g.a.x + k1, g.a.y + k1), th.text, 0, 0, w);
+    dl->AddRect(ImVec2(g.a.x + k0, g.a.y + k0), ImVec2(g.a.x + k1, b.y), th.text, 0, 0, w);
+  }
   const ImVec2 m = ImGui::GetIO().MousePos;
   if (!ImGui::IsWindowHovered() || m.x < g.a.x || m.x >= b.x || m.y < g.a.y || m.y >= b.y) return;
   int i = std::min(T - 1, static_cast<int>((m.y - g.a.y) / g.cell));
   int j = std::min(T - 1, static_cast<int>((m.x - g.a.x) / g.cell));
-  dl->AddRect(ImVec2(g.a.x, g.a.y + i * g.cell), ImVec2(b.x, g.a.y + (i + 1) * g.cell), th.accent);
+  s.hover_token = i;
   if (j <= i)
     ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) looks at '%s' (pos %d)\nweight %.3f", l, h,
                       token_label(v, i).c_str(), i, token_label(v, j).c_str(), j, pane.playback.attention(l, h, i, j));
@@ -111,6 +160,7 @@ bool head_switch(const Pane& pane, int l, int h, ImVec2 at, float size, ImU32 co
 // `focus`, the selected head enlarged below it when there is room.
 void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool focus_allowed, const char* caption) {
   const LabView& v = pane.v;
+  const std::vector<Repeat> repeats = repeated_stretches(v.probe);
   const Snapshot* snap = pane.playback.nearest();
   if (caption) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pane.twin ? theme().accent2 : theme().accent), "%s", caption);
@@ -140,24 +190,30 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
   ImGui::Dummy(ImVec2(lw + H * tile + (H - 1) * gap, grid_h));
   if (!pane.twin) s.remember_item("grid");
   const float cell = tile / T;
-  const int every = std::max(1, static_cast<int>(std::ceil((fs + 1) / cell)));
   std::vector<HeadId> toggled;
   for (int l = 0; l < L; ++l)
     for (int h = 0; h < H; ++h) {
-      MapGeometry g{ImVec2(origin.x + lw + h * (tile + gap), origin.y + l * (title_h + tile + gap) + title_h), cell, every};
+      MapGeometry g{ImVec2(origin.x + lw + h * (tile + gap), origin.y + l * (title_h + tile + gap) + title_h), cell, 0, 0};
+      fit_labels(v, T, &g);
       char title[32];
       std::snprintf(title, sizeof title, "L%dH%d", l, h);
+      if (!pane.twin) s.item_rects[std::string("tile:") + title] = ImVec4(g.a.x, g.a.y, tile, tile);
       dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(h), title);
       float x = g.a.x + small->CalcTextSizeA(fs, FLT_MAX, 0, title).x + 4;
       if (runner && head_switch(pane, l, h, ImVec2(x, g.a.y - title_h), title_h, theme().text_dim)) toggled.push_back({l, h});
       x += title_h + 2;
       float right = g.a.x + tile;
       float score = 0;
-      int role = top_role(*snap, l, h, &score);
-      if (role >= 0) {
-        const char* r = role_short(v, role);
-        right -= small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
+      const int role = top_role(*snap, l, h, &score);
+      const char* r = role >= 0 ? role_short(v, role) : "";
+      const float rw = small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
+      if (role >= 0 && right - rw >= x) {  // else no room beside the switch: the Roles tab lists it
+        right -= rw;
         dl->AddText(small, fs, ImVec2(right, g.a.y - title_h + 1), theme().text, r);
+        // Hit-tested by hand, as the switch: the grid must end where its maps end.
+        char id[32];
+        std::snprintf(id, sizeof id, "##role%d_%d_%d", pane.twin, l, h);
+        explain_rect(id, ImVec2(right, g.a.y - title_h), ImVec2(right + rw, g.a.y - 2), role_explanation(v, role).c_str());
         right -= 6;
       }
       if (!snap->ablation_loss.empty()) {
@@ -169,6 +225,7 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
         if (right - cw >= x) dl->AddText(small, fs, ImVec2(right - cw, g.a.y - title_h + 1), theme().text_dim, cost);
       }
       head_map(pane, s, g, l, h, T);
+      repeat_marks(g, T, repeats);
       const auto& off = v.options.live.off;
       if (std::find(off.begin(), off.end(), HeadId{l, h}) != off.end()) {
         ImVec4 veil = theme().clear;
@@ -177,7 +234,7 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
         const ImVec2 tw = ImGui::CalcTextSize("off");
         dl->AddText(ImVec2(g.a.x + (tile - tw.x) * 0.5f, g.a.y + (tile - tw.y) * 0.5f), theme().bad, "off");
       }
-      axis_labels(v, g, T, h == 0, l == L - 1);
+      axis_labels(v, g, T, h == 0, l == L - 1, s.brush);
     }
   if (runner && !toggled.empty()) {
     RunOptions r = v.options;
@@ -193,27 +250,36 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
     ImVec2 p = ImGui::GetCursorScreenPos();
     const float fcell = std::floor(focus / T * 4) / 4;  // quarter pixels keep cells even-looking
     const float left = std::max(lw, (avail.x - fcell * T) * 0.5f);  // centred under the grid
-    MapGeometry g{ImVec2(p.x + left, p.y + title_h), fcell, std::max(1, static_cast<int>(std::ceil((fs + 1) / fcell)))};
+    MapGeometry g{ImVec2(p.x + left, p.y + title_h), fcell, 0, 0};
+    fit_labels(v, T, &g);
     ImGui::Dummy(ImVec2(left + fcell * T, title_h + fcell * T + key_h));
     char title[96];
     std::snprintf(title, sizeof title, "selected: layer %d, head %d", s.layer, s.head);
     dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(s.head), title);
     head_map(pane, s, g, s.layer, s.head, T);
-    axis_labels(v, g, T, true, true);
+    repeat_marks(g, T, repeats);
+    axis_labels(v, g, T, true, true, s.brush);
   }
 }
 
 }  // namespace
 
 void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
-  panel_intro("Every head on the same input. Rows look at columns.",
+  panel_intro("Every head on the same input: row = the token looking, column = what it looks at.",
               "Each square is one attention head: row i shows how token i (the query) spreads its "
-              "attention over the earlier tokens (columns, the keys); bright = more attention. All "
-              "heads see exactly the same input. Above the diagonal is grey: a token may not look at "
-              "the future. Over each map: the head's name, its switch (turn it off to see what the "
-              "model loses), the loss rise measured without it, and its role when one stands out "
-              "(prev = previous token, induct = induction, add / sub = the numbers to add / subtract "
-              "in addsub). Click a square to select that head; hover for exact weights.");
+              "attention over the earlier tokens (columns, the keys); brighter = more attention, as the "
+              "colour bar says. All heads see exactly the same input, the probe written out above the "
+              "maps. Above the diagonal is grey: a token may not look at the future. Over each map: the "
+              "head's name, its switch (turn it off to see what the model loses), the loss rise "
+              "measured without it, and its role when one stands out (tap it for its meaning). Hover or "
+              "tap a token of the probe to outline its row and column in every map. Click a square to "
+              "select that head; hover for exact weights.");
+  probe_strip(v, s, repeated_stretches(v.probe));
+  char label[48];
+  if (s.gamma == 1.0f) std::snprintf(label, sizeof label, "attention weight, linear");
+  else std::snprintf(label, sizeof label, "attention weight, shown as w^%.2f", s.gamma);
+  const float bar = std::min(ImGui::GetContentRegionAvail().x * 0.35f, 160.0f);
+  colour_bar(label, s.colormap, 0.0f, 1.0f, s.gamma, colour_bar_width(label, 0, 1, bar, "%g"), "%g");
   const Snapshot* snap = s.playback.nearest();
   if (snap) {
     s.layer = std::clamp(s.layer, 0, snap->L - 1);
@@ -226,9 +292,11 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
   if (!twin) {
     draw_grid(first, &runner, s, avail, true, nullptr);
   } else {
-    // Side by side or one above the other, whichever gives the bigger maps.
-    const int L = v.options.layers, H = v.options.heads;
-    auto tile = [&](float w, float h) { return std::min(w / H, h / L); };
+    // Side by side or one above the other, whichever gives the bigger maps
+    // (a row of maps also needs its caption, head titles and gaps).
+    const float L = static_cast<float>(v.options.layers), H = static_cast<float>(v.options.heads);
+    const float row_h = ImGui::GetFontSize() * 2.2f;
+    auto tile = [&](float w, float h) { return std::min((w - 40) / H, (h - row_h) / L - row_h); };
     const bool side = tile(avail.x * 0.5f, avail.y) > tile(avail.x, avail.y * 0.5f);
     const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
     const ImVec2 half = side ? ImVec2((avail.x - gap) * 0.5f, avail.y) : ImVec2(avail.x, (avail.y - gap) * 0.5f);

@@ -170,15 +170,17 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   const RunOptions want = s.wanted_run();
   const bool pending = !changed_options(v.options, want, kScopeRun).empty();
   const std::string invalid = validate(want);
+  // Reset and one step are the top bar's; here only what it lacks.
   ImGui::Spacing();
-  ImGui::BeginDisabled(!invalid.empty());
-  if (pending) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-  if (ImGui::Button(pending ? "Reset to apply" : "Reset")) s.message = runner.reset(want);
-  if (pending) ImGui::PopStyleColor();
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ImGui::Button("+1")) runner.step(1);
-  ImGui::SameLine();
+  if (pending) {
+    ImGui::BeginDisabled(!invalid.empty());
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+    if (ImGui::Button("Apply: new run")) s.message = runner.reset(want);
+    ImGui::PopStyleColor();
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Start a new run with these settings (as Reset).");
+    ImGui::SameLine();
+  }
   if (ImGui::Button("+10")) runner.step(10);
   ImGui::SameLine();
   if (ImGui::Button("+100")) runner.step(100);
@@ -208,9 +210,12 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Heatmap colour map (perceptually uniform).");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(half);
-  ImGui::SliderFloat("##contrast", &s.gamma, 0.25f, 1.0f, "contrast w^%.2f", ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SliderFloat("##contrast", &s.gamma, 0.25f, 1.0f, s.gamma == 1.0f ? "colours: linear" : "colours: w^%.2f",
+                     ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Heatmaps show weight^contrast: below 1, faint attention becomes visible. 1 = linear.");
+    ImGui::SetTooltip("Heatmaps colour weight^contrast. 1 = linear (the default): colour is proportional to\n"
+                      "the weight. Below 1, faint attention becomes visible but the scale is no longer\n"
+                      "linear; the colour bar above the grid says which mapping is shown.");
 }
 
 }  // namespace headlab::ui

@@ -46,8 +46,16 @@ void panel_loss(Runner& runner, const LabView& v, UiState& s) {
   const float x_max = std::max(static_cast<float>(std::max(v.step, twin ? twin->step : 0)), 10.0f);
   const float marker = s.playback.live() ? NAN : s.playback.step();
   float avail = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y;
+  // Too short for two readable plots: one at a time, the other a click away.
+  const bool one = avail < ImGui::GetFontSize() * 12;
+  if (one) {
+    if (ImGui::RadioButton("loss", !s.curves_accuracy)) s.curves_accuracy = false;
+    ImGui::SameLine();
+    if (ImGui::RadioButton("held-out accuracy", s.curves_accuracy)) s.curves_accuracy = true;
+    avail = ImGui::GetContentRegionAvail().y;
+  }
   PlotSpec ls;
-  ls.size.y = std::max(avail * 0.62f, 48.0f);
+  ls.size.y = one ? avail : std::max(avail * 0.6f, 48.0f);
   ls.log_y = true;
   ls.x_max = x_max;
   ls.marker_x = marker;
@@ -56,10 +64,11 @@ void panel_loss(Runner& runner, const LabView& v, UiState& s) {
   float uniform = v.vocab.empty() ? NAN : std::log(static_cast<float>(v.vocab.size()));
   ls.ref_y = uniform;
   ls.ref_label = "uniform guess";
-  plot("loss", ls, loss);
+  if (!one || !s.curves_accuracy) plot("loss", ls, loss);
+  if (one && !s.curves_accuracy) return;
 
   PlotSpec as;
-  as.size.y = std::max(avail - ls.size.y - ImGui::GetStyle().ItemSpacing.y, 36.0f);
+  as.size.y = one ? avail : std::max(avail - ls.size.y - ImGui::GetStyle().ItemSpacing.y, 36.0f);
   as.y_min = 0.0f;
   as.y_max = 1.0f;
   as.x_max = x_max;

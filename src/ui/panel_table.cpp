@@ -27,15 +27,15 @@ const std::vector<PanelInfo>& panel_table() {
   constexpr ImGuiWindowFlags kFits = ImGuiWindowFlags_NoScrollbar;
   using R = LayoutRole;
   static const std::vector<PanelInfo> table = {
-      {"controls", "Controls", panel_controls, 0, R::Settings, 1.0f},
-      {"loss", "Loss & accuracy", panel_loss, 0, R::Curves, 1.0f},
-      {"grid", "Attention grid", panel_attention_grid, kFits, R::Main, 1.0f},
+      {"controls", "Controls", panel_controls, 0, R::Settings, 1.0f, "Controls", false},
+      {"loss", "Loss & accuracy", panel_loss, 0, R::Curves, 1.0f, "Loss", false},
+      {"grid", "Attention grid", panel_attention_grid, kFits, R::Main, 1.0f, "Grid", false},
       {"head", "Head view", [](Runner& r, const LabView& v, UiState& s) { for_selected_run(r, v, s, panel_head_view); },
-       kFits, R::Detail, 0.48f},
-      {"timeline", "Timeline", [](Runner&, const LabView& v, UiState& s) { panel_timeline(v, s); }, 0, R::Strip, 1.0f},
+       kFits, R::Detail, 0.48f, "Head", false},
+      {"timeline", "Timeline", [](Runner&, const LabView& v, UiState& s) { panel_timeline(v, s); }, 0, R::Strip, 1.0f,
+       "Time", false},
       {"why", "Why heads differ", [](Runner& r, const LabView& v, UiState& s) { for_selected_run(r, v, s, panel_why_heads); },
-       0, R::Detail,
-       0.52f},
+       0, R::Detail, 0.52f, "Why", true},
   };
   return table;
 }
@@ -53,7 +53,7 @@ std::vector<LayoutPanel> visible_panels(const ViewOptions& view) {
   std::vector<LayoutPanel> out;
   for (const PanelInfo& p : panel_table())
     if ((view.panels.empty() || listed(view.panels, p.key)) && !listed(view.hide, p.key))
-      out.push_back({p.key, p.role, p.weight});
+      out.push_back({p.key, p.role, p.weight, p.first_tab});
   return out;
 }
 

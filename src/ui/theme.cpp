@@ -4,6 +4,7 @@ namespace headlab::ui {
 namespace {
 
 Theme g_theme;
+bool g_system_dark = true;
 
 ImVec4 rgb(unsigned hex, float a = 1.0f) {
   return ImVec4(((hex >> 16) & 0xff) / 255.0f, ((hex >> 8) & 0xff) / 255.0f, (hex & 0xff) / 255.0f, a);
@@ -71,7 +72,7 @@ void paint(ImGuiStyle& s, unsigned bg, unsigned panel, unsigned frame, unsigned 
 void apply_theme(const std::string& name) {
   ImGuiStyle& s = ImGui::GetStyle();
   Theme& t = g_theme;
-  t.dark = name != "light";
+  t.dark = name == "auto" ? g_system_dark : name != "light";
   if (t.dark) {
     ImGui::StyleColorsDark(&s);
     paint(s, 0x111318, 0x181b21, 0x252a33, 0xe4e7ec, 0x8b93a1, 0x4c9dff, 0x2b303a);
@@ -98,6 +99,8 @@ void apply_theme(const std::string& name) {
   t.text_dim = ImGui::GetColorU32(s.Colors[ImGuiCol_TextDisabled]);
   t.accent = ImGui::GetColorU32(s.Colors[ImGuiCol_CheckMark]);
 }
+
+void set_system_prefers_dark(bool dark) { g_system_dark = dark; }
 
 const Theme& theme() { return g_theme; }
 

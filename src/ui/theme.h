@@ -19,8 +19,12 @@ struct Theme {
   ImVec4 clear;          // framebuffer clear colour behind the panels
 };
 
-// Applies "dark" or "light" (anything else means dark) to ImGui's style.
+// Applies "dark", "light" or "auto" (the system's preference, see
+// set_system_prefers_dark; anything else means dark) to ImGui's style.
 void apply_theme(const std::string& name);
+// What theme=auto follows: the platform says whether the system (on the web,
+// the host page's prefers-color-scheme) prefers dark. Dark until told.
+void set_system_prefers_dark(bool dark);
 const Theme& theme();
 
 // One distinct colour per head (cycles after 10), used by every panel so a

@@ -92,7 +92,7 @@ TEST_CASE("view options: panels, flags, theme", "[options]") {
   CHECK(o.view.autoplay);
   CHECK(set_option(o, "autoplay", "maybe", view).find("autoplay:") == 0);
   CHECK(set_option(o, "theme", "light", view) == "");
-  CHECK(set_option(o, "theme", "pink", view) == "theme: expected one of dark|light, got 'pink'");
+  CHECK(set_option(o, "theme", "pink", view) == "theme: expected one of dark|light|auto, got 'pink'");
   CHECK(set_option(o, "speed", "0", view).find("speed: expected a number in 1..50") == 0);
   CHECK(set_option(o, "steps", "5", view).find("unknown option") == 0);
 }
@@ -286,4 +286,20 @@ TEST_CASE("experiment presets set the run where they appear; later options chang
   CHECK(parse({"experiment=magic"}, o, scopes) ==
         "experiment: expected one of symmetry|division|redundancy, got 'magic'");
   for (const auto& [key, value] : describe(o.run)) CHECK(key != "experiment");  // applied, never stored
+}
+
+TEST_CASE("changed_from_defaults lists what a link needs", "[options]") {
+  Options o;
+  CHECK(changed_from_defaults(o.run, o.view).empty());
+  REQUIRE(set_option(o, "init", "clone-all", kScopeRun) == "");
+  REQUIRE(set_option(o, "lr", "0.003", kScopeLive) == "");
+  REQUIRE(set_option(o, "compare", "seed:2", kScopeView) == "");
+  REQUIRE(set_option(o, "keep", "0", kScopeView) == "");
+  using KV = std::pair<std::string, std::string>;
+  const std::vector<KV> want = {{"lr", "0.003"}, {"init", "clone-all"}, {"keep", "0"}, {"compare", "seed:2"}};  // table order
+  CHECK(changed_from_defaults(o.run, o.view) == want);
+  // The values read back as the same run.
+  Options back;
+  for (const KV& kv : changed_from_defaults(o.run, o.view)) CHECK(set_option(back, kv.first, kv.second, kScopeRunAndLive | kScopeView) == "");
+  CHECK(changed_options(back.run, o.run, kScopeRunAndLive).empty());
 }

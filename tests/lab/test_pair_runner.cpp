@@ -84,3 +84,26 @@ TEST_CASE("a twin the model cannot have is refused whole", "[compare]") {
   CHECK(p->set_compare("heads:5") == "compare: d-model: must be divisible by heads (5), got 32");
   CHECK(p->compare_view() == nullptr);
 }
+
+TEST_CASE("a kept pair resumes as a pair: both checkpoints load at their steps", "[compare]") {
+  auto p = make_pair(presets::run_small("addsub"));
+  REQUIRE(p->set_compare("init:clone-all") == "");
+  p->step(7);
+  const std::vector<uint8_t> a = p->save_checkpoint(), b = p->save_twin_checkpoint();
+  REQUIRE_FALSE(b.empty());
+
+  auto q = make_pair(presets::run_small("addsub"));
+  REQUIRE(q->set_compare("init:clone-all") == "");
+  REQUIRE(q->load_checkpoint(a) == "");
+  CHECK(q->view().step == 7);
+  CHECK(q->compare_view()->step == 0);  // loading the first run starts its twin over...
+  REQUIRE(q->load_twin_checkpoint(b) == "");
+  CHECK(q->compare_view()->step == 7);  // ...until the twin's own checkpoint is loaded
+  CHECK(q->compare_view()->options.init == HeadInit::CloneAll);
+  // The first run's checkpoint is no twin: it starts over with the pair's settings.
+  CHECK(q->load_twin_checkpoint(a) != "");
+  CHECK(q->compare_view()->step == 0);
+  CHECK(q->compare_view()->options.init == HeadInit::CloneAll);
+  p->set_compare("");
+  CHECK(p->save_twin_checkpoint().empty());
+}

@@ -104,6 +104,27 @@ def induction_table(train, out_dir):
     print()
 
 
+def nudge_table(train, out_dir):
+    rows = []
+    for nudge in ["1e-6", "1e-4", "1e-2"]:
+        r = run(train, out_dir, "addsub-nudge-" + nudge,
+                ADDSUB + ["--init", "clone-all-eps", "--nudge", nudge, "--seed", "1"])
+        div = [(s["step"], s["diversity"][0]) for s in r["snapshots"]]
+        first = div[1] if len(div) > 1 else div[0]  # step 0 is the same picture for every nudge size
+        split = next((step for step, d in div if d >= 0.05), None)
+        rows.append("| %s | %.1e at step %d | %s | %.3f | %.1f%% |" % (
+            nudge, first[1], first[0], "step %d" % split if split is not None else "not by step 1500",
+            div[-1][1], 100 * final_accuracy(r)))
+    print("### The nudge: how fast a small asymmetry grows (addsub, 1 layer, seed 1)\n")
+    print("`headlab-train --task addsub --layers 1 --steps 1500 --init clone-all-eps --nudge N`: "
+          "the layer's diversity (mean Jensen-Shannon divergence between its heads' maps) after "
+          "the first steps, when it first reaches 0.05 (the heads visibly differ), and at the end.\n")
+    print("| nudge | diversity early | diversity >= 0.05 | diversity at 1500 | accuracy |")
+    print("|---|---|---|---:|---:|")
+    print("\n".join(rows))
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", default=os.path.join(ROOT, "build/native-release/headlab-train"))
@@ -113,6 +134,7 @@ def main():
         sys.exit("experiments: %s not found; build it first (cmake --build --preset native-release)" % args.train)
     os.makedirs(args.out, exist_ok=True)
     addsub_table(args.train, args.out)
+    nudge_table(args.train, args.out)
     induction_table(args.train, args.out)
 
 

@@ -19,6 +19,9 @@
 // values are bounded (LIMITS), NUL is refused, every copy into the engine checks
 // its allocation, and a failed engine call is reported through 'error'.
 
+import {keep, nextKeepKey} from './keep.js';
+import {canvasPng, shareAction} from './share.js';
+
 const ENGINE_JS = new URL('headlab-engine.js', import.meta.url).href;
 const ENGINE_WASM = new URL('headlab-engine.wasm', import.meta.url).href;
 const WORKER_JS = new URL('headlab-worker.js', import.meta.url).href;
@@ -174,8 +177,23 @@ const OVERLAY_STYLE = {
   padding: '16px', textAlign: 'center', font: '14px/1.45 system-ui, sans-serif', pointerEvents: 'none',
 };
 
+// Screen readers hear what the canvas cannot tell them: play, pause, steps, loss.
+const VISUALLY_HIDDEN = {position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)',
+                         whiteSpace: 'nowrap', margin: '-1px', padding: '0', border: '0'};
+
+// Whether the reader last used the keyboard (Tab) rather than a pointer: only
+// then does a focused widget show its focus ring (not when a page focuses it on load).
+let keyboardModality = false;
+function watchModality() {
+  if (watchModality.done) return;
+  watchModality.done = true;
+  document.addEventListener('keydown', (e) => { if (e.key === 'Tab') keyboardModality = true; }, true);
+  document.addEventListener('pointerdown', () => { keyboardModality = false; }, true);
+}
+
 // Builds the widget's DOM: a wrapper filling `element` (or a 3:2 box if the
-// element has no height of its own), the canvas, and a status line on top.
+// element has no height of its own), the canvas, a status line on top and a
+// live region for screen readers.
 function buildDom(element, dark) {
   const box = document.createElement('div');
   Object.assign(box.style, {position: 'relative', width: '100%', height: '100%', overflow: 'hidden',
@@ -184,10 +202,13 @@ function buildDom(element, dark) {
   const status = document.createElement('div');
   status.setAttribute('role', 'status');
   Object.assign(status.style, OVERLAY_STYLE, {color: dark ? '#8b93a1' : '#69707d'});
-  box.append(canvas, status);
+  const live = document.createElement('div');
+  live.setAttribute('aria-live', 'polite');
+  Object.assign(live.style, VISUALLY_HIDDEN);
+  box.append(canvas, status, live);
   element.append(box);
   if (box.clientHeight === 0) Object.assign(box.style, {height: 'auto', aspectRatio: '3 / 2'});
-  return {box, canvas, status};
+  return {box, canvas, status, live};
 }
 
 // The widget's canvas (also made again when a lost WebGL context is replaced).
@@ -200,8 +221,9 @@ function makeCanvas(box) {
   Object.assign(canvas.style, {display: 'block', outline: 'none', width: '100%', height: '100%', minWidth: '100%',
                                maxWidth: '100%', minHeight: '100%', maxHeight: '100%'});
   // A focus ring for keyboard users only (set here: the page may allow no stylesheets of ours).
+  watchModality();
   canvas.addEventListener('focus', () => {
-    if (canvas.matches(':focus-visible')) Object.assign(box.style, {outline: '2px solid #4c9dff', outlineOffset: '-2px'});
+    if (keyboardModality) Object.assign(box.style, {outline: '2px solid #4c9dff', outlineOffset: '-2px'});
   });
   canvas.addEventListener('blur', () => { box.style.outline = ''; });
   return canvas;
@@ -213,9 +235,11 @@ function makeCanvas(box) {
 // options; of the `removed` option names, the flags turn off.
 function createWidget(element, options) {
   const pairs = optionPairs(options);
-  const dark = !pairs.some(([k, v]) => k === 'theme' && v === 'light');
+  const prefersDark = matchMedia('(prefers-color-scheme: dark)');
+  const theme = (pairs.find(([k]) => k === 'theme') || [])[1];
+  const dark = theme === 'auto' ? prefersDark.matches : theme !== 'light';
   const dom = buildDom(element, dark);
-  const {box, status} = dom;
+  const {box, status, live} = dom;
   let canvas = dom.canvas;
   const listeners = new Map(EVENTS.map((e) => [e, new Set()]));
   const queue = [];
@@ -256,17 +280,25 @@ function createWidget(element, options) {
     else queue.push(fn);
   };
 
-  // Status line: text (never HTML), and optionally one button.
-  function showStatus(text, button) {
-    status.replaceChildren(text || '');
-    if (button) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = button.label;
-      Object.assign(b.style, {display: 'block', margin: '10px auto 0', pointerEvents: 'auto', font: 'inherit', cursor: 'pointer'});
-      b.addEventListener('click', button.action);
-      status.append(b);
+  // Status line: text (never HTML), and optionally buttons ({label, action}); a button closes it.
+  function showStatus(text, ...buttons) {
+    const line = document.createElement('div');
+    line.textContent = text || '';
+    status.replaceChildren(line);
+    if (buttons.length) {
+      const row = document.createElement('div');
+      Object.assign(row.style, {display: 'flex', gap: '8px', justifyContent: 'center', marginTop: '10px'});
+      for (const button of buttons) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = button.label;
+        Object.assign(b.style, {pointerEvents: 'auto', font: 'inherit', cursor: 'pointer', padding: '4px 10px'});
+        b.addEventListener('click', button.action);
+        row.append(b);
+      }
+      status.append(row);
     }
+    Object.assign(status.style, {flexDirection: 'column', background: buttons.length ? (dark ? '#111318e0' : '#e9ecf1e0') : ''});
     status.hidden = !text;
   }
   function emit(event, payload) {
@@ -300,12 +332,31 @@ function createWidget(element, options) {
   }
   const stage = (stagePairs) => stagePairs.forEach(([k, v]) => call(mod._headlab_set_option, k, v));
 
+  // The live region: play and pause (checked every second: Space and the
+  // Train button change them inside the engine), then the step and loss now
+  // and then while training, or after steps taken while paused.
+  let told = {playing: null, step: -1, at: 0};
+  function announce() {
+    if (destroyed || !started || suspendedNow()) return;
+    const s = controller.state();
+    if (!s.ready) return;
+    const now = performance.now();
+    const loss = typeof s.loss === 'number' ? `, loss ${s.loss.toFixed(3)}` : '';
+    let text = '';
+    if (s.playing !== told.playing) text = s.playing ? `Training from step ${s.step}` : `Paused at step ${s.step}${loss}`;
+    else if (s.step !== told.step && now - told.at > (s.playing ? 15000 : 1000)) text = `Step ${s.step}${loss}`;
+    if (!text) return;
+    told = {playing: s.playing, step: s.step, at: now};
+    live.textContent = text;
+  }
+  const announcer = setInterval(announce, 1000);
+
   // Engine events arrive inside its frame (or inside a call): handled after it returns.
   function onEngineEvents(bits, error) {
     if (bits & ENGINE_ERROR) report(error);
     queueMicrotask(() => {
       if (destroyed) return;
-      if (bits & EVENT_BITS.ready) showStatus('');
+      if (bits & EVENT_BITS.ready && !status.querySelector('button')) showStatus('');  // not a question asked meanwhile
       const wanted = EVENTS.filter((e) => bits & EVENT_BITS[e] && listeners.get(e).size);
       if (!wanted.length) return;
       const s = controller.state();
@@ -374,6 +425,7 @@ function createWidget(element, options) {
   }
 
   // Off screen or in a hidden tab the engine stops its frame loop; the run is kept.
+  const suspendedNow = () => !onScreen || document.hidden;
   function updateVisibility() {
     if (started) mod._headlab_set_visible(onScreen && !document.hidden ? 1 : 0);
   }
@@ -487,12 +539,29 @@ function createWidget(element, options) {
       if (event === 'error' && failure) queueMicrotask(() => fn(failure));
       return () => set.delete(fn);
     },
+    // A promise of a PNG (Blob) of the attention grid as drawn (the whole widget if no grid is shown).
+    exportPng() {
+      return new Promise((resolve, reject) => {
+        if (destroyed || failure) return reject(new Error('the widget is not running'));
+        captures.push({resolve, reject});
+        whenStarted(() => mod._headlab_capture());
+      });
+    },
+    // The run as the JSON headlab-train --out writes: settings, loss curve, every recorded snapshot.
+    exportRun() {
+      if (!started || destroyed || failure) return null;
+      return attempt('export', () => cString(mod._headlab_run_json()), null);
+    },
     // Frees the engine instance, its WebGL context, observers and listeners, and removes the widget's DOM.
     destroy() {
       if (destroyed) return;
       destroyed = true;
       queue.length = 0;
       endSteps();
+      stopKeeping();
+      clearInterval(announcer);
+      prefersDark.removeEventListener('change', followScheme);
+      captures.splice(0).forEach((c) => c.reject(new Error('the widget was destroyed')));
       observer.disconnect();
       document.removeEventListener('visibilitychange', updateVisibility);
       watchContext(canvas, false);
@@ -502,6 +571,7 @@ function createWidget(element, options) {
       if (mod) {
         if (started) attempt('destroy', () => mod._headlab_destroy());
         mod.onHeadlabEvents = null;
+        mod.onHeadlabAction = null;
         mod.headlabNewCanvas = null;
         mod = null;
       }
@@ -512,6 +582,52 @@ function createWidget(element, options) {
       listeners.forEach((set) => set.clear());
     },
   };
+
+  // Share menu entries and pictures: the engine calls back (src/platform/main_web.cpp).
+  const captures = [];
+  const notice = (text) => whenStarted(() => call(mod._headlab_notice, text));
+  const reader = {controller, notice};
+  function onAction(id) {
+    if (id === 'capture') {
+      const s = controller.state();
+      captures.splice(0).forEach((c) => canvasPng(canvas, s).then(c.resolve, c.reject));
+      return;
+    }
+    shareAction(reader, id).catch((e) => notice(`${id}: ${e.message}`));
+  }
+
+  // theme=auto follows the host page's colour scheme.
+  function followScheme() { if (started) mod._headlab_set_system_dark(prefersDark.matches ? 1 : 0); }
+  prefersDark.addEventListener('change', followScheme);
+
+  // The kept run (web/keep.js): checkpoints in and out of the engine.
+  let stopKeeping = () => {};
+  const keepKey = nextKeepKey();
+  function startKeeping() {
+    if (controller.state().options.keep === '0') return;
+    stopKeeping = keep({
+      controller, notice,
+      checkpoint(twin) {
+        const n = attempt('keep', () => mod._headlab_checkpoint(twin), 0);
+        return n ? mod.HEAPU8.slice(mod._headlab_bytes(), mod._headlab_bytes() + n) : null;
+      },
+      load(bytes, twin) {
+        return attempt('resume', () => {
+          const p = mod._malloc(bytes.length);
+          if (!p) throw new Refused(`out of memory (could not copy ${bytes.length} bytes into the engine)`);
+          try {
+            mod.HEAPU8.set(bytes, p);
+            return cString(mod._headlab_load_checkpoint(p, bytes.length, twin));
+          } finally {
+            mod._free(p);
+          }
+        }, 'could not resume');
+      },
+      prompt(text, buttons) {
+        showStatus(text, ...buttons.map((b) => ({label: b.label, action: () => { showStatus(''); b.action(); }})));
+      },
+    }, keepKey);
+  }
 
   function update(opts, removed = []) {
     const changes = optionPairs(opts);
@@ -564,6 +680,7 @@ function createWidget(element, options) {
         return {};
       },
       onHeadlabEvents: onEngineEvents,
+      onHeadlabAction: onAction,
       headlabNewCanvas: newCanvas,
       onAbort: (what) => {
         const error = new Error(`the engine stopped (${what})`);
@@ -575,11 +692,13 @@ function createWidget(element, options) {
     })]).then((m) => {
       if (destroyed) return controller;
       mod = m;
+      mod._headlab_set_system_dark(prefersDark.matches ? 1 : 0);
       stage(pairs);
       const error = cString(mod._headlab_start());
       if (error) throw new Error(error);
       started = true;
       updateVisibility();
+      startKeeping();
       queue.splice(0).forEach((fn) => fn());
       return controller;
     });
@@ -642,7 +761,7 @@ export class HeadlabWidget extends HTMLElement {
     this.update(changed, removed);
   }
 }
-for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on']) {
+for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on', 'exportPng', 'exportRun']) {
   HeadlabWidget.prototype[m] = function (...args) { return this.widget?.[m](...args); };
 }
 if (!customElements.get('headlab-widget')) customElements.define('headlab-widget', HeadlabWidget);

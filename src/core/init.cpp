@@ -41,23 +41,23 @@ void clone_heads(float* P, const LayerSlots& s, const ModelConfig& cfg, bool clo
     for (int h = 1; h < H; ++h) wo.middleRows(h * dh, dh) = wo.middleRows(0, dh);
 }
 
-void perturb_heads(float* P, const LayerSlots& s, const ModelConfig& cfg, Rng& rng) {
+void perturb_heads(float* P, const LayerSlots& s, const ModelConfig& cfg, float nudge, Rng& rng) {
   const int C = cfg.d_model, H = cfg.n_heads, dh = cfg.d_head();
   Mat wqkv = s.w_qkv.view(P);
   Mat wo = s.w_o.view(P);
   for (int h = 0; h < H; ++h) {
     for (int part = 0; part < 3; ++part)
       for (int r = 0; r < C; ++r)
-        for (int c = 0; c < dh; ++c) wqkv(r, part * C + h * dh + c) += kCloneEps * rng.normal();
+        for (int c = 0; c < dh; ++c) wqkv(r, part * C + h * dh + c) += nudge * rng.normal();
     for (int r = 0; r < dh; ++r)
-      for (int c = 0; c < C; ++c) wo(h * dh + r, c) += kCloneEps * rng.normal();
+      for (int c = 0; c < C; ++c) wo(h * dh + r, c) += nudge * rng.normal();
   }
 }
 
 }  // namespace
 
 void init_params(float* P, const ParamLayout& layout, const ModelConfig& cfg, HeadInit mode,
-                 uint64_t seed) {
+                 uint64_t seed, float nudge) {
   Rng rng(seed, /*stream=*/1);
   for (const NamedSlot& t : layout.tensors()) {
     Mat m = t.slot.view(P);
@@ -72,7 +72,7 @@ void init_params(float* P, const ParamLayout& layout, const ModelConfig& cfg, He
   Rng eps_rng(seed, /*stream=*/2);
   for (const LayerSlots& s : layout.layers) {
     clone_heads(P, s, cfg, mode != HeadInit::CloneQKV);
-    if (mode == HeadInit::CloneAllEps) perturb_heads(P, s, cfg, eps_rng);
+    if (mode == HeadInit::CloneAllEps) perturb_heads(P, s, cfg, nudge, eps_rng);
   }
 }
 

@@ -9,10 +9,11 @@
 
 namespace headlab {
 
-// Magnitude of the perturbation that clone-all-eps adds to every cloned slice.
-constexpr float kCloneEps = 1e-3f;
+// The standard deviation of the noise clone-all-eps adds to every cloned
+// weight (the weights themselves have standard deviation 0.02).
+constexpr float kDefaultNudge = 1e-3f;
 
 void init_params(float* params, const ParamLayout& layout, const ModelConfig& cfg, HeadInit mode,
-                 uint64_t seed);
+                 uint64_t seed, float nudge = kDefaultNudge);
 
 }  // namespace headlab

@@ -88,6 +88,9 @@ bool writable_target(const std::string& path, std::string* target, bool* existin
 // 0600). umask() can only be read by setting it, so it is read once, at the
 // first write; a file another thread creates in that instant gets umask 022.
 mode_t new_file_mode() {
+#ifdef __EMSCRIPTEN__
+  return 0666;  // Emscripten's open() ignores the umask, which it reports as 0777 (a 0000 file could not be read)
+#endif
   static const mode_t mask = [] {
     const mode_t m = umask(022);
     umask(m);

@@ -17,6 +17,7 @@
 
 #include "core/params.h"
 #include "core/task.h"
+#include "lab/experiments.h"
 
 namespace headlab {
 
@@ -32,7 +33,7 @@ std::string joined(const std::vector<std::string>& items, const char* sep) {
   return s;
 }
 
-// Bounds in messages: "1e6" rather than "1e+06", integers in full.
+// Bounds in messages: "1e6" and "1e-6" rather than "1e+06" and "1e-06", integers in full.
 std::string bound_text(double x, OptionKind kind) {
   char buf[32];
   if (kind == OptionKind::Int) {
@@ -41,8 +42,12 @@ std::string bound_text(double x, OptionKind kind) {
   }
   std::snprintf(buf, sizeof buf, "%g", x);
   std::string s = buf;
-  const size_t e = s.find("e+");
-  if (e != std::string::npos) s.erase(e + 1, s[e + 2] == '0' ? 2 : 1);
+  const size_t e = s.find('e');
+  if (e != std::string::npos) {
+    if (s[e + 1] == '+') s.erase(e + 1, 1);
+    const size_t digits = s[e + 1] == '-' ? e + 2 : e + 1;
+    if (s[digits] == '0') s.erase(digits, 1);
+  }
   return s;
 }
 
@@ -104,8 +109,9 @@ std::string parse(const OptionInfo& row, const std::string& v, int* out) {
 std::string parse(const OptionInfo& row, const std::string& v, float* out) {
   errno = 0;
   const double x = is_plain_number(v) ? std::strtod(v.c_str(), nullptr) : NAN;
-  const float f = static_cast<float>(x);  // the checks apply to the value the run will use
-  if (errno == ERANGE || !std::isfinite(f) || (row.lo_open ? !(f > row.lo) : f < row.lo) || f > row.hi)
+  const float f = static_cast<float>(x);  // the checks apply to the value the run will use...
+  const float lo = static_cast<float>(row.lo), hi = static_cast<float>(row.hi);  // ...against bounds as floats (1e-6 is not one)
+  if (errno == ERANGE || !std::isfinite(f) || (row.lo_open ? !(f > lo) : f < lo) || f > hi)
     return expected(row, "a number in " + option_range(row), v);
   *out = f;
   return "";
@@ -157,6 +163,13 @@ std::string parse(const OptionInfo& row, const std::string& v, std::string* out)
                std::to_string(v.size());
       break;
     case OptionKind::File: return read_text_file(row, v, out);
+    case OptionKind::Compare:
+      if (!v.empty()) {  // "" turns compare mode off
+        std::string key, value;
+        const std::string e = parse_compare(v, &key, &value);
+        if (!e.empty()) return e;
+      }
+      break;
     default:  // Path
       if (v.empty()) return std::string(row.key) + ": expected a file name";
   }
@@ -174,6 +187,33 @@ std::string parse(const OptionInfo& row, const std::string& v, std::vector<std::
     items.push_back(item);
   }
   *out = std::move(items);
+  return "";
+}
+
+// L<layer>H<head>, both decimal: "L1H2".
+bool read_head(const std::string& item, HeadId* out) {
+  const size_t h = item.find_first_of("Hh");
+  if (item.size() < 4 || (item[0] != 'L' && item[0] != 'l') || h == std::string::npos) return false;
+  uint64_t layer = 0, head = 0;
+  if (!read_unsigned(item.substr(1, h - 1), &layer) || !read_unsigned(item.substr(h + 1), &head)) return false;
+  if (layer >= 1000 || head >= 1000) return false;  // validate() checks them against the model
+  *out = {static_cast<int>(layer), static_cast<int>(head)};
+  return true;
+}
+
+std::string parse(const OptionInfo& row, const std::string& v, std::vector<HeadId>* out) {
+  std::vector<HeadId> heads;
+  std::stringstream ss(v);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    HeadId id;
+    if (!read_head(item, &id)) return expected(row, "a comma list of heads such as L0H1,L1H3", item);
+    heads.push_back(id);
+  }
+  std::sort(heads.begin(), heads.end());
+  heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+  *out = std::move(heads);
   return "";
 }
 
@@ -195,6 +235,11 @@ std::string format(const OptionInfo&, float x) { return float_text(x); }
 std::string format(const OptionInfo&, bool x) { return x ? "1" : "0"; }
 std::string format(const OptionInfo&, const std::string& x) { return x; }
 std::string format(const OptionInfo&, const std::vector<std::string>& x) { return joined(x, ","); }
+std::string format(const OptionInfo&, const std::vector<HeadId>& x) {
+  std::vector<std::string> items;
+  for (const HeadId& h : x) items.push_back("L" + std::to_string(h.layer) + "H" + std::to_string(h.head));
+  return joined(items, ",");
+}
 template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
 std::string format(const OptionInfo& row, E x) {
   const size_t i = static_cast<size_t>(x);
@@ -329,6 +374,35 @@ OptionInfo path(const char* key, unsigned scope, const char* value_name, const c
   o.value_name = value_name;
   return o;
 }
+template <auto M>
+OptionInfo heads(const char* key, unsigned scope, const char* help) {
+  return row<M>(key, OptionKind::Heads, scope, help);
+}
+template <auto M>
+OptionInfo compare(const char* key, unsigned scope, const char* help) {
+  return row<M>(key, OptionKind::Compare, scope, help);
+}
+
+// The experiment presets set several options at once and are no member of
+// their own: they are not described or stored, only applied.
+std::string apply_experiment(Options& o, const OptionInfo& row, const std::string& v) {
+  const Experiment* e = find_experiment(v);
+  if (!e) return expected(row, "one of " + option_range(row), v);
+  Options next = o;
+  next.run = RunOptions();
+  for (const auto& [key, value] : e->options) {
+    const std::string error = set_option(next, key, value, kScopeRunAndLive | kScopeView);
+    if (!error.empty()) return error;
+  }
+  o = std::move(next);
+  return "";
+}
+std::string no_text(const Options&, const OptionInfo&) { return ""; }
+const OptionField kExperimentField = {&apply_experiment, &no_text, nullptr, nullptr};
+
+OptionInfo experiment(const char* key, const char* help) {
+  return {key, OptionKind::Preset, kScopeRun, 0, 0, false, experiment_names, nullptr, help, &kExperimentField};
+}
 
 }  // namespace
 
@@ -337,6 +411,8 @@ OptionInfo path(const char* key, unsigned scope, const char* value_name, const c
 const std::vector<OptionInfo>& option_table() {
   static const std::vector<OptionInfo> table = {
       // run: what is trained; a change needs a new run
+      experiment("experiment",
+                 "a ready-made experiment: sets the run options below to its own (later options change them)"),
       choice<&RunOptions::task>("task", kScopeRun, task_names, "what the model learns"),
       integer<&RunOptions::layers>("layers", kScopeRun, 1, 8, "transformer blocks"),
       integer<&RunOptions::heads>("heads", kScopeRun, 1, 16, "attention heads per layer (must divide d-model)"),
@@ -350,9 +426,12 @@ const std::vector<OptionInfo>& option_table() {
       number<&LiveOptions::clip>("clip", kScopeLive, 0, 1e6, "global gradient-norm clip (0 = off)"),
       integer<&RunOptions::seed>("seed", kScopeRun, 0, 9007199254740991.0, "random seed: same seed and options, same run"),
       choice<&RunOptions::init>("init", kScopeRun, head_init_names, "how heads start (the symmetry experiment)"),
+      number<&RunOptions::nudge>("nudge", kScopeRun, 1e-6, 1e-2,
+                                 "init=clone-all-eps: std of the noise added to each copied weight (weights: 0.02)"),
       integer<&LiveOptions::snapshot_every>("snapshot-every", kScopeLive, 1, 100000,
                                             "steps between recorded attention snapshots"),
       integer<&LiveOptions::eval_every>("eval-every", kScopeLive, 1, 100000, "steps between held-out accuracy evaluations"),
+      heads<&LiveOptions::off>("off", kScopeLive, "heads switched off, e.g. L0H1,L1H3: output zeroed, no gradient"),
       text<&RunOptions::text>("text", kScopeRun, kMaxText, "training text for task=text (UTF-8)"),
       file<&RunOptions::text>("text-file", kScopeCli | kScopeDesktop, kMaxText, "FILE",
                               "read the training text for task=text from a file (UTF-8, at most 4 MiB)"),
@@ -362,7 +441,12 @@ const std::vector<OptionInfo>& option_table() {
       list<&ViewOptions::panels>("panels", kScopeView, panel_names, "panels to show"),
       list<&ViewOptions::hide>("hide", kScopeView, panel_names, "panels to hide (applied after panels=)"),
       flag<&ViewOptions::compact>("compact", kScopeView, "smaller text and spacing for small embeds"),
-      choice<&ViewOptions::theme>("theme", kScopeView, theme_names, "colour theme"),
+      choice<&ViewOptions::theme>("theme", kScopeView, theme_names, "colour theme (auto: as the system or page prefers)"),
+      flag<&ViewOptions::topbar>("topbar", kScopeView, "show the top bar (0: only the panels)"),
+      flag<&ViewOptions::theme_button>("theme-button", kScopeView, "show the top bar's light/dark switch"),
+      flag<&ViewOptions::keep>("keep", kScopeView, "web: keep the run in the browser and offer to resume it after a reload"),
+      compare<&ViewOptions::compare>("compare", kScopeView,
+                                     "a twin run beside this one, differing in one option: KEY:VALUE, e.g. init:clone-all"),
       // programs
       integer<&ProgramOptions::steps>("steps", kScopeCli, 0, 100000000, "steps to train"),
       path<&ProgramOptions::out>("out", kScopeCli, "FILE.json", "write the run (config, history, snapshots) as JSON"),
@@ -383,7 +467,7 @@ const std::vector<std::string>& panel_names() {
 }
 
 const std::vector<std::string>& theme_names() {
-  static const std::vector<std::string> names = {"dark", "light"};
+  static const std::vector<std::string> names = {"dark", "light", "auto"};
   return names;
 }
 
@@ -408,6 +492,9 @@ std::string option_range(const OptionInfo& o) {
     case OptionKind::Choice: return joined(o.choices(), "|");
     case OptionKind::List: return "comma list of " + joined(o.choices(), ",");
     case OptionKind::Text: return "at most " + bound_text(o.hi, OptionKind::Int) + " bytes";
+    case OptionKind::Heads: return "comma list of LlHh";
+    case OptionKind::Compare: return "KEY:VALUE";
+    case OptionKind::Preset: return joined(o.choices(), "|");
     default: return o.value_name;  // File, Path
   }
 }
@@ -432,6 +519,10 @@ std::string validate(const RunOptions& r) {
     return "text: only task=text trains on a text (this run's task is " + r.task + "); leave text and text-file out";
   if (r.d_model % r.heads != 0)
     return "d-model: must be divisible by heads (" + std::to_string(r.heads) + "), got " + std::to_string(r.d_model);
+  for (const HeadId& h : r.live.off)
+    if (h.layer >= r.layers || h.head >= r.heads)
+      return "off: L" + std::to_string(h.layer) + "H" + std::to_string(h.head) + " is not a head of this model (" +
+             std::to_string(r.layers) + " layers x " + std::to_string(r.heads) + " heads, counted from 0)";
   TaskSpec spec;
   spec.name = r.task;
   spec.ctx = r.ctx;
@@ -526,11 +617,39 @@ std::vector<std::pair<std::string, std::string>> describe(const ViewOptions& v) 
   return kv;
 }
 
+std::vector<std::pair<std::string, std::string>> changed_from_defaults(const RunOptions& r, const ViewOptions& v) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&out](const auto& now, const auto& defaults) {
+    for (const auto& kv : now)
+      if (std::find(defaults.begin(), defaults.end(), kv) == defaults.end()) out.push_back(kv);
+  };
+  add(describe(r), describe(RunOptions()));
+  add(describe(v), describe(ViewOptions()));
+  return out;
+}
+
 std::vector<std::string> changed_options(const RunOptions& a, const RunOptions& b, unsigned scopes) {
   std::vector<std::string> keys;
   for (const OptionInfo& row : option_table())
     if ((row.scope & scopes) && row.field->same && !row.field->same(a, b)) keys.emplace_back(row.key);
   return keys;
+}
+
+std::string parse_compare(const std::string& spec, std::string* key, std::string* value) {
+  const size_t colon = spec.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+    return "compare: expected KEY:VALUE naming one run option, e.g. init:clone-all, got " + quote(spec);
+  const std::string k = spec.substr(0, colon), v = spec.substr(colon + 1);
+  // Only an option that defines or tunes a run can make a twin run.
+  const OptionInfo* row = find_option(k);
+  if (!row || !(row->scope & kScopeRunAndLive) || row->kind == OptionKind::Preset || !row->field->run_text)
+    return "compare: " + quote(k) + " is not a run option (e.g. init, seed, lr, heads, off)";
+  Options scratch;
+  const std::string error = row->field->set(scratch, *row, v);
+  if (!error.empty()) return "compare: " + error;
+  *key = row->key;
+  *value = v;
+  return "";
 }
 
 std::string help_text(unsigned scopes) {

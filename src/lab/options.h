@@ -19,6 +19,13 @@
 
 namespace headlab {
 
+// One attention head, written L1H2 (layer 1, head 2; both count from 0).
+struct HeadId {
+  int layer = 0, head = 0;
+  bool operator==(const HeadId& o) const { return layer == o.layer && head == o.head; }
+  bool operator<(const HeadId& o) const { return layer != o.layer ? layer < o.layer : head < o.head; }
+};
+
 // The settings a run may change while it trains (scope kScopeLive); every
 // other RunOptions field needs a new run. They are their own struct so that
 // applying them is one assignment and "needs a reset" follows from the table.
@@ -30,6 +37,9 @@ struct LiveOptions {
   float clip = 1.0f;        // 0 = no clipping
   int snapshot_every = 10;  // steps between recorded snapshots (doubles as the store thins out)
   int eval_every = 50;      // steps between held-out accuracy evaluations
+  // Heads switched off (ablated): their output is zeroed and they get no
+  // gradient, so a reader can watch the others take over. Sorted, no repeats.
+  std::vector<HeadId> off;
 };
 
 // Everything that defines a training run (same options + seed => same run).
@@ -44,6 +54,7 @@ struct RunOptions {
   int symbols = 0;  // task alphabet size / modulus; 0 = task default
   uint64_t seed = 1;
   HeadInit init = HeadInit::Random;
+  float nudge = 1e-3f;  // clone-all-eps: std of the noise added to each cloned weight (weights: 0.02)
   std::string text;  // training text for task=text (empty for every other task)
   LiveOptions live;  // lr, weight decay, clip, snapshot and eval cadence
 };
@@ -55,7 +66,13 @@ struct ViewOptions {
   std::vector<std::string> panels;  // empty = all; else any of panel_names()
   std::vector<std::string> hide;    // panels to hide, applied after `panels`
   bool compact = false;
-  std::string theme = "dark";       // see theme_names()
+  std::string theme = "dark";       // see theme_names(); "auto" follows the system's (the host page's) preference
+  bool topbar = true;               // the top bar (buttons, status, experiment strip)
+  bool theme_button = true;         // the top bar's light/dark switch
+  bool keep = true;                 // web: keep a checkpoint in the browser and offer to resume it after a reload
+  // Compare mode: a twin run differing in one option, "KEY:VALUE" (e.g.
+  // init:clone-all), drawn beside this one (lab/pair_runner.h); "" = off.
+  std::string compare;
 };
 
 // Program-specific options; each program rejects the ones it does not use.
@@ -97,6 +114,9 @@ enum class OptionKind {
   Text,    // any bytes but NUL, at most hi bytes
   File,    // a path whose content (at most hi bytes) sets the Text option of the same member
   Path,    // a file name (not empty)
+  Heads,   // comma list of heads, L<layer>H<head>
+  Compare, // KEY:VALUE, a run option and a value for it
+  Preset,  // one of choices(): sets several options at once (an experiment)
 };
 
 struct OptionField;  // how a row reads and writes its member (options.cpp)
@@ -144,6 +164,13 @@ std::string parse_args(int argc, const char* const* argv, unsigned scopes, Optio
 std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r);
 // The view options as text, same form.
 std::vector<std::pair<std::string, std::string>> describe(const ViewOptions& v);
+// The run, live and view options that differ from the defaults, same form:
+// what a link needs to give the same run and view (e.g. task=copy, init=clone-all).
+std::vector<std::pair<std::string, std::string>> changed_from_defaults(const RunOptions& r, const ViewOptions& v);
+
+// Checks a compare spec ("init:clone-all": KEY a run or live option, VALUE
+// valid for it) and splits it; "" or the message.
+std::string parse_compare(const std::string& spec, std::string* key, std::string* value);
 
 // Why a change of a kScopeRun option is refused by a running run.
 constexpr const char* kNeedsNewRun = "these options change the model or data; start a new run (reset) to apply them";

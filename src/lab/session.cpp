@@ -99,7 +99,8 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
   task_->probe(probe_tokens_.data(), probe_targets_.data());
   roles_ = task_->probe_roles();
   for (RolePattern& r : generic_roles(probe_tokens_.data(), T)) roles_.push_back(std::move(r));
-  init_params(model_.params(), model_.layout(), cfg, options.init, options.seed);
+  init_params(model_.params(), model_.layout(), cfg, options.init, options.seed, options.nudge);
+  apply_off();
   last_accuracy_ = evaluate(kEvalBatches);
   last_loss_ = eval_loss_;
   history_.push({0, eval_loss_, last_accuracy_});
@@ -236,7 +237,14 @@ std::string Session::update_hyperparameters(const RunOptions& o) {
   const int thinned = snapshots_.stride() / options_.live.snapshot_every;
   snapshots_.set_stride(o.live.snapshot_every * thinned);
   options_.live = o.live;
+  apply_off();
   return "";
+}
+
+void Session::apply_off() {
+  for (int l = 0; l < options_.layers; ++l)
+    for (int h = 0; h < options_.heads; ++h) model_.set_head_enabled(l, h, true);
+  for (const HeadId& id : options_.live.off) model_.set_head_enabled(id.layer, id.head, false);
 }
 
 std::shared_ptr<Snapshot> Session::measure() {

@@ -73,9 +73,6 @@ class Session {
   // every other option must equal the run's. Returns "" or an error naming the option.
   std::string update_hyperparameters(const RunOptions& options);
 
-  // Switches a head off (its output zeroed, no gradient) or back on, from the next step.
-  void set_head_enabled(int layer, int head, bool on) { model_.set_head_enabled(layer, head, on); }
-
   const Task& task() const { return *task_; }
   const Transformer& model() const { return model_; }
   Transformer& model() { return model_; }
@@ -106,6 +103,8 @@ class Session {
   bool finish_step(float loss);
   void fail(Fault f, const std::string& message);
   void record_snapshot();
+  // Switches the heads of options_.live.off off and every other head on.
+  void apply_off();
   // Mean loss and accuracy on the fixed ablation batch with the current heads.
   void ablation_eval(float* loss, float* accuracy);
   void measure_ablation(Snapshot* snap);

@@ -152,7 +152,7 @@ std::string decode_command(const uint8_t* data, size_t size, TrainerMessage* m) 
   Reader r(data, size);
   if (r.pod<uint8_t>() != kCommandTag) return "not a command";
   const auto c = r.pod<uint8_t>();
-  if (c > static_cast<uint8_t>(TrainerCommand::LoadCheckpoint)) return "unknown command";
+  if (c > static_cast<uint8_t>(TrainerCommand::SaveCheckpoint)) return "unknown command";
   m->command = static_cast<TrainerCommand>(c);
   m->seq = r.pod<uint64_t>();
   m->steps = r.pod<int>();
@@ -170,7 +170,7 @@ bool ViewEncoder::changed(const LabView& v, const TrainerStatus& status) const {
   const auto& h = v.history;
   return v.generation != generation_ || v.step != step_ || v.playing != playing_ || v.fault != fault_ ||
          status.applied_seq != status_.applied_seq || status.steps_queued != status_.steps_queued ||
-         !status.error.empty() || h.size() != history_sent_ || v.snapshots.size() != snapshots_.size() ||
+         !status.error.empty() || !status.checkpoint.empty() || h.size() != history_sent_ || v.snapshots.size() != snapshots_.size() ||
          (!v.snapshots.empty() && v.snapshots.back() != snapshots_.back());
 }
 
@@ -186,6 +186,7 @@ void ViewEncoder::encode(const LabView& v, const TrainerStatus& status, std::vec
   w.pod(v.last_good_step);
   w.pod(status.applied_seq), w.pod(status.steps_queued);
   w.str(status.error);
+  w.vec(status.checkpoint);
 
   w.pod(static_cast<uint8_t>(new_run));
   if (new_run) {
@@ -231,8 +232,7 @@ void ViewEncoder::encode(const LabView& v, const TrainerStatus& status, std::vec
   }
   snapshots_ = v.snapshots;
   generation_ = v.generation, step_ = v.step, playing_ = v.playing, fault_ = v.fault;
-  status_ = status;
-  status_.error.clear();  // sent once
+  status_.applied_seq = status.applied_seq, status_.steps_queued = status.steps_queued;  // error, checkpoint: sent once
 }
 
 std::string apply_view(const uint8_t* data, size_t size, LabView* v, TrainerStatus* status) {
@@ -251,6 +251,7 @@ std::string apply_view(const uint8_t* data, size_t size, LabView* v, TrainerStat
   next.last_good_step = r.pod<int>();
   st.applied_seq = r.pod<uint64_t>(), st.steps_queued = r.pod<int>();
   st.error = r.str();
+  st.checkpoint = r.vec<uint8_t>();
 
   if (r.pod<uint8_t>()) {
     const std::string error = read_options(r, &next.options);

@@ -17,7 +17,9 @@
 
 namespace headlab {
 
-enum class TrainerCommand : uint8_t { Play, Pause, Step, Reset, Hyperparameters, RestoreLastGood, LoadCheckpoint };
+enum class TrainerCommand : uint8_t {
+  Play, Pause, Step, Reset, Hyperparameters, RestoreLastGood, LoadCheckpoint, SaveCheckpoint
+};
 
 struct TrainerMessage {
   TrainerCommand command = TrainerCommand::Pause;
@@ -36,6 +38,7 @@ struct TrainerStatus {
   uint64_t applied_seq = 0;  // the last command the trainer carried out
   int steps_queued = 0;      // of step(n): steps not yet run
   std::string error;         // the last command failed (e.g. a new run that could not be built), once
+  std::vector<uint8_t> checkpoint;  // asked for by SaveCheckpoint, once
 };
 
 // The trainer's side: remembers what the receiver has.

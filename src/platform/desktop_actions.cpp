@@ -136,7 +136,8 @@ void DesktopActions::shortcut(const KeyPress& k) {
   if (k.key == GLFW_KEY_S) runner_.step(1);  // held down, it keeps stepping
   if (k.repeat) return;
   const LabView& v = runner_.view();
-  if (k.key == GLFW_KEY_SPACE) v.playing ? runner_.pause() : runner_.play();
+  // While keyboard navigation highlights a control, Space activates it instead.
+  if (k.key == GLFW_KEY_SPACE && !ImGui::GetIO().NavVisible) v.playing ? runner_.pause() : runner_.play();
   if (k.key == GLFW_KEY_R) {
     std::string error = runner_.reset(v.options);
     if (!error.empty()) report({"reset: " + error, false});

@@ -34,6 +34,7 @@
 #include "platform/file_writer.h"
 #include "platform/png_file.h"
 #include "platform/stop_signals.h"
+#include "lab/pair_runner.h"
 #include "platform/threaded_runner.h"
 #include "ui/app.h"
 #include "ui/gl.h"
@@ -260,6 +261,14 @@ int main(int argc, char** argv) {
   {
     // Each new view from the training thread wakes a sleeping loop (thread-safe GLFW call).
     ThreadedRunner runner(std::move(first), [] { glfwPostEmptyEvent(); });
+    // Compare mode's twin trains on its own thread too (the second core).
+    PairRunner pair(
+        [](const RunOptions& o, std::string*) -> std::unique_ptr<Runner> {
+          return std::make_unique<ThreadedRunner>([o](std::string* e) { return Session::create(o, e); },
+                                                  [] { glfwPostEmptyEvent(); });
+        },
+        runner);
+    bool compare_applied = opt.view.compare.empty();
     FileWriter writer;
     DesktopPaths paths;
     if (!opt.program.save.empty()) paths.checkpoint = opt.program.save;
@@ -300,8 +309,13 @@ int main(int argc, char** argv) {
       pacer.frame_start();
       const bool has_run = runner.has_run();
       const FrameSize f = new_frame(window, app);
+      if (has_run && !compare_applied) {  // the twin copies the first run's settings, so it waits for them
+        compare_applied = true;
+        const std::string e = pair.set_compare(opt.view.compare);
+        if (!e.empty()) std::fprintf(stderr, "headlab: %s\n", e.c_str());
+      }
       if (has_run) {
-        app.frame(runner);
+        app.frame(pair);
         actions.frame(keys);
         if (actions.quit_requested()) glfwSetWindowShouldClose(window, GLFW_TRUE);  // the next frame is the last
       } else {

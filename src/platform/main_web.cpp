@@ -25,17 +25,23 @@
 #include <exception>
 #include <memory>
 #include <new>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "lab/pair_runner.h"
+#include "lab/run_json.h"
 #include "lab/runner.h"
 #include "platform/web_page.h"
 #include "platform/web_state.h"
 #include "platform/worker_runner.h"
 #include "ui/app.h"
 #include "ui/gl.h"
+#include "ui/theme.h"
 
 using namespace headlab;
 
@@ -55,7 +61,8 @@ enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 
 
 struct WebApp {
   GLFWwindow* window = nullptr;
-  std::unique_ptr<Runner> runner;
+  std::unique_ptr<Runner> first;       // the run as configured...
+  std::unique_ptr<PairRunner> runner;  // ...and, in compare mode, its twin (lab/pair_runner.h)
   ui::App app;
   int drawn_step = -1;     // the run as last drawn: a change (step(n), reset) is worth a frame
   uint64_t drawn_generation = 0;
@@ -64,6 +71,16 @@ struct WebApp {
   bool gl_lost = false;    // drawing waits for the browser to restore the WebGL context
   bool suspended = false;  // off screen or in a hidden tab: no frames at all
   long frames = 0;         // frames drawn (state().frames: tests wait for one after an input)
+  // Reader features (issue 12): keys typed into the canvas since the last
+  // frame, a picture asked for by the page (frames to wait until the canvas
+  // shows no menu), and whether the mouse was down in the last frame (taps).
+  struct Key {
+    int key, mods;
+    bool repeat;
+  };
+  std::vector<Key> keys;
+  int capture_in = 0;
+  bool mouse_was_down = false;
   // What JS was last told about (see notify()).
   bool told_ready = false;
   int told_step = -1;
@@ -75,6 +92,7 @@ struct WebApp {
 WebApp* g_app = nullptr;   // one per module instance: each widget gets its own instance
 Options g_options;         // options staged by headlab_set_option, applied by start/reset/apply
 std::string g_text;        // backing store for strings returned to JS
+std::vector<uint8_t> g_bytes;  // backing store for a checkpoint handed to JS
 double g_awake_until = 0;  // emscripten_get_now() time (ms) until which every frame is drawn
 char g_error[512];         // the last failure caught by guarded(): a fixed buffer, as memory may have run out
 std::string g_trainer;     // where training runs: "worker", or "page (why)" (state().trainer)
@@ -107,7 +125,10 @@ void wake() { g_awake_until = emscripten_get_now() + 1000.0; }
 void on_cursor(GLFWwindow*, double, double) { wake(); }
 void on_button(GLFWwindow*, int, int, int) { wake(); }
 void on_scroll(GLFWwindow*, double, double) { wake(); }
-void on_key(GLFWwindow*, int, int, int, int) { wake(); }
+void on_key(GLFWwindow*, int key, int, int action, int mods) {
+  wake();
+  if (g_app && action != GLFW_RELEASE) g_app->keys.push_back({key, mods, action == GLFW_REPEAT});
+}
 void on_char(GLFWwindow*, unsigned) { wake(); }
 void on_enter(GLFWwindow*, int) { wake(); }
 
@@ -200,6 +221,33 @@ void pace_drawing(WebApp& a, double now) {
   a.drew_at = 0;
 }
 
+// Space, S and R do in the page what they do on the desktop (the canvas only
+// gets keys while it has focus). Not while a text field is edited, nor Space
+// while keyboard navigation highlights a control (Space activates it then).
+void handle_keys(WebApp& a) {
+  const ImGuiIO& io = ImGui::GetIO();
+  for (const WebApp::Key& k : std::exchange(a.keys, {})) {
+    if (io.WantTextInput || (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER))) continue;
+    Runner& r = *a.runner;
+    if (k.key == GLFW_KEY_S) r.step(1);  // held down, it keeps stepping
+    if (k.repeat) continue;
+    if (k.key == GLFW_KEY_SPACE && !io.NavVisible) r.view().playing ? r.pause() : r.play();
+    if (k.key == GLFW_KEY_R) {
+      const std::string err = r.reset(r.view().options);
+      if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
+    }
+  }
+}
+
+// A finger that lifted leaves no pointer behind: once the tap's release has
+// been seen, nothing is hovered, so a tapped tooltip closes.
+void forget_lifted_touch(WebApp& a) {
+  ImGuiIO& io = ImGui::GetIO();
+  const bool down = io.MouseDown[0];
+  if (web::touch_lifted() && !down && !a.mouse_was_down) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  a.mouse_was_down = down;
+}
+
 void draw(WebApp& a) {
   if (a.runner->view().generation == 0) {  // the worker's first run has not arrived: nothing to draw yet
     a.runner->frame(0);
@@ -237,8 +285,11 @@ void draw(WebApp& a) {
   io.DisplaySize = ImVec2(static_cast<float>(css_w), static_cast<float>(css_h));
   io.DisplayFramebufferScale = ImVec2(scale_x, scale_y);
   if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x / scale_x, io.MousePos.y / scale_y);
+  forget_lifted_touch(a);
   ImGui::NewFrame();
   a.app.frame(*a.runner);
+  handle_keys(a);
+  if (const std::string action = a.app.take_action(); !action.empty()) web::page_action(action.c_str());
   a.drew_at = emscripten_get_now();
   ImGui::Render();
 
@@ -248,6 +299,9 @@ void draw(WebApp& a) {
   glClearColor(c.x, c.y, c.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  // The drawing buffer is readable until this task ends: the page copies it now.
+  if (a.capture_in > 0 && --a.capture_in == 0) web::page_action("capture");
+  else if (a.capture_in > 0) wake();
 }
 
 void frame() {
@@ -267,12 +321,32 @@ void frame() {
   if (!ok && g_app) g_app->runner->pause();
 }
 
+// Compare mode follows the view's compare option. A twin that cannot be made
+// (e.g. heads:5 with d-model 64) gives one warning and compare mode stays as it was.
+void apply_compare(WebApp& a) {
+  const std::string err = a.runner->set_compare(a.app.view().compare);
+  if (err.empty()) return;
+  emscripten_console_warnf("headlab: %s (ignored)", err.c_str());
+  ViewOptions v = a.app.view();
+  v.compare = a.runner->compare_spec();
+  a.app.set_view(v);
+}
+
 // The staged run options, less a training text inherited from the current
 // run when the task has changed since (only task=text takes a text).
 RunOptions staged_run() {
   RunOptions r = g_options.run;
   if (g_app && r.task != "text" && r.text == g_app->runner->view().options.text) r.text.clear();
   return r;
+}
+
+// The top bar's Share menu on the web; web/headlab.js carries each one out.
+std::vector<ui::ShareAction> share_actions() {
+  return {{"copy-link", "Copy link", "A link to the full app with these settings: it starts the same run."},
+          {"copy-embed", "Copy embed code", "An <iframe> with these settings, for a blog post or course page."},
+          {"png", "Save the grid as PNG", "A picture of the attention grid as it is on screen."},
+          {"json", "Save the run as JSON",
+           "Settings, loss curve and every recorded snapshot: the file headlab-train --out writes."}};
 }
 
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.
@@ -362,11 +436,15 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
     ImGui_ImplGlfw_InitForOpenGL(a->window, true);
     ImGui_ImplOpenGL3_Init(kGlslVersion);
     std::string error;
-    a->runner = make_web_runner(g_options.run, &error, &g_trainer);
+    a->first = make_web_runner(g_options.run, &error, &g_trainer);
+    // A compare-mode twin trains in the page's frames: each widget has one worker.
+    if (a->first) a->runner = std::make_unique<PairRunner>(make_inline_runner, *a->first);
     if (!a->runner || !a->app.init(g_options.view, &error)) {
       g_text = error.empty() ? "could not start" : error;
       return g_text.c_str();
     }
+    a->app.set_share_actions(share_actions());
+    apply_compare(*a);
     if (g_options.view.autoplay) a->runner->play();
     g_app = a.release();
     emscripten_set_main_loop(frame, 0, false);
@@ -386,6 +464,7 @@ EMSCRIPTEN_KEEPALIVE void headlab_destroy() {
     if (g_app->window) ImGui_ImplGlfw_Shutdown();  // (no window after a failed recreate_gl())
     ImGui::DestroyContext();
     g_app->runner.reset();
+    g_app->first.reset();
     glfwDestroyWindow(g_app->window);
     glfwTerminate();
     delete g_app;
@@ -404,6 +483,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_reset() {
     const bool was_playing = g_app->runner->view().playing;
     std::string err = g_app->runner->reset(staged_run());
     if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
+    apply_compare(*g_app);
     if (was_playing) g_app->runner->play();
     notify();
     return static_cast<int>(err.empty());
@@ -429,6 +509,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_apply() {
     if (!need_reset.empty())
       emscripten_console_warnf("headlab: set: %s change the model or its data; use reset() to start a run with them (ignored)",
                                need_reset.c_str());
+    apply_compare(*g_app);
     return static_cast<int>(err.empty() && need_reset.empty());
   });
 }
@@ -511,7 +592,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_trains_in_worker() { return g_app && !g_app->ru
 // off screen) and returns 1 once the worker has run every step asked for.
 EMSCRIPTEN_KEEPALIVE int headlab_steps_done() {
   return guarded("step", 1, [] {
-    auto* w = g_app ? dynamic_cast<WorkerRunner*>(g_app->runner.get()) : nullptr;
+    auto* w = g_app ? dynamic_cast<WorkerRunner*>(g_app->first.get()) : nullptr;
     if (!w) return 1;
     w->frame(0);
     notify();
@@ -528,10 +609,70 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
     if (!g_app) {
       g_text = "{\"ready\":false}";
     } else {
-      const auto* w = dynamic_cast<const WorkerRunner*>(g_app->runner.get());
+      const auto* w = dynamic_cast<const WorkerRunner*>(g_app->first.get());
       g_text = web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames,
                                w ? w->note() : g_trainer);
     }
+    return g_text.c_str();
+  });
+}
+
+// [SECTION] C API: share and keep (web/headlab.js: links, pictures, files, the kept run)
+
+// Asks for a picture: a couple of frames later (once no menu is open), right
+// after drawing, the engine calls Module.onHeadlabAction('capture') and the page copies the canvas.
+EMSCRIPTEN_KEEPALIVE void headlab_capture() {
+  if (!g_app) return;
+  g_app->capture_in = 3;
+  wake();
+}
+
+// A short line in the top bar, e.g. "Link copied".
+EMSCRIPTEN_KEEPALIVE void headlab_notice(const char* text) {
+  guarded("notice", 0, [&] {
+    if (g_app) g_app->app.show_notice(text);
+    wake();
+    return 0;
+  });
+}
+
+// The host page's prefers-color-scheme, which theme=auto follows.
+EMSCRIPTEN_KEEPALIVE void headlab_set_system_dark(int dark) {
+  ui::set_system_prefers_dark(dark != 0);
+  if (g_app) g_app->app.set_view(g_app->app.view());
+  wake();
+}
+
+// The run as the JSON headlab-train --out writes (lab/run_json.h).
+EMSCRIPTEN_KEEPALIVE const char* headlab_run_json() {
+  return guarded("export", "", [] {
+    std::ostringstream out;
+    if (g_app) write_run_json(out, g_app->runner->view());
+    g_text = out.str();
+    return g_text.c_str();
+  });
+}
+
+// A checkpoint of the run (twin = 1: of compare mode's twin; none outside it)
+// in a buffer the page reads at headlab_bytes(); returns its size, 0 if none.
+EMSCRIPTEN_KEEPALIVE int headlab_checkpoint(int twin) {
+  return guarded("keep", 0, [&] {
+    if (!g_app) return 0;
+    g_bytes = twin ? g_app->runner->save_twin_checkpoint() : g_app->runner->save_checkpoint();
+    return static_cast<int>(g_bytes.size());
+  });
+}
+EMSCRIPTEN_KEEPALIVE const uint8_t* headlab_bytes() { return g_bytes.data(); }
+
+// Continues a kept run from its checkpoint (twin = 1: compare mode's twin,
+// after the first). Returns "" or why not, for the page to show.
+EMSCRIPTEN_KEEPALIVE const char* headlab_load_checkpoint(const uint8_t* data, int size, int twin) {
+  return guarded("resume", static_cast<const char*>(g_error), [&]() -> const char* {
+    if (!g_app) return "not started";
+    const std::vector<uint8_t> bytes(data, data + size);
+    g_text = twin ? g_app->runner->load_twin_checkpoint(bytes) : g_app->runner->load_checkpoint(bytes);
+    wake();
+    notify();
     return g_text.c_str();
   });
 }

@@ -24,12 +24,21 @@ EM_JS(void, js_skip_browser_init, (), {
   Module['canvas'].exitPointerLock = function() {};
 });
 
+// Space and the arrows would also scroll the host page: the focused widget
+// keeps them (Space trains or pauses, the arrows move ImGui's keyboard focus).
+// A touch that lifts is remembered, so the engine can stop hovering where it was.
 EM_JS(void, js_embed_input, (), {
   var canvas = Module['canvas'];
-  var keydown = function(e) { if (e.keyCode !== 9) GLFW.onKeydown(e); };
+  var keydown = function(e) {
+    if (e.keyCode === 9) return;
+    if (e.keyCode === 32 || (e.keyCode >= 37 && e.keyCode <= 40)) e.preventDefault();
+    GLFW.onKeydown(e);
+  };
   var wheel = function(e) { if (Module['_headlab_wheel_wanted'](e.deltaY)) GLFW.onMouseWheel(e); };
+  var pointer = function(e) { Module['headlabTouchLifted'] = e.type === 'pointerup' && e.pointerType === 'touch'; };
   Module['headlabInput'] = [['keydown', keydown], ['keypress', GLFW.onKeyPress], ['keyup', GLFW.onKeyup],
-                            ['blur', GLFW.onBlur], ['wheel', wheel]];
+                            ['blur', GLFW.onBlur], ['wheel', wheel], ['pointerdown', pointer],
+                            ['pointermove', pointer], ['pointerup', pointer]];
   [['keydown', GLFW.onKeydown], ['keypress', GLFW.onKeyPress], ['keyup', GLFW.onKeyup], ['blur', GLFW.onBlur]]
     .forEach(function(l) { window.removeEventListener(l[0], l[1], true); });
   canvas.removeEventListener('wheel', GLFW.onMouseWheel, true);
@@ -42,6 +51,12 @@ EM_JS(void, js_remove_input, (), {
   (Module['headlabInput'] || []).forEach(function(l) { canvas.removeEventListener(l[0], l[1], true); });
   Module['headlabInput'] = null;
 });
+
+EM_JS(void, js_page_action, (const char* action), {
+  if (Module['onHeadlabAction']) Module['onHeadlabAction'](UTF8ToString(action));
+});
+
+EM_JS(int, js_touch_lifted, (), { return Module['headlabTouchLifted'] ? 1 : 0; });
 
 EM_JS(int, js_context_lost, (), { return GLctx.isContextLost() ? 1 : 0; });
 
@@ -108,6 +123,8 @@ void canvas_css_size(double* w, double* h, double* dpr) { js_canvas_css_size(w, 
 bool set_backbuffer_size(int w, int h) { return js_set_backbuffer_size(w, h) != 0; }
 void notify_js(int events, const char* error) { js_notify(events, error); }
 bool replace_canvas() { return js_replace_canvas() != 0; }
+void page_action(const char* action) { js_page_action(action); }
+bool touch_lifted() { return js_touch_lifted() != 0; }
 
 // Mirrors ImGui 1.86's choice of window (the hovered one, or the nearest
 // scrollable parent of a child window) and lets the page scroll on when the

@@ -31,6 +31,12 @@ void notify_js(int events, const char* error = nullptr);
 // a new WebGL context. False if the page offers none.
 bool replace_canvas();
 
+// Calls Module.onHeadlabAction(action) if the page set it: a Share menu entry
+// ("copy-link", "png", ...) or "capture" (the canvas holds the picture asked for).
+void page_action(const char* action);
+// True after a touch lifted off the canvas, until a mouse or pen moves over it.
+bool touch_lifted();
+
 // Would ImGui scroll a panel with this wheel movement (deltaY > 0 is down)?
 bool wheel_scrolls_panel(double delta_y);
 

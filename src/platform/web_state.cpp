@@ -8,6 +8,9 @@
 namespace headlab::web {
 namespace {
 
+// A training text longer than this stays out of links (a URL of megabytes is no link).
+constexpr size_t kMaxLinkText = 4000;
+
 // The options in force, as the strings set_option accepts (the training text is left out: it can be megabytes).
 std::string options_json(const LabView& v, const ViewOptions& view) {
   std::string out;
@@ -15,6 +18,16 @@ std::string options_json(const LabView& v, const ViewOptions& view) {
     if (key != "text") out += (out.empty() ? "" : ",") + json_string(key) + ":" + json_string(value);
   for (const auto& [key, value] : describe(view)) out += "," + json_string(key) + ":" + json_string(value);
   return "{" + out + "}";
+}
+
+// The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
+// divergence of the heads' maps; exactly 0 while a layer's heads are identical).
+std::string snapshot_json(const LabView& v) {
+  if (v.snapshots.empty()) return "null";
+  const Snapshot& snap = *v.snapshots.back();
+  std::string s = "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
+  for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
+  return s + "]}";
 }
 
 }  // namespace
@@ -33,25 +46,27 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
                   ",\"frameMs\":" + json_number(st.frame_ms) + ",\"trainMs\":" + json_number(st.train_ms) +
                   ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation) +
                   ",\"frames\":" + std::to_string(frames) + ",\"trainer\":" + json_string(trainer);
-  // The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
-  // divergence of the heads' maps; exactly 0 while a layer's heads are identical).
-  s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":";
-  if (v.snapshots.empty()) {
-    s += "null";
+  s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":" + snapshot_json(v);
+  // Compare mode's twin run: the option that tells it apart and how far it got.
+  if (const LabView* twin = runner.compare_view()) {
+    s += ",\"compare\":{\"options\":" + options_json(*twin, app.view()) + ",\"step\":" + std::to_string(twin->step) +
+         ",\"loss\":" + json_number(twin->loss) +
+         ",\"accuracy\":" + json_number(twin->accuracy >= 0 ? twin->accuracy : NAN) + ",\"snapshot\":" + snapshot_json(*twin) + "}";
   } else {
-    const Snapshot& snap = *v.snapshots.back();
-    s += "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
-    for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
-    s += "]}";
+    s += ",\"compare\":null";
   }
-  s += ",\"options\":" + options_json(v, app.view()) + ",\"ui\":{";
-  // Screen rectangles [x, y, w, h] (CSS pixels) of a few controls and of every panel drawn.
-  std::vector<std::string> names = {"play", "replay", "grid"};
-  for (const std::string& p : panel_names()) names.push_back("panel:" + p);
+  s += ",\"options\":" + options_json(v, app.view()) + ",\"share\":{";
   bool first = true;
-  for (const std::string& name : names) {
-    ImVec4 r;
-    if (!app.item_rect(name, &r)) continue;
+  for (const auto& [key, value] : changed_from_defaults(v.options, app.view())) {
+    if (key == "text" && value.size() > kMaxLinkText) continue;
+    s += std::string(first ? "" : ",") + json_string(key) + ":" + json_string(value);
+    first = false;
+  }
+  // Screen rectangles [x, y, w, h] (CSS pixels) of the named controls, panels,
+  // maps ("tile:L0H1") and probe tokens ("token:5") drawn in the last frame.
+  s += "},\"ui\":{";
+  first = true;
+  for (const auto& [name, r] : app.item_rects()) {
     s += std::string(first ? "" : ",") + json_string(name) + ":[" + json_number(r.x) + "," + json_number(r.y) + "," +
          json_number(r.z) + "," + json_number(r.w) + "]";
     first = false;

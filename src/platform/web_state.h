@@ -1,7 +1,8 @@
 // The engine's state as the JSON that web/headlab.js returns from state():
 // {ready, step, loss, accuracy, playing, suspended, contextLost, fault, trainer,
 //  stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
-//  snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
+//  snapshot: {step, diversity[layer]}, options: {key: value}, share: {key: value}
+//  (the options that differ from the defaults: a link's query), ui: {name: [x, y, w, h]}}.
 #pragma once
 #include <string>
 

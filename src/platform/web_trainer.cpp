@@ -73,6 +73,9 @@ void carry_out(const TrainerMessage& m) {
     case TrainerCommand::RestoreLastGood:
       g_runner->restore_last_good();
       break;
+    case TrainerCommand::SaveCheckpoint:
+      g_status.checkpoint = g_runner->save_checkpoint();
+      break;
     case TrainerCommand::LoadCheckpoint: {
       g_status.steps_queued = 0;
       const std::string error = g_runner->load_checkpoint(m.checkpoint);
@@ -159,6 +162,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_trainer_view() {
       g_encoder.encode(v, g_status, &g_message);
     }
     g_status.error.clear();
+    g_status.checkpoint.clear();
     return static_cast<int>(g_message.size());
   });
 }

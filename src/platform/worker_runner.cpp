@@ -114,7 +114,14 @@ void WorkerRunner::restore_last_good() {
 }
 
 std::vector<uint8_t> WorkerRunner::save_checkpoint() {
-  return fallback_ ? fallback_->save_checkpoint() : std::vector<uint8_t>();
+  if (fallback_) return fallback_->save_checkpoint();
+  if (checkpoint_asked_ == 0) {
+    TrainerMessage m;
+    m.command = TrainerCommand::SaveCheckpoint;
+    post(m);
+    checkpoint_asked_ = m.seq;
+  }
+  return checkpoint_;
 }
 
 std::string WorkerRunner::load_checkpoint(const std::vector<uint8_t>& bytes) {
@@ -148,12 +155,18 @@ void WorkerRunner::take_views() {
     std::memcpy(&n, inbox_.data() + at, 4);
     at += 4;
     const bool playing = view_.playing;
+    const uint64_t generation = view_.generation;
     const std::string error = apply_view(inbox_.data() + at, std::min<size_t>(n, inbox_.size() - at), &view_, &status_);
     at += n;
     if (!error.empty()) return fall_back("the worker sent a bad view (" + error + ")");
     // A view the worker made before the latest command shows the play state as it was asked for.
     if (status_.applied_seq != seq_) view_.playing = playing;
     if (!status_.error.empty()) emscripten_console_warnf("headlab: %s", status_.error.c_str());
+    if (view_.generation != generation) checkpoint_.clear();  // of a run no longer shown
+    if (checkpoint_asked_ && status_.applied_seq >= checkpoint_asked_) {
+      checkpoint_ = std::move(status_.checkpoint);
+      checkpoint_asked_ = 0;
+    }
     if (view_.generation == 0) return fall_back("the worker could not start the run");
     options_ = status_.applied_seq == seq_ ? view_.options : options_;
   }

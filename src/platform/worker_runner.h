@@ -37,8 +37,9 @@ class WorkerRunner final : public Runner {
   void frame(double budget_ms) override;
   bool trains_in_frame() const override { return fallback_ != nullptr; }
   const LabView& view() const override { return fallback_ ? fallback_->view() : view_; }
-  // A page's main thread cannot wait for a worker's answer, and the web
-  // offers no checkpoint saving: empty unless training moved to this thread.
+  // A page's main thread cannot wait for the worker: this returns the newest
+  // checkpoint the worker has sent (empty at first) and asks it for a fresh
+  // one, which the next call returns (web/keep.js calls every few seconds).
   std::vector<uint8_t> save_checkpoint() override;
   // Checked here; the worker builds the run (empty bytes are refused).
   std::string load_checkpoint(const std::vector<uint8_t>& bytes) override;
@@ -58,6 +59,8 @@ class WorkerRunner final : public Runner {
   TrainerStatus status_;
   uint64_t seq_ = 0;       // of the last command posted
   std::vector<uint8_t> inbox_, outbox_;
+  std::vector<uint8_t> checkpoint_;  // the newest the worker sent, of the run shown
+  uint64_t checkpoint_asked_ = 0;    // seq of the SaveCheckpoint not yet answered (0: none)
   std::unique_ptr<Runner> fallback_;
   std::string note_ = "worker";
 };

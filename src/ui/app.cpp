@@ -19,15 +19,20 @@ bool App::init(const ViewOptions& view, std::string* error) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // the layout is computed, nothing to save (and no filesystem on the web)
   io.ConfigWindowsMoveFromTitleBarOnly = true;
+  // The arrows move a focus highlight over every control, Space or Enter activates it.
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   set_view(view);
-  return s_.heatmaps.init(error);
+  return s_.heatmaps.init(error) && s_.twin_heatmaps.init(error);
 }
 
-void App::shutdown() { s_.heatmaps.shutdown(); }
+void App::shutdown() {
+  s_.heatmaps.shutdown();
+  s_.twin_heatmaps.shutdown();
+}
 
 bool App::restore_gl(std::string* error) {
-  s_.heatmaps.shutdown();
-  return s_.heatmaps.init(error);
+  shutdown();
+  return s_.heatmaps.init(error) && s_.twin_heatmaps.init(error);
 }
 
 void App::set_view(const ViewOptions& view) {
@@ -48,11 +53,17 @@ bool App::item_rect(const std::string& name, ImVec4* rect) const {
   return true;
 }
 
+void App::show_notice(const std::string& text) {
+  s_.notice = text;
+  s_.notice_until = ImGui::GetTime() + 4.0;
+}
+
 void App::on_new_run(const LabView& v) {
   generation_ = v.generation;
   s_.pending = v.options;
   s_.playback.reset();
   s_.token = -1;
+  s_.brush = s_.hover_token = s_.pinned_token = -1;
   s_.hidden_heads = 0;
   s_.layer = std::min(s_.layer, std::max(v.options.layers - 1, 0));
   s_.head = std::min(s_.head, std::max(v.options.heads - 1, 0));
@@ -74,17 +85,28 @@ void App::frame(Runner& runner) {
   s_.heatmaps.set_snapshots(s_.playback.from(), s_.playback.to());
   s_.heatmaps.render(s_.playback.t(), s_.gamma, s_.colormap, theme().masked);
   ready_ = s_.heatmaps.has_data();
+  follow_twin(runner.compare_view(), dt);
 
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   s_.item_rects.clear();  // only what this frame draws
+  s_.brush = s_.hover_token >= 0 ? s_.hover_token : s_.pinned_token;
+  s_.hover_token = -1;
+  if (!s_.notice.empty() && ImGui::GetTime() > s_.notice_until) s_.notice.clear();
   const ImVec2 display = io.DisplaySize;
-  const float bar_h = ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2;
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
-  ImGui::Begin("##top", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
-  top_bar(runner, v, s_);
-  ImGui::End();
+  // Embeds (compact) leave the experiments to the page around them.
+  const bool strip = !s_.view.compact && s_.view.topbar;
+  const float bar_h = !s_.view.topbar ? 0.0f
+                                      : ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
+                                            (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height(runner, v, display.x) : 0.0f);
+  if (s_.view.topbar) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
+    ImGui::Begin("##top", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    top_bar(runner, v, s_);
+    if (strip) experiment_strip(runner, v, s_);
+    ImGui::End();
+  }
 
   int slot_id = 0;
   for (const PanelSlot& slot : dashboard_layout(ImVec2(0, bar_h), ImVec2(display.x, display.y - bar_h), visible_panels(s_.view))) {
@@ -100,9 +122,16 @@ void App::frame(Runner& runner) {
     if (slot.panels.size() == 1) {
       first.draw(runner, v, s_);
     } else if (ImGui::BeginTabBar("tabs")) {
+      // Full titles where they all fit, else the short ones (the ID stays the same).
+      const ImGuiStyle& st = ImGui::GetStyle();
+      float need = 0;
+      for (const std::string& key : slot.panels)
+        need += ImGui::CalcTextSize(find_panel(key)->title).x + st.FramePadding.x * 2 + st.ItemInnerSpacing.x;
+      const bool short_titles = need > ImGui::GetContentRegionAvail().x;
       for (const std::string& key : slot.panels) {
         const PanelInfo& p = *find_panel(key);
-        if (ImGui::BeginTabItem(p.title)) {
+        const std::string tab = std::string(short_titles ? p.tab_title : p.title) + "###" + p.key;
+        if (ImGui::BeginTabItem(tab.c_str())) {
           p.draw(runner, v, s_);
           ImGui::EndTabItem();
         }
@@ -113,6 +142,24 @@ void App::frame(Runner& runner) {
   }
   const float ui_ms = std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - ui_start).count();
   s_.stats.ui_ms += (ui_ms - s_.stats.ui_ms) * 0.05f;
+}
+
+// The twin of compare mode shows the step the timeline shows: its newest
+// snapshot while the first run is live, else the same step scrubbed.
+void App::follow_twin(const LabView* twin, float dt) {
+  if (!twin) {
+    s_.twin_selected = false;
+    return;
+  }
+  if (twin->generation != twin_generation_) {
+    twin_generation_ = twin->generation;
+    s_.twin_playback.reset();
+  }
+  if (!s_.playback.live()) s_.twin_playback.scrub(s_.playback.step());
+  else if (!s_.twin_playback.live()) s_.twin_playback.go_live();
+  s_.twin_playback.update(twin->snapshots, dt);
+  s_.twin_heatmaps.set_snapshots(s_.twin_playback.from(), s_.twin_playback.to());
+  s_.twin_heatmaps.render(s_.twin_playback.t(), s_.gamma, s_.colormap, theme().masked);
 }
 
 // Spends about budget_ms per frame on training, on average. The runner

@@ -6,6 +6,8 @@
 // touches a Session or weights.
 #pragma once
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lab/runner.h"
 #include "ui/ui_state.h"
@@ -35,17 +37,25 @@ class App {
   bool ready() const { return ready_; }
   // True while the screen would change without input or training (animations),
   // so a platform may skip drawing frames when nothing moves.
-  bool animating() const { return !ready_ || s_.playback.moving(); }
+  bool animating() const { return !ready_ || s_.playback.moving() || !s_.notice.empty(); }
+  // The web page's Share menu; the id of an entry clicked since the last call ("" if none).
+  void set_share_actions(std::vector<ShareAction> actions) { s_.share_actions = std::move(actions); }
+  std::string take_action() { return std::exchange(s_.requested_action, std::string()); }
+  // Shows a short line in the top bar for a few seconds (e.g. "Link copied").
+  void show_notice(const std::string& text);
   // Test hook: (x, y, w, h) in CSS pixels of a named control ("play", "replay", "grid")
   // or of a panel drawn in the last frame ("panel:loss").
   bool item_rect(const std::string& name, ImVec4* rect) const;
+  // Every named rectangle of the last frame (controls, panels, "tile:L0H1", "token:5", "probe").
+  const std::map<std::string, ImVec4>& item_rects() const { return s_.item_rects; }
 
  private:
   void on_new_run(const LabView& v);
+  void follow_twin(const LabView* twin, float dt);
   void train(Runner& runner);
 
   UiState s_;
-  uint64_t generation_ = ~uint64_t{0};
+  uint64_t generation_ = ~uint64_t{0}, twin_generation_ = ~uint64_t{0};
   bool ready_ = false;
   float credit_ms_ = 0.0f;    // training time this frame may spend (see train())
   float call_ms_ = 0.0f;  // measured cost of the last training call

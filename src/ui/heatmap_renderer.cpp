@@ -135,9 +135,13 @@ void HeatmapRenderer::render(float t, float gamma, Colormap map, ImVec4 masked) 
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
 
+// A fiftieth of a texel inside the tile's edges: a map placed at a fraction
+// of a pixel (devicePixelRatio 2) would otherwise sample the neighbouring
+// tile along its last row or column, a thin line from another head.
 void HeatmapRenderer::tile_uv(int l, int h, ImVec2* uv0, ImVec2* uv1) const {
-  *uv0 = ImVec2(static_cast<float>(h) / H_, static_cast<float>(l) / L_);
-  *uv1 = ImVec2(static_cast<float>(h + 1) / H_, static_cast<float>(l + 1) / L_);
+  const float ex = 0.02f / (H_ * T_), ey = 0.02f / (L_ * T_);
+  *uv0 = ImVec2(static_cast<float>(h) / H_ + ex, static_cast<float>(l) / L_ + ey);
+  *uv1 = ImVec2(static_cast<float>(h + 1) / H_ - ex, static_cast<float>(l + 1) / L_ - ey);
 }
 
 }  // namespace headlab::ui

@@ -34,13 +34,16 @@ std::vector<RoleColumn> recipe(float W, float Ht) {
     return {{std::clamp(W * 0.23f, 270.0f, 330.0f), {{0.6f, 0, {R::Settings}, false}, {0.4f, 0, {R::Curves}, false}}},
             {0, {{1.0f, 0, {R::Main}, false}, {0, 124, {R::Strip}, false}}},
             {std::clamp(W * 0.31f, 330.0f, 470.0f), {{1.0f, 0, {R::Detail}, true}}}};
-  if (W < 560)  // too narrow for two columns: the grid on top, every other panel a tab below
-    return {{0, {{0.55f, 0, {R::Main}, false}, {0.45f, 0, {R::Settings, R::Curves, R::Strip, R::Detail}, false}}}};
+  if (W < 560) {  // too narrow for two columns: the grid on top, as tall as its width fills, the rest as tabs
+    const float main = std::clamp((W + 80.0f) / std::max(Ht, 1.0f), 0.4f, 0.6f);
+    return {{0, {{main, 0, {R::Main}, false}, {1.0f - main, 0, {R::Detail, R::Settings, R::Curves, R::Strip}, false}}}};
+  }
   if (Ht < 480)  // a small embed: Controls and the loss plot share the left column as tabs
     return {{std::clamp(W * 0.34f, 220.0f, 300.0f), {{1.0f, 0, {R::Settings, R::Curves}, false}}},
-            {0, {{0.56f, 0, {R::Main}, false}, {0.44f, 0, {R::Strip, R::Detail}, false}}}};
-  return {{std::clamp(W * 0.34f, 240.0f, 300.0f), {{0.66f, 0, {R::Settings}, false}, {0.34f, 0, {R::Curves}, false}}},
-          {0, {{0.56f, 0, {R::Main}, false}, {0.44f, 0, {R::Strip, R::Detail}, false}}}};
+            {0, {{0.56f, 0, {R::Main}, false}, {0.44f, 0, {R::Detail, R::Strip}, false}}}};
+  // The loss panel gets room for two readable plots.
+  return {{std::clamp(W * 0.34f, 240.0f, 300.0f), {{0.56f, 0, {R::Settings}, false}, {0.44f, 0, {R::Curves}, false}}},
+          {0, {{0.56f, 0, {R::Main}, false}, {0.44f, 0, {R::Detail, R::Strip}, false}}}};
 }
 
 }  // namespace
@@ -57,6 +60,7 @@ std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vect
         for (const LayoutPanel& p : visible) {
           if (p.role != role) continue;
           if (cell.stacked) c.cells.push_back({cell.weight * p.weight, 0, {p.key}});
+          else if (p.first_tab) tabs.panels.insert(tabs.panels.begin(), p.key);
           else tabs.panels.push_back(p.key);
         }
       if (!cell.stacked) c.cells.push_back(std::move(tabs));

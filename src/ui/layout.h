@@ -2,7 +2,8 @@
 // every frame, so it follows the page on resize. Wide canvases get three
 // columns; narrow ones two, with the lower right panels as tabs (and, when
 // short too, Controls and the loss plot as tabs on the left); the narrowest
-// one column: the attention grid above, the rest as tabs.
+// (phones) one column: the attention grid above, sized to the width its maps
+// can use, the rest as tabs below. Among tabs, the answer (Why) comes first.
 //
 // The layouts place layout roles, not panels: every role has a place in
 // every layout, so a panel (ui/panel_table.h) is placed at every size by its role.
@@ -22,11 +23,14 @@ enum class LayoutRole {
   Detail,    // inspectors of one head or layer; stacked when there is room, else tabs
 };
 
-// A panel to place: its key, role and share of its cell when stacked with others of its role.
+// A panel to place: its key, role and share of its cell when stacked with
+// others of its role; `first_tab`: the panel that answers the page's question
+// comes first (and so is the one shown) where panels share a cell as tabs.
 struct LayoutPanel {
   std::string key;
   LayoutRole role;
   float weight;
+  bool first_tab = false;
 };
 
 struct PanelSlot {

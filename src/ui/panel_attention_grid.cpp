@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "lab/pair_runner.h"
+
 #include "ui/fonts.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
@@ -23,72 +25,152 @@ std::string token_label(const LabView& v, int i) {
 
 namespace {
 
+constexpr float kMinLabelPx = 7.0f;  // smaller text is not read, only guessed at
+
 struct MapGeometry {
-  ImVec2 a;      // top-left of the map
-  float cell;    // size of one cell
-  int every;     // label every k-th token
+  ImVec2 a;          // top-left of the map
+  float cell;        // size of one cell
+  float query_font;  // font size of the row labels on the left, 0 = none
+  float key_font;    // font size of the column labels below, 0 = none
 };
 
-// Query labels left of a map (right-aligned at a.x - 4) and key labels under it.
-void axis_labels(const LabView& v, const MapGeometry& g, int T, bool queries, bool keys) {
+// Every token is labelled, at the largest size up to the small font that fits
+// a cell, or none is: labelling every k-th token would invent a sequence that
+// is not in the probe. The probe strip and hovering name them then.
+void fit_labels(const LabView& v, int T, MapGeometry* g) {
+  ImFont* small = fonts().small;
+  const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
+  const float size = std::min(fs, g->cell - 1);
+  g->query_font = size >= kMinLabelPx ? size : 0;
+  float widest = 0;  // token 0 may overhang to the left, where nothing is drawn
+  for (int i = 1; i < T; ++i) widest = std::max(widest, small->CalcTextSizeA(fs, FLT_MAX, 0, token_label(v, i).c_str()).x);
+  const float key = widest > 0 ? std::min(size, fs * (g->cell - 1) / widest) : size;
+  g->key_font = key >= kMinLabelPx ? key : 0;
+}
+
+// Query labels left of a map (right-aligned at a.x - 4) and key labels under
+// it; where they do not fit, only the brushed token's, on a backing.
+void axis_labels(const LabView& v, const MapGeometry& g, int T, bool queries, bool keys, int brush) {
   ImFont* small = fonts().small;
   const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImU32 ink = theme().text_dim;
-  for (int i = 0; i < T; i += g.every) {
-    std::string t = token_label(v, i);
-    float w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x;
-    if (queries) dl->AddText(small, fs, ImVec2(g.a.x - 4 - w, g.a.y + (i + 0.5f) * g.cell - fs * 0.5f), ink, t.c_str());
-    if (keys && w <= g.cell * g.every)  // no room: the hover tooltip names it
-      dl->AddText(small, fs, ImVec2(g.a.x + (i + 0.5f) * g.cell - w * 0.5f, g.a.y + T * g.cell + 2), ink, t.c_str());
+  const Theme& th = theme();
+  for (int i = 0; i < T; ++i) {
+    const bool brushed = i == brush;
+    if (!brushed && !g.query_font && !g.key_font) break;
+    const std::string t = token_label(v, i);
+    const ImU32 ink = brushed ? th.text : th.text_dim;
+    if (queries && (g.query_font || brushed)) {
+      const float f = g.query_font ? g.query_font : fs;
+      const float w = small->CalcTextSizeA(f, FLT_MAX, 0, t.c_str()).x;
+      const ImVec2 p(g.a.x - 4 - w, g.a.y + (i + 0.5f) * g.cell - f * 0.5f);
+      if (brushed && !g.query_font) dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + w + 2, p.y + f + 1), th.plot_bg, 2);
+      dl->AddText(small, f, p, ink, t.c_str());
+    }
+    if (keys && (g.key_font || brushed)) {
+      const float f = g.key_font ? g.key_font : fs;
+      const float w = small->CalcTextSizeA(f, FLT_MAX, 0, t.c_str()).x;
+      const ImVec2 p(g.a.x + (i + 0.5f) * g.cell - w * 0.5f, g.a.y + T * g.cell + 2);
+      if (brushed && !g.key_font) dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + w + 2, p.y + f + 1), th.plot_bg, 2);
+      dl->AddText(small, f, p, ink, t.c_str());
+    }
   }
 }
 
+// Where each repeated stretch starts: a notch on the map's right edge at its
+// row and under its column, in the colour the probe strip shades repeats.
+void repeat_marks(const MapGeometry& g, int T, const std::vector<Repeat>& repeats) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float r = std::clamp(g.cell * 0.6f, 3.0f, 5.0f), right = g.a.x + g.cell * T, bottom = g.a.y + g.cell * T;
+  for (const Repeat& rep : repeats) {
+    const float y = g.a.y + (rep.start + 0.5f) * g.cell, x = g.a.x + (rep.start + 0.5f) * g.cell;
+    dl->AddTriangleFilled(ImVec2(right + 1, y), ImVec2(right + 1 + r, y - r), ImVec2(right + 1 + r, y + r), theme().accent2);
+    dl->AddTriangleFilled(ImVec2(x, bottom + 1), ImVec2(x - r, bottom + 1 + r), ImVec2(x + r, bottom + 1 + r), theme().accent2);
+  }
+}
+
+// One run's grid: its view, the moment shown and its maps. In compare mode
+// the twin is the second pane (lab/pair_runner.h).
+struct Pane {
+  const LabView& v;
+  const Playback& playback;
+  const HeatmapRenderer& heatmaps;
+  bool twin;
+};
+
 // One head's map from the heatmap atlas, outlined, with hover readout and click-to-select.
-void head_map(const LabView& v, UiState& s, const MapGeometry& g, int l, int h, int T) {
+void head_map(const Pane& pane, UiState& s, const MapGeometry& g, int l, int h, int T) {
+  const LabView& v = pane.v;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Theme& th = theme();
   const float size = g.cell * T;
   ImVec2 b(g.a.x + size, g.a.y + size);
   ImVec2 uv0, uv1;
-  s.heatmaps.tile_uv(l, h, &uv0, &uv1);
-  dl->AddImage(s.heatmaps.texture(), g.a, b, uv0, uv1);
-  bool selected = l == s.layer && h == s.head;
+  pane.heatmaps.tile_uv(l, h, &uv0, &uv1);
+  dl->AddImage(pane.heatmaps.texture(), g.a, b, uv0, uv1);
+  const bool selected = l == s.layer && h == s.head && pane.twin == s.twin_selected;
   dl->AddRect(ImVec2(g.a.x - 1, g.a.y - 1), ImVec2(b.x + 1, b.y + 1), selected ? th.accent : th.plot_grid, 0, 0,
               selected ? 2.0f : 1.0f);
+  if (s.brush >= 0 && s.brush < T) {
+    // The brushed token: its row (what it looks at) and its column (who looks at it).
+    const float k0 = s.brush * g.cell, k1 = k0 + g.cell, w = g.cell >= 4 ? 1.5f : 1.0f;
+    dl->AddRect(ImVec2(g.a.x, g.a.y + k0), ImVec2(g.a.x + k1, g.a.y + k1), th.text, 0, 0, w);
+    dl->AddRect(ImVec2(g.a.x + k0, g.a.y + k0), ImVec2(g.a.x + k1, b.y), th.text, 0, 0, w);
+  }
   const ImVec2 m = ImGui::GetIO().MousePos;
   if (!ImGui::IsWindowHovered() || m.x < g.a.x || m.x >= b.x || m.y < g.a.y || m.y >= b.y) return;
   int i = std::min(T - 1, static_cast<int>((m.y - g.a.y) / g.cell));
   int j = std::min(T - 1, static_cast<int>((m.x - g.a.x) / g.cell));
-  dl->AddRect(ImVec2(g.a.x, g.a.y + i * g.cell), ImVec2(b.x, g.a.y + (i + 1) * g.cell), th.accent);
+  s.hover_token = i;
   if (j <= i)
     ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) looks at '%s' (pos %d)\nweight %.3f", l, h,
-                      token_label(v, i).c_str(), i, token_label(v, j).c_str(), j, s.playback.attention(l, h, i, j));
+                      token_label(v, i).c_str(), i, token_label(v, j).c_str(), j, pane.playback.attention(l, h, i, j));
   else
     ImGui::SetTooltip("layer %d, head %d\n'%s' (pos %d) cannot see pos %d (causal mask)", l, h,
                       token_label(v, i).c_str(), i, j);
-  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.layer = l, s.head = h, s.token = i;
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.layer = l, s.head = h, s.token = i, s.twin_selected = pane.twin;
 }
 
-}  // namespace
+// The head's switch: a small button on its title row turns it off (its
+// output zeroed, no gradient) or back on, from the next step.
+bool head_switch(const Pane& pane, int l, int h, ImVec2 at, float size, ImU32 color) {
+  const auto& off = pane.v.options.live.off;
+  const bool is_off = std::find(off.begin(), off.end(), HeadId{l, h}) != off.end();
+  // Hit-tested by hand, not an ImGui button: buttons move the layout cursor,
+  // and the grid must end exactly where its maps end (a taller window would
+  // scroll, and keep the mouse wheel from the host page).
+  const bool hot = ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(at, ImVec2(at.x + size, at.y + size));
+  const bool clicked = hot && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 c(at.x + size * 0.5f, at.y + size * 0.5f);
+  const float r = size * 0.36f;
+  const ImU32 ink = is_off ? theme().bad : (hot ? theme().text : color);
+  // A power symbol: an open ring with a bar through its gap.
+  dl->PathArcTo(c, r, -1.5708f + 0.7f, -1.5708f + 6.2832f - 0.7f, 16);
+  dl->PathStroke(ink, 0, 1.5f);
+  dl->AddLine(ImVec2(c.x, c.y - r - 1), ImVec2(c.x, c.y), ink, 1.5f);
+  if (hot)
+    ImGui::SetTooltip(is_off ? "Head L%dH%d is off: its output is zeroed and it does not learn.\nClick to switch it back on."
+                             : "Switch head L%dH%d off: its output is zeroed and it stops learning,\nso you can watch the other heads take over.",
+                      l, h);
+  return clicked;
+}
 
-void panel_attention_grid(const LabView& v, UiState& s) {
-  panel_intro("Every head on the same input. Rows look at columns.",
-              "Each square is one attention head: row i shows how token i (the query) spreads its "
-              "attention over the earlier tokens (columns, the keys); bright = more attention. All "
-              "heads see exactly the same input, yet they learn different patterns. Above the "
-              "diagonal is grey: a token may not look at the future. Common patterns: a diagonal just "
-              "below the main one = previous-token head; a stripe offset by the repeat length = "
-              "induction head. Click a square to select that head (shown enlarged below when there "
-              "is room); hover for exact weights.");
-  const Snapshot* snap = s.playback.nearest();
-  if (!snap || !s.heatmaps.has_data()) {
+// The grid of one run in the rectangle below the cursor, `avail` big; with
+// `focus`, the selected head enlarged below it when there is room.
+void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool focus_allowed, const char* caption) {
+  const LabView& v = pane.v;
+  const std::vector<Repeat> repeats = repeated_stretches(v.probe);
+  const Snapshot* snap = pane.playback.nearest();
+  if (caption) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pane.twin ? theme().accent2 : theme().accent), "%s", caption);
+    avail.y -= ImGui::GetTextLineHeightWithSpacing();
+  }
+  if (!snap || !pane.heatmaps.has_data()) {
     ImGui::TextDisabled("Waiting for the first snapshot...");
     return;
   }
   const int L = snap->L, H = snap->H, T = snap->T;
-  s.layer = std::clamp(s.layer, 0, L - 1);
-  s.head = std::clamp(s.head, 0, H - 1);
   ImFont* small = fonts().small;
   const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -97,48 +179,138 @@ void panel_attention_grid(const LabView& v, UiState& s) {
   for (int i = 0; i < T; ++i) lw = std::max(lw, small->CalcTextSizeA(fs, FLT_MAX, 0, token_label(v, i).c_str()).x);
   lw += 8;
   const float gap = 10, title_h = fs + 4, key_h = fs + 6;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
   float tile = std::min((avail.x - lw - gap * (H - 1) - 4) / H, (avail.y - L * (title_h + gap) - key_h) / L);
   tile = std::max(tile, std::max(40.0f, static_cast<float>(T)));
   const float grid_h = L * (title_h + tile + gap) + key_h;
   // Room left below the grid for the selected head, enlarged with every label?
   const float focus = std::min(avail.x - lw - 4, avail.y - grid_h - title_h - key_h - gap);
-  const bool show_focus = focus >= std::max(tile * 1.4f, 120.0f);
+  const bool show_focus = focus_allowed && focus >= std::max(tile * 1.4f, 120.0f);
 
-  ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(lw + H * tile + (H - 1) * gap, grid_h));
-  s.remember_item("grid");
+  if (!pane.twin) s.remember_item("grid");
   const float cell = tile / T;
-  const int every = std::max(1, static_cast<int>(std::ceil((fs + 1) / cell)));
+  std::vector<HeadId> toggled;
   for (int l = 0; l < L; ++l)
     for (int h = 0; h < H; ++h) {
-      MapGeometry g{ImVec2(origin.x + lw + h * (tile + gap), origin.y + l * (title_h + tile + gap) + title_h), cell, every};
+      MapGeometry g{ImVec2(origin.x + lw + h * (tile + gap), origin.y + l * (title_h + tile + gap) + title_h), cell, 0, 0};
+      fit_labels(v, T, &g);
       char title[32];
-      std::snprintf(title, sizeof title, "L%d H%d", l, h);
+      std::snprintf(title, sizeof title, "L%dH%d", l, h);
+      if (!pane.twin) s.item_rects[std::string("tile:") + title] = ImVec4(g.a.x, g.a.y, tile, tile);
       dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(h), title);
+      float x = g.a.x + small->CalcTextSizeA(fs, FLT_MAX, 0, title).x + 4;
+      if (runner && head_switch(pane, l, h, ImVec2(x, g.a.y - title_h), title_h, theme().text_dim)) toggled.push_back({l, h});
+      x += title_h + 2;
+      float right = g.a.x + tile;
       float score = 0;
-      int role = top_role(*snap, l, h, &score);
-      if (role >= 0) {
-        const char* r = role_short(v, role);
-        float rw = small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
-        dl->AddText(small, fs, ImVec2(g.a.x + tile - rw, g.a.y - title_h + 1), theme().text, r);
+      const int role = top_role(*snap, l, h, &score);
+      const char* r = role >= 0 ? role_short(v, role) : "";
+      const float rw = small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
+      if (role >= 0 && right - rw >= x) {  // else no room beside the switch: the Roles tab lists it
+        right -= rw;
+        dl->AddText(small, fs, ImVec2(right, g.a.y - title_h + 1), theme().text, r);
+        // Hit-tested by hand, as the switch: the grid must end where its maps end.
+        char id[32];
+        std::snprintf(id, sizeof id, "##role%d_%d_%d", pane.twin, l, h);
+        explain_rect(id, ImVec2(right, g.a.y - title_h), ImVec2(right + rw, g.a.y - 2), role_explanation(v, role).c_str());
+        right -= 6;
       }
-      head_map(v, s, g, l, h, T);
-      axis_labels(v, g, T, h == 0, l == L - 1);
+      if (!snap->ablation_loss.empty()) {
+        // What zeroing this head costs, where it fits: the held-out loss rise.
+        char cost[24];
+        const float rise = snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss;
+        std::snprintf(cost, sizeof cost, "%+.2f", std::abs(rise) < 0.005f ? 0.0f : rise);  // never "-0.00"
+        const float cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
+        if (right - cw >= x) dl->AddText(small, fs, ImVec2(right - cw, g.a.y - title_h + 1), theme().text_dim, cost);
+      }
+      head_map(pane, s, g, l, h, T);
+      repeat_marks(g, T, repeats);
+      const auto& off = v.options.live.off;
+      if (std::find(off.begin(), off.end(), HeadId{l, h}) != off.end()) {
+        ImVec4 veil = theme().clear;
+        veil.w = 0.62f;
+        dl->AddRectFilled(g.a, ImVec2(g.a.x + tile, g.a.y + tile), ImGui::ColorConvertFloat4ToU32(veil));
+        const ImVec2 tw = ImGui::CalcTextSize("off");
+        dl->AddText(ImVec2(g.a.x + (tile - tw.x) * 0.5f, g.a.y + (tile - tw.y) * 0.5f), theme().bad, "off");
+      }
+      axis_labels(v, g, T, h == 0, l == L - 1, s.brush);
     }
+  if (runner && !toggled.empty()) {
+    RunOptions r = v.options;
+    for (const HeadId& id : toggled) {
+      auto it = std::find(r.live.off.begin(), r.live.off.end(), id);
+      if (it != r.live.off.end()) r.live.off.erase(it);
+      else r.live.off.insert(std::upper_bound(r.live.off.begin(), r.live.off.end(), id), id);
+    }
+    s.message = runner->set_hyperparameters(r);
+  }
 
   if (show_focus) {
     ImVec2 p = ImGui::GetCursorScreenPos();
     const float fcell = std::floor(focus / T * 4) / 4;  // quarter pixels keep cells even-looking
     const float left = std::max(lw, (avail.x - fcell * T) * 0.5f);  // centred under the grid
-    MapGeometry g{ImVec2(p.x + left, p.y + title_h), fcell, std::max(1, static_cast<int>(std::ceil((fs + 1) / fcell)))};
+    MapGeometry g{ImVec2(p.x + left, p.y + title_h), fcell, 0, 0};
+    fit_labels(v, T, &g);
     ImGui::Dummy(ImVec2(left + fcell * T, title_h + fcell * T + key_h));
     char title[96];
     std::snprintf(title, sizeof title, "selected: layer %d, head %d", s.layer, s.head);
     dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(s.head), title);
-    head_map(v, s, g, s.layer, s.head, T);
-    axis_labels(v, g, T, true, true);
+    head_map(pane, s, g, s.layer, s.head, T);
+    repeat_marks(g, T, repeats);
+    axis_labels(v, g, T, true, true, s.brush);
+  }
+}
+
+}  // namespace
+
+void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
+  panel_intro("Every head on the same input: row = the token looking, column = what it looks at.",
+              "Each square is one attention head: row i shows how token i (the query) spreads its "
+              "attention over the earlier tokens (columns, the keys); brighter = more attention, as the "
+              "colour bar says. All heads see exactly the same input, the probe written out above the "
+              "maps. Above the diagonal is grey: a token may not look at the future. Over each map: the "
+              "head's name, its switch (turn it off to see what the model loses), the loss rise "
+              "measured without it, and its role when one stands out (tap it for its meaning). Hover or "
+              "tap a token of the probe to outline its row and column in every map. Click a square to "
+              "select that head; hover for exact weights.");
+  probe_strip(v, s, repeated_stretches(v.probe));
+  char label[48];
+  if (s.gamma == 1.0f) std::snprintf(label, sizeof label, "attention weight, linear");
+  else std::snprintf(label, sizeof label, "attention weight, shown as w^%.2f", s.gamma);
+  const float bar = std::min(ImGui::GetContentRegionAvail().x * 0.35f, 160.0f);
+  colour_bar(label, s.colormap, 0.0f, 1.0f, s.gamma, colour_bar_width(label, 0, 1, bar, "%g"), "%g");
+  const Snapshot* snap = s.playback.nearest();
+  if (snap) {
+    s.layer = std::clamp(s.layer, 0, snap->L - 1);
+    s.head = std::clamp(s.head, 0, snap->H - 1);
+  }
+  const LabView* twin = runner.compare_view();
+  ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const Pane first{v, s.playback, s.heatmaps, false};
+  if (!twin) {
+    draw_grid(first, &runner, s, avail, true, nullptr);
+  } else {
+    // Side by side or one above the other, whichever gives the bigger maps
+    // (a row of maps also needs its caption, head titles and gaps).
+    const float L = static_cast<float>(v.options.layers), H = static_cast<float>(v.options.heads);
+    const float row_h = ImGui::GetFontSize() * 2.2f;
+    auto tile = [&](float w, float h) { return std::min((w - 40) / H, (h - row_h) / L - row_h); };
+    const bool side = tile(avail.x * 0.5f, avail.y) > tile(avail.x, avail.y * 0.5f);
+    const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
+    const ImVec2 half = side ? ImVec2((avail.x - gap) * 0.5f, avail.y) : ImVec2(avail.x, (avail.y - gap) * 0.5f);
+    const std::string spec = runner.compare_spec();
+    const std::string a = compare_label(v.options, spec) + " - the run as set", b = compare_label(twin->options, spec);
+    ImGui::BeginChild("first", half, false, ImGuiWindowFlags_NoScrollbar);
+    draw_grid(first, &runner, s, ImGui::GetContentRegionAvail(), false, a.c_str());
+    ImGui::EndChild();
+    if (side) ImGui::SameLine(0, gap);
+    ImGui::BeginChild("twin", half, false, ImGuiWindowFlags_NoScrollbar);
+    // The twin's heads cannot be switched alone: its settings follow the first run's.
+    draw_grid(Pane{*twin, s.twin_playback, s.twin_heatmaps, true}, nullptr, s, ImGui::GetContentRegionAvail(), false,
+              b.c_str());
+    ImGui::EndChild();
   }
   ImGui::EndChild();
 }

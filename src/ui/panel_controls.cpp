@@ -145,20 +145,42 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   if (choice_combo("##init", "init", &init)) parse_head_init(init, &p.init);
   ImGui::SameLine();
   help_marker(kInitHelp);
+  if (p.init == HeadInit::CloneAllEps) {
+    const OptionInfo& nudge = *find_option("nudge");
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
+    ImGui::SliderFloat("##nudge", &p.nudge, static_cast<float>(nudge.lo), static_cast<float>(nudge.hi), "nudge %.0e",
+                       ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    ImGui::SameLine();
+    help_marker("Standard deviation of the noise added to each copied weight (the weights themselves have "
+                "0.02). The smaller the nudge, the longer the heads take to split: the difference grows "
+                "exponentially (Why heads differ, Similarity, log scale). Applies on Reset.");
+  }
+  // Compare mode: the same run beside this one with identical heads.
+  bool compare = runner.compare_spec() == "init:clone-all";
+  if (ImGui::Checkbox("compare with identical heads", &compare)) {
+    s.message = runner.set_compare(compare ? "init:clone-all" : "");
+    if (s.message.empty()) s.view.compare = runner.compare_spec();
+  }
+  ImGui::SameLine();
+  help_marker("Trains a twin of this run whose heads start identical (init=clone-all), beside it, with the "
+              "same data and seed. Turning it on starts both from step 0. Other comparisons: the compare "
+              "option, e.g. ?compare=lr:3e-3.");
 
   // Shape or data changes wait for Reset; say so, and say why Reset would fail.
   const RunOptions want = s.wanted_run();
   const bool pending = !changed_options(v.options, want, kScopeRun).empty();
   const std::string invalid = validate(want);
+  // Reset and one step are the top bar's; here only what it lacks.
   ImGui::Spacing();
-  ImGui::BeginDisabled(!invalid.empty());
-  if (pending) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-  if (ImGui::Button(pending ? "Reset to apply" : "Reset")) s.message = runner.reset(want);
-  if (pending) ImGui::PopStyleColor();
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ImGui::Button("+1")) runner.step(1);
-  ImGui::SameLine();
+  if (pending) {
+    ImGui::BeginDisabled(!invalid.empty());
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
+    if (ImGui::Button("Apply: new run")) s.message = runner.reset(want);
+    ImGui::PopStyleColor();
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Start a new run with these settings (as Reset).");
+    ImGui::SameLine();
+  }
   if (ImGui::Button("+10")) runner.step(10);
   ImGui::SameLine();
   if (ImGui::Button("+100")) runner.step(100);
@@ -188,9 +210,12 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Heatmap colour map (perceptually uniform).");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(half);
-  ImGui::SliderFloat("##contrast", &s.gamma, 0.25f, 1.0f, "contrast w^%.2f", ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SliderFloat("##contrast", &s.gamma, 0.25f, 1.0f, s.gamma == 1.0f ? "colours: linear" : "colours: w^%.2f",
+                     ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Heatmaps show weight^contrast: below 1, faint attention becomes visible. 1 = linear.");
+    ImGui::SetTooltip("Heatmaps colour weight^contrast. 1 = linear (the default): colour is proportional to\n"
+                      "the weight. Below 1, faint attention becomes visible but the scale is no longer\n"
+                      "linear; the colour bar above the grid says which mapping is shown.");
 }
 
 }  // namespace headlab::ui

@@ -11,13 +11,17 @@
 #include "ui/widgets.h"
 
 namespace headlab::ui {
+namespace {
+constexpr float kAlikeTolerance = 0.01f;  // weights closer than this draw indistinguishable lines
+}
 
 void panel_head_view(const LabView& v, UiState& s) {
   panel_intro("Where one token looks, in every head of a layer.",
               "Left column: the token doing the looking (the query). Right column: the tokens it "
               "can see (keys). Each head draws its own coloured lines; a line's strength is the "
-              "attention weight. Hover a token on the left to follow it. With head init clone-all "
-              "every head draws exactly the same lines - they never become different.");
+              "attention weight. Hover a token on the left, or in the probe above the grid, to follow it. "
+              "Heads that draw the same lines (with head init clone-all they stay identical) are drawn "
+              "slightly apart and named above the figure.");
   const Snapshot* snap = s.playback.nearest();
   if (!snap) {
     ImGui::TextDisabled("Waiting for the first snapshot...");
@@ -25,7 +29,7 @@ void panel_head_view(const LabView& v, UiState& s) {
   }
   const int L = snap->L, H = snap->H, T = snap->T;
   s.layer = std::clamp(s.layer, 0, L - 1);
-  int token = s.token < 0 || s.token >= T ? T - 1 : s.token;
+  int token = s.brush >= 0 && s.brush < T ? s.brush : s.token < 0 || s.token >= T ? T - 1 : s.token;
 
   // Layer buttons and head chips.
   for (int l = 0; l < L; ++l) {
@@ -47,14 +51,22 @@ void panel_head_view(const LabView& v, UiState& s) {
     ImGui::PopID();
   }
 
-  // With clone-all the heads' lines coincide; say so, or the reader sees one colour and wonders.
-  bool identical = H > 1;
-  for (int h = 1; h < H && identical; ++h)
-    for (int j = 0; j <= token && identical; ++j)
-      identical = s.playback.attention(s.layer, h, token, j) == s.playback.attention(s.layer, 0, token, j);
-  if (identical) {
+  // Heads that draw the same lines would hide each other: each head's lines
+  // end a little apart, and the heads that look alike are named.
+  std::vector<std::vector<float>> rows(H);
+  for (int h = 0; h < H; ++h)
+    if (!(s.hidden_heads >> h & 1u))
+      for (int j = 0; j <= token; ++j) rows[h].push_back(s.playback.attention(s.layer, h, token, j));
+  const auto alike = look_alike_heads(rows, kAlikeTolerance);
+  if (!alike.empty()) {
+    std::string text;
+    for (const auto& g : alike) {
+      text += text.empty() ? "Heads " : "; heads ";
+      for (size_t k = 0; k < g.size(); ++k) text += (k ? (k + 1 == g.size() ? " and " : ", ") : "") + std::to_string(g[k]);
+    }
+    text += " draw nearly the same lines here (within 0.01): drawn side by side, not on top of each other.";
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-    ImGui::TextWrapped("All %d heads draw exactly the same lines: they are identical.", H);
+    ImGui::TextWrapped("%s", text.c_str());
     ImGui::PopStyleColor();
   }
 
@@ -62,9 +74,12 @@ void panel_head_view(const LabView& v, UiState& s) {
   const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float row = std::clamp((avail.y - 4) / T, 3.0f, fs + 6);
-  const int every = std::max(1, static_cast<int>(std::ceil((fs + 1) / row)));
+  // Every token labelled, in smaller text if need be, or only the one followed:
+  // every k-th label would read as a sequence that is not in the probe.
+  const float label = std::min(fs, row - 1) >= 7.0f ? std::min(fs, row - 1) : 0.0f;
   float lw = 0;
   for (int i = 0; i < T; ++i) lw = std::max(lw, small->CalcTextSizeA(fs, FLT_MAX, 0, token_label(v, i).c_str()).x);
+  if (!label) lw += small->CalcTextSizeA(fs, FLT_MAX, 0, " (000)").x;
   const float col_w = lw + 8, span = std::clamp(avail.x - 2 * col_w, 60.0f, 340.0f);
   ImVec2 o = ImGui::GetCursorScreenPos();
   o.x += std::max(0.0f, (avail.x - span - 2 * col_w) * 0.5f);  // centre the figure
@@ -76,27 +91,42 @@ void panel_head_view(const LabView& v, UiState& s) {
   auto ry = [&](int i) { return o.y + (i + 0.5f) * row; };
 
   ImVec2 m = ImGui::GetIO().MousePos;
-  if (hovered && m.x < x0 + span * 0.5f) token = s.token = std::clamp(static_cast<int>((m.y - o.y) / row), 0, T - 1);
+  if (hovered && m.x < x0 + span * 0.5f) {
+    token = s.token = std::clamp(static_cast<int>((m.y - o.y) / row), 0, T - 1);
+    s.hover_token = token;
+  }
 
-  // Lines first, labels on top. Additive-looking overlap: each head draws with its own alpha.
+  // Lines first, labels on top. Each head's lines end at its own offset
+  // around the key's row, so heads that coincide are seen side by side.
+  const float spread = std::min(row * 0.8f, 2.0f * (H - 1)), shown_heads = static_cast<float>(std::max(H - 1, 1));
   for (int h = 0; h < H; ++h) {
     if (s.hidden_heads >> h & 1u) continue;
+    const float dy = H > 1 ? (h / shown_heads - 0.5f) * spread : 0.0f;
     for (int j = 0; j <= token; ++j) {
       float w = s.playback.attention(s.layer, h, token, j);
       if (w < 0.02f) continue;
-      dl->AddLine(ImVec2(x0, ry(token)), ImVec2(x1, ry(j)), head_color(h, std::min(1.0f, 0.15f + w)), 1.0f + 3.0f * w);
+      dl->AddLine(ImVec2(x0, ry(token) + dy), ImVec2(x1, ry(j) + dy), head_color(h, std::min(1.0f, 0.15f + w)), 1.0f + 3.0f * w);
     }
   }
+  float last_key_y = -FLT_MAX;
   for (int i = 0; i < T; ++i) {
-    bool sel = i == token;
-    if (!sel && i % every) continue;
+    const bool sel = i == token;
+    // Without room for every label: the query and the keys a shown head
+    // attends to strongly, each with its position, so they never read as a run of text.
+    bool strong = false;
+    for (int h = 0; h < H && !label && i <= token; ++h)
+      strong |= !(s.hidden_heads >> h & 1u) && s.playback.attention(s.layer, h, token, i) >= 0.15f;
+    const float f = label ? label : fs;
     std::string t = token_label(v, i);
-    float w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x;
-    ImU32 ink = sel ? th.accent : th.text;
-    if (sel) dl->AddRectFilled(ImVec2(x0 - w - 8, ry(i) - fs * 0.5f - 1), ImVec2(x0 - 2, ry(i) + fs * 0.5f + 1), th.plot_bg, 3);
-    dl->AddText(small, fs, ImVec2(x0 - 5 - w, ry(i) - fs * 0.5f), ink, t.c_str());
-    ImU32 key_ink = i <= token ? th.text : th.text_dim;
-    dl->AddText(small, fs, ImVec2(x1 + 5, ry(i) - fs * 0.5f), key_ink, t.c_str());
+    if (!label) t += " (" + std::to_string(i) + ")";
+    const float w = small->CalcTextSizeA(f, FLT_MAX, 0, t.c_str()).x;
+    if (sel || label) {
+      if (sel) dl->AddRectFilled(ImVec2(x0 - w - 8, ry(i) - f * 0.5f - 1), ImVec2(x0 - 2, ry(i) + f * 0.5f + 1), th.plot_bg, 3);
+      dl->AddText(small, f, ImVec2(x0 - 5 - w, ry(i) - f * 0.5f), sel ? th.accent : th.text, t.c_str());
+    }
+    if (strong && ry(i) - last_key_y < f) strong = false;  // overlapping the previous label: its line still shows
+    if (strong) last_key_y = ry(i);
+    if (label || strong) dl->AddText(small, f, ImVec2(x1 + 5, ry(i) - f * 0.5f), i <= token ? th.text : th.text_dim, t.c_str());
   }
 }
 

@@ -22,6 +22,8 @@ struct PanelInfo {
   ImGuiWindowFlags flags;  // added to its window when it is alone in it (or the first of its tabs)
   LayoutRole role;
   float weight;  // share of its cell when stacked with panels of the same role
+  const char* tab_title;  // on a tab too narrow for the title
+  bool first_tab;         // the answer to the page's question: first among tabs
 };
 
 // In panel_names() order.

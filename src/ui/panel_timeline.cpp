@@ -3,6 +3,7 @@
 // The lab keeps a bounded store: when it fills, every other old snapshot is
 // dropped and recording gets sparser, so memory never grows without limit.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "ui/panels.h"
@@ -17,7 +18,9 @@ void panel_timeline(const LabView& v, UiState& s) {
               "slider to show any recorded moment in every panel (maps in between are blended, so "
               "motion is smooth). Replay animates the whole run from random initialisation. To keep "
               "memory bounded over long runs, older snapshots are thinned: the store keeps evenly "
-              "spaced moments from step 0 to now.");
+              "spaced moments from step 0 to now. Marks above the ticks: a green triangle where the "
+              "training loss had halved, a dot in a head's colour where that head first took a role "
+              "(hover them).");
   Playback& pb = s.playback;
   if (v.snapshots.empty()) {
     ImGui::TextDisabled("Waiting for the first snapshot...");
@@ -35,18 +38,30 @@ void panel_timeline(const LabView& v, UiState& s) {
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Follow training as it happens.");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 7.5f);
+  // The replay's length is a menu, not a second slider, so the step slider is the only one.
+  char length[32];
+  std::snprintf(length, sizeof length, "replay in %.0f s", s.replay_seconds);
+  const float menu_w = ImGui::CalcTextSize("replay in 60 s").x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - menu_w - ImGui::GetStyle().ItemSpacing.x);
   float step = pb.step();
   char fmt[48];
-  std::snprintf(fmt, sizeof fmt, "step %%.0f of %d", last);
+  std::snprintf(fmt, sizeof fmt, "showing step %%.0f of %d", last);
   if (ImGui::SliderFloat("##when", &step, 0.0f, static_cast<float>(std::max(last, 1)), fmt)) pb.scrub(step);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  ImGui::SliderFloat("##speed", &s.replay_seconds, 2.0f, 60.0f, "replay %.0f s", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::BeginCombo("##length", length)) {
+    for (float seconds : {5.0f, 10.0f, 20.0f, 40.0f, 60.0f}) {
+      char item[32];
+      std::snprintf(item, sizeof item, "replay in %.0f s", seconds);
+      if (ImGui::Selectable(item, seconds == s.replay_seconds)) s.replay_seconds = seconds;
+    }
+    ImGui::EndCombo();
+  }
 
-  // A strip of ticks, one per kept snapshot, with the shown moment marked.
+  // A strip of ticks, one per kept snapshot, with the shown moment marked,
+  // and marks where something happened: the loss halved (green), a head took a role (its colour).
   ImVec2 p = ImGui::GetCursorScreenPos();
-  float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetFrameHeight() * 0.6f;
+  float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetFrameHeight() * 0.8f;
   ImGui::InvisibleButton("##ticks", ImVec2(w, h));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Theme& th = theme();
@@ -54,17 +69,34 @@ void panel_timeline(const LabView& v, UiState& s) {
   const float scale = (w - 2) / std::max(last, 1);
   for (const auto& snap : v.snapshots) {
     float x = p.x + 1 + snap->step * scale;
-    dl->AddLine(ImVec2(x, p.y + 3), ImVec2(x, p.y + h - 3), th.text_dim);
+    dl->AddLine(ImVec2(x, p.y + h * 0.45f), ImVec2(x, p.y + h - 3), th.text_dim);
+  }
+  const std::vector<TimelineEvent> events = timeline_events(v.history, v.snapshots, v.roles);
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  std::string near;
+  for (const TimelineEvent& e : events) {
+    const float x = p.x + 1 + e.step * scale;
+    const bool loss = e.kind == TimelineEvent::LossHalved;
+    int head = 0;
+    if (!loss) std::sscanf(e.text.c_str(), "L%*dH%d", &head);
+    const ImU32 c = loss ? th.good : head_color(head);
+    if (loss) dl->AddTriangleFilled(ImVec2(x - 4, p.y + 2), ImVec2(x + 4, p.y + 2), ImVec2(x, p.y + 8), c);
+    else dl->AddCircleFilled(ImVec2(x, p.y + 5), 3.5f, c);
+    if (ImGui::IsItemHovered() && std::fabs(m.x - x) < 5) near += (near.empty() ? "" : "\n") + ("step " + std::to_string(e.step) + ": " + e.text);
   }
   float x = p.x + 1 + pb.step() * scale;
   dl->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + h), th.accent, 2.5f);
+  if (!near.empty()) ImGui::SetTooltip("%s", near.c_str());
   if (ImGui::IsItemActive() || (ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left)))
     pb.scrub(std::clamp((ImGui::GetIO().MousePos.x - p.x - 1) / scale, 0.0f, static_cast<float>(last)));
 
   int stride = v.snapshots.size() > 1 ? v.snapshots[1]->step - v.snapshots[0]->step : v.options.live.snapshot_every;
   const int kept = static_cast<int>(v.snapshots.size());
-  ImGui::TextDisabled("%d snapshot%s kept, one every %d steps%s", kept, kept == 1 ? "" : "s", stride,
-                      pb.live() ? "  -  live" : "");
+  if (pb.live())
+    ImGui::TextDisabled("%d snapshot%s kept, one every %d steps  -  live", kept, kept == 1 ? "" : "s", stride);
+  else
+    ImGui::TextDisabled("Showing step %.0f; training is at step %d.  %d snapshots kept, one every %d steps.", pb.step(), v.step,
+                        kept, stride);
 }
 
 }  // namespace headlab::ui

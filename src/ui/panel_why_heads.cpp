@@ -49,7 +49,7 @@ struct Split {
 Split split_plot_matrix(int H) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float font = ImGui::GetFontSize();
-  const float chrome = ImGui::GetFrameHeightWithSpacing() + font * 1.8f + 8;  // caption row + head labels
+  const float chrome = ImGui::GetFrameHeightWithSpacing() + font * 3.2f + 8;  // caption row, head labels, colour bar
   Split sp;
   sp.cell = std::clamp((avail.y - chrome) / H, 8.0f, font * 2.2f);
   float mat_w = sp.cell * H + font * 1.8f;
@@ -110,14 +110,19 @@ void similarity_tab(const LabView& v, UiState& s, const Snapshot& now) {
   float max_js = 0;
   for (int a = 0; a < H; ++a)
     for (int b = 0; b < H; ++b) max_js = std::max(max_js, now.pair(now.js, l, a, b));
+  // Typical values are 0.01-0.15 nats of a possible ln 2: a scale up to ln 2 would draw them all alike.
+  const float js_top = fitted_scale_max(max_js, 0.01f);
   if (H > 1) {
     if (max_js == 0.0f) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "Layer %d: all heads identical (JS = 0 exactly)", l);
-    else ImGui::Text("Layer %d diversity %.3f nats", l, now.diversity[l]);
+    else ImGui::Text("Layer %d diversity %.3g nats", l, now.diversity[l]);
   }
   const Split sp = split_plot_matrix(H);
   PlotSpec spec;
   spec.size = sp.plot;
-  spec.y_min = 0.0f;
+  // Log scale: a small difference between heads grows exponentially, a
+  // straight line here (exactly 0, for identical heads, is not drawn).
+  spec.log_y = true;
+  spec.y_format = "%.2g";
   spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
   spec.marker_x = s.playback.step();
   spec.title = "diversity (mean pairwise JS)";
@@ -127,9 +132,11 @@ void similarity_tab(const LabView& v, UiState& s, const Snapshot& now) {
   ImGui::TextDisabled("map difference");
   ImGui::SameLine();
   help_marker("Jensen-Shannon divergence between two heads' attention maps (nats, 0 = identical maps, "
-              "ln 2 = 0.69 = nothing in common). Diversity is the mean over all pairs of a layer.");
-  head_matrix("js", now.js.data() + static_cast<size_t>(l) * H * H, H, 0.0f, 0.6931f, s.colormap, sp.cell, "JS divergence",
-              "%.2f");
+              "ln 2 = 0.69 = nothing in common). Diversity is the mean over all pairs of a layer. The "
+              "colour scale runs from 0 to just above the largest value shown, so small differences "
+              "stay visible; the bar under the matrix gives its top.");
+  head_matrix("js", now.js.data() + static_cast<size_t>(l) * H * H, H, 0.0f, js_top, s.colormap, sp.cell, "JS divergence",
+              js_top < 0.1f ? "%.3f" : "%.2f");
   ImGui::EndGroup();
 }
 
@@ -214,6 +221,12 @@ void ablation_tab(const LabView& v, UiState& s, const Snapshot& now) {
 
 const char* role_short(const LabView& v, int role) {
   return role >= 0 && role < static_cast<int>(v.roles.size()) ? v.roles[role].short_name.c_str() : "?";
+}
+
+std::string role_explanation(const LabView& v, int role) {
+  if (role < 0 || role >= static_cast<int>(v.roles.size())) return "?";
+  const RolePattern& r = v.roles[role];
+  return r.short_name + " (" + r.name + "): " + r.help;
 }
 
 int top_role(const Snapshot& s, int l, int h, float* score) {

@@ -2,18 +2,30 @@
 // layout decides windows and tabs). Each opens with a caption and a (?)
 // marker that explains the panel to a tutorial reader.
 #pragma once
+#include <vector>
+
 #include "lab/runner.h"
+#include "ui/annotations.h"
 #include "ui/ui_state.h"
 
 namespace headlab::ui {
 
 void top_bar(Runner& runner, const LabView& v, UiState& s);
+// Below the top bar: the three experiments, one click each, and what to watch
+// for in the one running. Its height in a window `width` wide, for the layout: experiment_strip_height().
+void experiment_strip(Runner& runner, const LabView& v, UiState& s);
+float experiment_strip_height(Runner& runner, const LabView& v, float width);
+// The top bar's Glossary button and its popup (ui/glossary.cpp).
+void glossary_button(const LabView& v);
 void panel_controls(Runner& runner, const LabView& v, UiState& s);
-void panel_loss(const LabView& v, UiState& s);
-void panel_attention_grid(const LabView& v, UiState& s);
+void panel_loss(Runner& runner, const LabView& v, UiState& s);
+void panel_attention_grid(Runner& runner, const LabView& v, UiState& s);
 void panel_head_view(const LabView& v, UiState& s);
 void panel_timeline(const LabView& v, UiState& s);
 void panel_why_heads(const LabView& v, UiState& s);
+
+// The probe as text above the maps (ui/probe_strip.cpp); returns its height.
+float probe_strip(const LabView& v, UiState& s, const std::vector<Repeat>& repeats);
 
 // Token label of the probe at position i ("·" for spaces, so they stay visible).
 std::string token_label(const LabView& v, int i);
@@ -21,5 +33,7 @@ std::string token_label(const LabView& v, int i);
 int top_role(const Snapshot& s, int l, int h, float* score);
 // Short role names for badges ("prev", "sub", ...), indexed like Snapshot::roles.
 const char* role_short(const LabView& v, int role);
+// "prev (previous token): ..." for a tooltip.
+std::string role_explanation(const LabView& v, int role);
 
 }  // namespace headlab::ui

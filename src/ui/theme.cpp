@@ -4,6 +4,7 @@ namespace headlab::ui {
 namespace {
 
 Theme g_theme;
+bool g_system_dark = true;
 
 ImVec4 rgb(unsigned hex, float a = 1.0f) {
   return ImVec4(((hex >> 16) & 0xff) / 255.0f, ((hex >> 8) & 0xff) / 255.0f, (hex & 0xff) / 255.0f, a);
@@ -71,7 +72,7 @@ void paint(ImGuiStyle& s, unsigned bg, unsigned panel, unsigned frame, unsigned 
 void apply_theme(const std::string& name) {
   ImGuiStyle& s = ImGui::GetStyle();
   Theme& t = g_theme;
-  t.dark = name != "light";
+  t.dark = name == "auto" ? g_system_dark : name != "light";
   if (t.dark) {
     ImGui::StyleColorsDark(&s);
     paint(s, 0x111318, 0x181b21, 0x252a33, 0xe4e7ec, 0x8b93a1, 0x4c9dff, 0x2b303a);
@@ -79,6 +80,7 @@ void apply_theme(const std::string& name) {
     t.plot_grid = IM_COL32(255, 255, 255, 22);
     t.good = IM_COL32(0x5c, 0xd6, 0x8a, 255);
     t.bad = IM_COL32(0xff, 0x6b, 0x6b, 255);
+    t.accent2 = IM_COL32(0xff, 0xa9, 0x4d, 255);
     t.masked = rgb(0x1f2329);
     t.clear = rgb(0x111318);
   } else {
@@ -88,6 +90,7 @@ void apply_theme(const std::string& name) {
     t.plot_grid = IM_COL32(0, 0, 0, 22);
     t.good = IM_COL32(0x1e, 0x8e, 0x4e, 255);
     t.bad = IM_COL32(0xd0, 0x35, 0x35, 255);
+    t.accent2 = IM_COL32(0xc2, 0x5e, 0x00, 255);
     t.masked = rgb(0xe4e7ec);
     t.clear = rgb(0xe9ecf1);
   }
@@ -96,6 +99,8 @@ void apply_theme(const std::string& name) {
   t.text_dim = ImGui::GetColorU32(s.Colors[ImGuiCol_TextDisabled]);
   t.accent = ImGui::GetColorU32(s.Colors[ImGuiCol_CheckMark]);
 }
+
+void set_system_prefers_dark(bool dark) { g_system_dark = dark; }
 
 const Theme& theme() { return g_theme; }
 

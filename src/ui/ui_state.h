@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "lab/options.h"
@@ -20,9 +21,21 @@ struct FrameStats {
   float ui_ms = 0.0f;      // smoothed CPU time building the panels (drawing itself is the GPU's)
 };
 
+// An entry of the top bar's Share menu, offered by the platform (the web
+// page: copy a link, embed code, pictures, files). The App lists them and
+// reports a click; the platform carries it out.
+struct ShareAction {
+  std::string id, label, help;
+};
+
 struct UiState {
   Playback playback;
   HeatmapRenderer heatmaps;
+  // Compare mode (lab/pair_runner.h): the twin run's moment on screen (it
+  // follows the timeline's step) and its maps.
+  Playback twin_playback;
+  HeatmapRenderer twin_heatmaps;
+  bool twin_selected = false;  // the head view and the Why panel show the twin
   ViewOptions view;
   FrameStats stats;
 
@@ -30,9 +43,16 @@ struct UiState {
   int layer = 0, head = 0;
   int token = -1;                 // query token of the head view; -1 = last token
   uint32_t hidden_heads = 0;      // head view: bit h set = head h not drawn
+  // Linked brushing: the probe token whose row and column every map
+  // highlights. Panels report the token under the pointer in hover_token
+  // while they draw; the next frame brushes it (or, with nothing hovered, the
+  // token last clicked or tapped in the probe strip: pinned_token).
+  int brush = -1, hover_token = -1, pinned_token = -1;
 
   Colormap colormap = Colormap::Viridis;
-  float gamma = 0.5f;             // heatmap contrast: weight^gamma
+  float gamma = 1.0f;             // heatmap contrast: weight^gamma (1 = linear)
+  bool show_stats = false;
+  bool curves_accuracy = false;   // a loss panel too short for two plots shows accuracy instead of loss        // the top bar's developer numbers (fps, ms per frame, tokens/s)
   float replay_seconds = 10.0f;
 
   // Controls panel: edits waiting for Reset, and the last command error.
@@ -45,6 +65,12 @@ struct UiState {
     if (r.task != "text") r.text.clear();
     return r;
   }
+
+  std::vector<ShareAction> share_actions;
+  std::string requested_action;  // the Share entry clicked this frame, for the platform
+  // A short-lived line in the top bar ("Link copied"), until ImGui time notice_until.
+  std::string notice;
+  double notice_until = 0;
 
   // Screen rectangles (x, y, w, h in CSS pixels) of a few controls, for the e2e test.
   std::map<std::string, ImVec4> item_rects;

@@ -8,20 +8,46 @@
 
 namespace headlab::ui {
 
-void help_marker(const char* text) {
-  ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
+namespace {
+
+// Hover shows `text` in a tooltip; a click or tap opens it as popup `id`.
+void explain(const char* id, bool hovered, const char* text) {
+  if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left)) ImGui::OpenPopup(id);
+  const bool open = ImGui::BeginPopup(id);
+  if (open || hovered) {
+    if (!open) ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
     ImGui::TextUnformatted(text);
     ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
+    if (open) ImGui::EndPopup();
+    else ImGui::EndTooltip();
   }
 }
 
+}  // namespace
+
+void explain_item(const char* text) {
+  ImGui::PushID(text);
+  explain("##explain", ImGui::IsItemHovered(), text);
+  ImGui::PopID();
+}
+
+void explain_rect(const char* id, ImVec2 min, ImVec2 max, const char* text) {
+  explain(id, ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(min, max), text);
+}
+
+void help_marker(const char* text) {
+  ImGui::TextDisabled("(?)");
+  explain_item(text);
+}
+
 void panel_intro(const char* caption, const char* help) {
+  // Wrapped short of the (?) so that narrow panels show the whole caption.
+  const float marker = ImGui::CalcTextSize("(?)").x + ImGui::GetStyle().ItemSpacing.x;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(ImGui::GetContentRegionAvail().x - marker, 40.0f));
   ImGui::TextUnformatted(caption);
+  ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::SameLine();
   help_marker(help);
@@ -74,9 +100,10 @@ float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& li
   if (b - a < 1e-6f) a -= spec.log_y ? 0.5f : 0.5f * std::max(std::fabs(a), 1e-3f), b += spec.log_y ? 0.5f : 0.0f;
   if (b - a < 1e-6f) b = a + 1.0f;
 
-  // Plot area leaves room for y tick labels on the left and x ticks below.
-  const float left = fs * 3.2f, bottom = fs + 4.0f;
-  ImVec2 q0(p0.x + left, p0.y + 2), q1(p0.x + size.x - 4, p0.y + size.y - bottom);
+  // Plot area leaves room for the title above, y tick labels on the left and x ticks below.
+  const float left = fs * 3.2f, bottom = fs + 4.0f, top = spec.title ? fs + 5.0f : 2.0f;
+  ImVec2 q0(p0.x + left, p0.y + top), q1(p0.x + size.x - 4, p0.y + size.y - bottom);
+  if (spec.title) dl->AddText(small, fs, ImVec2(q0.x, p0.y + 1), th.text_dim, spec.title);
   dl->AddRectFilled(q0, q1, th.plot_bg, 3.0f);
   auto sx = [&](float x) { return q0.x + (q1.x - q0.x) * (x / x_max); };
   auto sy = [&](float v) { return q1.y - (q1.y - q0.y) * ((ty(v) - a) / (b - a)); };
@@ -146,7 +173,6 @@ float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& li
     }
     flush();
   }
-  if (spec.title) dl->AddText(small, fs, ImVec2(q0.x + 6, q0.y + 3), th.text_dim, spec.title);
   if (!std::isnan(spec.marker_x)) {
     float x = sx(spec.marker_x);
     dl->AddLine(ImVec2(x, q0.y), ImVec2(x, q1.y), th.accent, 1.5f);
@@ -219,7 +245,9 @@ void head_matrix(const char* id, const float* values, int n, float vmin, float v
         dl->AddText(small, fs, ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - fs) * 0.5f), ink, buf);
       }
     }
-  if (ImGui::IsItemHovered()) {
+  const bool hovered = ImGui::IsItemHovered();
+  colour_bar("", map, vmin, vmax, 1.0f, size.x, format);
+  if (hovered) {
     ImVec2 m = ImGui::GetIO().MousePos;
     int j = static_cast<int>((m.x - q0.x) / cell), i = static_cast<int>((m.y - q0.y) / cell);
     if (m.x >= q0.x && m.y >= q0.y && i < n && j < n) {
@@ -230,6 +258,44 @@ void head_matrix(const char* id, const float* values, int n, float vmin, float v
     }
   }
   ImGui::PopID();
+}
+
+float colour_bar_width(const char* label, float vmin, float vmax, float bar_width, const char* format) {
+  ImFont* small = fonts().small;
+  const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
+  char lo[32], hi[32];
+  std::snprintf(lo, sizeof lo, format, vmin);
+  std::snprintf(hi, sizeof hi, format, vmax);
+  return small->CalcTextSizeA(fs, FLT_MAX, 0, label).x + small->CalcTextSizeA(fs, FLT_MAX, 0, lo).x +
+         small->CalcTextSizeA(fs, FLT_MAX, 0, hi).x + bar_width + 18;
+}
+
+void colour_bar(const char* label, Colormap map, float vmin, float vmax, float gamma, float width, const char* format) {
+  ImFont* small = fonts().small;
+  const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
+  char lo[32], hi[32];
+  std::snprintf(lo, sizeof lo, format, vmin);
+  std::snprintf(hi, sizeof hi, format, vmax);
+  const float text_w = colour_bar_width(label, vmin, vmax, 0, format);
+  if (width <= 0) width = ImGui::GetContentRegionAvail().x;
+  const float bar_w = std::max(width - text_w, 24.0f);
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(text_w + bar_w, fs + 4));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 ink = theme().text_dim;
+  float x = p.x;
+  dl->AddText(small, fs, ImVec2(x, p.y + 2), ink, label);
+  x += small->CalcTextSizeA(fs, FLT_MAX, 0, label).x + 6;
+  dl->AddText(small, fs, ImVec2(x, p.y + 2), ink, lo);
+  x += small->CalcTextSizeA(fs, FLT_MAX, 0, lo).x + 6;
+  constexpr int kSteps = 48;
+  for (int i = 0; i < kSteps; ++i) {
+    const float u = (i + 0.5f) / kSteps;
+    dl->AddRectFilled(ImVec2(x + bar_w * i / kSteps, p.y + 3), ImVec2(x + bar_w * (i + 1) / kSteps + 0.5f, p.y + fs + 1),
+                      colormap_color(map, std::pow(u, gamma)));
+  }
+  x += bar_w + 6;
+  dl->AddText(small, fs, ImVec2(x, p.y + 2), ink, hi);
 }
 
 void badge(const char* text, ImU32 color) {

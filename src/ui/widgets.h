@@ -10,8 +10,13 @@
 
 namespace headlab::ui {
 
-// A dim "(?)" that shows `text` in a wrapped tooltip on hover.
+// A dim "(?)" that shows `text` in a wrapped tooltip on hover; a click or a
+// tap pins it in a popup, which the next click or tap elsewhere closes.
 void help_marker(const char* text);
+// The same for any item just drawn (a badge, a label): hover or tap explains it.
+void explain_item(const char* text);
+// The same for a screen rectangle that is no item (drawn, hit-tested by hand); `id` names its popup.
+void explain_rect(const char* id, ImVec2 min, ImVec2 max, const char* text);
 // A one-line dim caption followed by a (?) marker: the first lines of every panel.
 void panel_intro(const char* caption, const char* help);
 
@@ -30,7 +35,7 @@ struct PlotSpec {
   float ref_y = NAN;               // dashed horizontal reference line...
   const char* ref_label = nullptr; // ...and its label
   const char* y_format = "%.3g";
-  const char* title = nullptr;     // drawn in the top-left corner of the plot area
+  const char* title = nullptr;     // drawn above the plot area, which it never overlaps
 };
 
 // Draws lines over x in [0, x_max]. On hover shows every line's value at the
@@ -41,6 +46,12 @@ float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& li
 // [vmin, vmax], heads labelled in their colours. `what` names the value in the tooltip.
 void head_matrix(const char* id, const float* values, int n, float vmin, float vmax, Colormap map,
                  float cell, const char* what, const char* format);
+
+// A colour bar stating a mapping: `label`, then vmin, the bar, vmax. A value
+// v is drawn in colour ((v - vmin) / (vmax - vmin))^gamma. Total width `width` (0 = available).
+void colour_bar(const char* label, Colormap map, float vmin, float vmax, float gamma, float width, const char* format);
+// Width colour_bar() needs with a bar of bar_width.
+float colour_bar_width(const char* label, float vmin, float vmax, float bar_width, const char* format);
 
 // A small rounded label in the given colour (role badges).
 void badge(const char* text, ImU32 color);

@@ -1,8 +1,9 @@
-// The tutorial article (examples/why-heads-differ.html) at 1280x800 under a
-// strict CSP: its three widgets start with their own init modes; after the
-// same 150 steps the clone-all heads are still identical (head diversity
-// exactly 0 in both layers) while the random and clone-qkv heads have split;
-// the captions follow; the page's buttons pause and restart all three.
+// The tutorial article (examples/why-heads-differ.html), 1280 wide and tall
+// enough for all of it to be on screen (off-screen widgets rest), under a
+// strict CSP: its three widgets start as the three experiments; in the
+// symmetry widget (compare mode) after 150 steps the clone-all twin's heads
+// are still identical (head diversity exactly 0) while the random heads have
+// split; the caption under it follows.
 // Also measures time to first frame (page load to the first attention maps
 // drawn) of the article, embed.html and index.html, into embed-metrics.json.
 //
@@ -29,8 +30,10 @@ const recordFirstFrames = () => {
     for (const r of records) if (r.target.getAttribute('role') === 'status' && r.target.hidden) window.firstFrames.push(performance.now());
   }).observe(document, {subtree: true, attributes: true, attributeFilter: ['hidden']});
 };
+// The article is one column: a viewport this tall shows all of its widgets.
+const TALL = {viewport: {width: 1280, height: 3200}};
 async function firstFrame(url, count) {
-  const {context, page} = await openPage(browser, null);
+  const {context, page} = await openPage(browser, null, count > 1 ? TALL : undefined);
   await page.addInitScript(recordFirstFrames);
   await page.goto(srv.url + url);
   const ms = await waitFor(() => page.evaluate(() => window.firstFrames), (t) => t.length >= count, 90000);
@@ -41,40 +44,40 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2
 
 try {
   // --- the article ----------------------------------------------------------------------------
-  const {page, log} = await openPage(browser, null);
+  const {page, log} = await openPage(browser, null, TALL);
   await page.addInitScript(recordReady);
   await page.goto(srv.url + 'examples/why-heads-differ.html');
   const states = () => page.evaluate(() => [...document.querySelectorAll('headlab-widget')].map((w) => w.state()));
   const ready = await waitFor(() => page.evaluate(() => window.readyAt), (r) => r.length === 3, 90000);
   check(ready.length === 3, `three widgets draw their first frame (${ready.map((r) => Math.round(r.t)).join(', ')} ms)`);
   let s = await states();
-  check(s.map((x) => x.options.init).join() === 'random,clone-qkv,clone-all' && s.every((x) => x.playing && x.options.panels === 'grid'),
-        `they run random, clone-qkv and clone-all, autoplaying, grid only (${s.map((x) => x.options.init).join(', ')})`);
-  const first = Object.fromEntries(ready.map((r) => [r.state.options.init, r.state.snapshot]));
-  check(first['clone-qkv'].step === 0 && first['clone-qkv'].diversity.every((d) => d === 0) && first['clone-all'].diversity.every((d) => d === 0),
-        'at step 0 the clone-qkv and clone-all heads are identical (diversity 0)');
+  check(s.map((x) => x.options.task).join() === 'addsub,addsub,induction' && s[0].options.compare === 'init:clone-all' &&
+        s[0].compare?.options.init === 'clone-all' && s[0].playing && !s[1].playing && !s[2].playing,
+        `they run the symmetry (compare mode, playing), division and redundancy experiments (${s.map((x) => x.options.task).join(', ')})`);
+  const first = ready.map((r) => r.state).find((x) => x.compare);
+  check(first && first.compare.snapshot.diversity.every((d) => d === 0), 'the clone-all twin starts with identical heads (diversity 0)');
 
-  await page.click('#pause-all');
-  s = await waitFor(states, (xs) => xs.every((x) => !x.playing), 30000);
-  check(s.every((x) => !x.playing) && (await page.textContent('#pause-all')) === 'Train all', '"Pause all" pauses the three');
-  // step() resolves once the steps are done; the captions follow on the widgets' snapshot events.
-  await page.evaluate((n) => Promise.all([...document.querySelectorAll('headlab-widget')].map((w) => w.step(n - w.state().step))), STEPS);
-  await waitFor(() => page.$$eval('[data-diversity]', (els) => els.map((e) => e.textContent)), (c) => c.every((x) => x.includes(`step ${STEPS}`)), 30000);
+  // A new run for the pair (both from step 0), then step() resolves once both
+  // have taken the steps; the caption follows on snapshot events.
+  await page.evaluate((n) => {
+    const w = document.querySelector('headlab-widget');
+    w.pause();
+    w.reset();
+    return w.step(n);
+  }, STEPS);
+  await waitFor(() => page.textContent('[data-compare]'), (c) => c.includes(`step ${STEPS}`), 30000);
   s = await states();
-  const [random, qkv, all] = s.map((x) => x.snapshot);
-  const fmt = (d) => d.map((x) => x.toFixed(3)).join('/');
-  console.log(`     step ${STEPS} diversity: random ${fmt(random.diversity)}, clone-qkv ${fmt(qkv.diversity)}, clone-all ${fmt(all.diversity)}`);
-  check(s.every((x) => x.step === STEPS) && random.step === STEPS && qkv.step === STEPS && all.step === STEPS, `all three at step ${STEPS}`);
-  check(all.diversity.every((d) => d === 0), 'clone-all heads are still identical, bit for bit (diversity exactly 0)');
-  check(Math.max(...random.diversity) > 0.02 && Math.max(...qkv.diversity) > 0.02, 'random and clone-qkv heads have split (diversity > 0.02)');
-  const captions = await page.$$eval('[data-diversity]', (els) => els.map((e) => e.textContent));
-  check(captions[2].includes(`step ${STEPS}`) && captions[2].includes('L1 0.000 · L2 0.000'), `the captions follow ("${captions[2]}")`);
-  await page.screenshot({path: path.join(outDir, 'article-1280x800.png')});
+  const [sym] = s;
+  console.log(`     step ${STEPS}: random diversity ${sym.snapshot.diversity}, clone-all ${sym.compare.snapshot.diversity}`);
+  check(sym.step === STEPS && sym.compare.step === STEPS, `both runs of the pair at step ${STEPS}`);
+  check(sym.compare.snapshot.diversity.every((d) => d === 0), 'clone-all heads are still identical, bit for bit (diversity exactly 0)');
+  check(Math.max(...sym.snapshot.diversity) > 0.02, 'the random heads have split (diversity > 0.02)');
+  const caption = await page.textContent('[data-compare]');
+  check(caption.includes('clone-all: accuracy') && caption.includes('diversity 0.000'), `the caption follows ("${caption}")`);
   await page.screenshot({path: path.join(outDir, 'article-full.png'), fullPage: true});
+  await page.setViewportSize({width: 1280, height: 800});
+  await page.screenshot({path: path.join(outDir, 'article-1280x800.png')});
 
-  await page.click('#restart-all');
-  s = await waitFor(states, (xs) => xs.every((x) => x.generation === 2 && x.playing), 30000);
-  check(s.every((x) => x.generation === 2 && x.playing), '"Restart all" starts three new runs, training');
   noErrors(log, 'on the article');
   check(log.warnings.length === 0, `no console warnings on the article${log.warnings.length ? ': ' + log.warnings.join(' | ') : ''}`);
   await page.context().close();

@@ -84,6 +84,32 @@ TEST_CASE("addsub: random heads divide the work and learn it; identical heads do
   }
 }
 
+TEST_CASE("addsub: with the subtracting head switched off, another head takes over its job", "[.experiment][addsub]") {
+  auto s = make(addsub(2, HeadInit::Random));
+  train(*s, 700);
+  const int sub = role_index(*s, "subtract");
+  const Snapshot& before = *s->snapshots().items().back();
+  int subtractor = 0;
+  for (int h = 1; h < before.H; ++h)
+    if (before.role(0, h, sub) > before.role(0, subtractor, sub)) subtractor = h;
+  REQUIRE(before.role(0, subtractor, sub) > 0.8f);
+  RunOptions off = s->options();
+  off.live.off = {{0, subtractor}};
+  REQUIRE(s->update_hyperparameters(off) == "");
+  const float without = accuracy(*s);
+  CHECK(without < 0.3f);  // the job is gone...
+  train(*s, 1300);
+  const float later = accuracy(*s);
+  CHECK(later > 0.9f);  // ...and done again, by another head:
+  const Snapshot& after = *s->snapshots().items().back();
+  int heir = -1;
+  for (int h = 0; h < after.H; ++h)
+    if (h != subtractor && after.role(0, h, sub) > 0.5f) heir = h;
+  CHECK(heir >= 0);
+  WARN("L0H" << subtractor << " off at step 700: accuracy " << without << ", " << later << " at step 1300; L0H" << heir
+             << " subtracts now");
+}
+
 TEST_CASE("induction: the layer-1 heads converge on one role and any single one can go", "[.experiment][induction]") {
   RunOptions r;  // the default run: 2 layers x 4 heads
   r.live.snapshot_every = 100;
@@ -98,6 +124,8 @@ TEST_CASE("induction: the layer-1 heads converge on one role and any single one 
     CHECK(snap.head(snap.ablation_accuracy, 1, h) > snap.ablation_base_accuracy - 0.05f);
   }
   // ... but the lookup itself is needed: without all four the task fails.
-  for (int h = 0; h < snap.H; ++h) s->set_head_enabled(1, h, false);
+  RunOptions all_off = s->options();
+  for (int h = 0; h < snap.H; ++h) all_off.live.off.push_back({1, h});
+  REQUIRE(s->update_hyperparameters(all_off) == "");
   CHECK(accuracy(*s) < 0.2f);
 }

@@ -92,7 +92,7 @@ TEST_CASE("view options: panels, flags, theme", "[options]") {
   CHECK(o.view.autoplay);
   CHECK(set_option(o, "autoplay", "maybe", view).find("autoplay:") == 0);
   CHECK(set_option(o, "theme", "light", view) == "");
-  CHECK(set_option(o, "theme", "pink", view) == "theme: expected one of dark|light, got 'pink'");
+  CHECK(set_option(o, "theme", "pink", view) == "theme: expected one of dark|light|auto, got 'pink'");
   CHECK(set_option(o, "speed", "0", view).find("speed: expected a number in 1..50") == 0);
   CHECK(set_option(o, "steps", "5", view).find("unknown option") == 0);
 }
@@ -224,4 +224,82 @@ TEST_CASE("the table knows which options a running run can change", "[options]")
   CHECK(option_range(*find_option("clip")) == "0..1e6");
   CHECK(find_option("d_model") == find_option("d-model"));
   CHECK(help_text(kScopeRunAndLive | kScopeCli).find("--lr (0, 1e6]") != std::string::npos);
+}
+
+TEST_CASE("off lists heads as LlHh, sorted, and validate() checks them against the model", "[options][ablation]") {
+  Options o;
+  REQUIRE(parse({"off=L1H3,l0h1,L1H3"}, o) == "");
+  CHECK(o.run.live.off == std::vector<HeadId>{{0, 1}, {1, 3}});
+  bool found = false;
+  for (const auto& [key, value] : describe(o.run))
+    if (key == "off") {
+      found = true;
+      CHECK(value == "L0H1,L1H3");
+    }
+  CHECK(found);
+  CHECK(validate(o) == "");
+  CHECK(parse({"off=L0H9"}, o) == "");
+  CHECK(validate(o) == "off: L0H9 is not a head of this model (2 layers x 4 heads, counted from 0)");
+  CHECK(parse({"off=L0X1"}, o) == "off: expected a comma list of heads such as L0H1,L1H3, got 'L0X1'");
+  CHECK(parse({"off=L-1H0"}, o).rfind("off: expected", 0) == 0);
+  REQUIRE(parse({"off="}, o) == "");  // none off
+  CHECK(o.run.live.off.empty());
+}
+
+TEST_CASE("nudge sets clone-all-eps's noise within 1e-6..1e-2", "[options]") {
+  Options o;
+  REQUIRE(parse({"nudge=1e-5"}, o) == "");
+  CHECK(o.run.nudge == 1e-5f);
+  CHECK(parse({"nudge=0.1"}, o) == "nudge: expected a number in 1e-6..0.01, got '0.1'");
+}
+
+TEST_CASE("compare names one run option and a valid value for it", "[options][compare]") {
+  Options o;
+  REQUIRE(parse({"compare=init:clone-all"}, o, kScopeView) == "");
+  CHECK(o.view.compare == "init:clone-all");
+  std::string key, value;
+  CHECK(parse_compare("lr:3e-3", &key, &value) == "");
+  CHECK(key == "lr");
+  CHECK(value == "3e-3");
+  CHECK(parse({"compare=init"}, o, kScopeView) ==
+        "compare: expected KEY:VALUE naming one run option, e.g. init:clone-all, got 'init'");
+  CHECK(parse({"compare=theme:light"}, o, kScopeView) ==
+        "compare: 'theme' is not a run option (e.g. init, seed, lr, heads, off)");
+  CHECK(parse({"compare=init:zeros"}, o, kScopeView).rfind("compare: init: expected one of random|", 0) == 0);
+  REQUIRE(parse({"compare="}, o, kScopeView) == "");  // off
+  CHECK(o.view.compare.empty());
+}
+
+TEST_CASE("experiment presets set the run where they appear; later options change them", "[options][experiment]") {
+  const unsigned scopes = kScopeRunAndLive | kScopeView;
+  Options o;
+  REQUIRE(parse({"heads=2", "experiment=symmetry", "seed=5"}, o, scopes) == "");
+  CHECK(o.run.task == "addsub");
+  CHECK(o.run.layers == 1);
+  CHECK(o.run.heads == 4);  // set before the preset: the preset starts from the defaults
+  CHECK(o.run.seed == 5);   // set after it
+  CHECK(o.view.compare == "init:clone-all");
+  CHECK(validate(o) == "");
+  REQUIRE(parse({"experiment=redundancy"}, o, scopes) == "");
+  CHECK(o.run.task == "induction");
+  CHECK(o.view.compare.empty());
+  CHECK(parse({"experiment=magic"}, o, scopes) ==
+        "experiment: expected one of symmetry|division|redundancy, got 'magic'");
+  for (const auto& [key, value] : describe(o.run)) CHECK(key != "experiment");  // applied, never stored
+}
+
+TEST_CASE("changed_from_defaults lists what a link needs", "[options]") {
+  Options o;
+  CHECK(changed_from_defaults(o.run, o.view).empty());
+  REQUIRE(set_option(o, "init", "clone-all", kScopeRun) == "");
+  REQUIRE(set_option(o, "lr", "0.003", kScopeLive) == "");
+  REQUIRE(set_option(o, "compare", "seed:2", kScopeView) == "");
+  REQUIRE(set_option(o, "keep", "0", kScopeView) == "");
+  using KV = std::pair<std::string, std::string>;
+  const std::vector<KV> want = {{"lr", "0.003"}, {"init", "clone-all"}, {"keep", "0"}, {"compare", "seed:2"}};  // table order
+  CHECK(changed_from_defaults(o.run, o.view) == want);
+  // The values read back as the same run.
+  Options back;
+  for (const KV& kv : changed_from_defaults(o.run, o.view)) CHECK(set_option(back, kv.first, kv.second, kScopeRunAndLive | kScopeView) == "");
+  CHECK(changed_options(back.run, o.run, kScopeRunAndLive).empty());
 }

@@ -270,6 +270,7 @@ TEST_CASE("Session::create refuses every out-of-range option with the parser's m
       {"seed", [](RunOptions& r) { r.seed = 9007199254740992ull; }, "9007199254740992"},
       {"snapshot-every", [](RunOptions& r) { r.live.snapshot_every = 100001; }, "100001"},
       {"eval-every", [](RunOptions& r) { r.live.eval_every = -5; }, "-5"},
+      {"nudge", [](RunOptions& r) { r.nudge = 0.5f; }, "0.5"},
   };
   for (const OptionInfo& row : option_table()) {
     const bool numeric = row.kind == OptionKind::Int || row.kind == OptionKind::Float;

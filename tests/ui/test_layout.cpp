@@ -92,8 +92,26 @@ TEST_CASE("the wide layout: three columns, the detail panels stacked", "[ui][lay
   CHECK(slots[4].panels == std::vector<std::string>{"head"});
   CHECK(slots[5].panels == std::vector<std::string>{"why"});
   CHECK(slots[4].pos.x == slots[5].pos.x);
-  // Narrow: the grid above, everything else as tabs in menu order.
-  const auto narrow = dashboard_layout(ImVec2(0, 0), ImVec2(480, 800), visible_panels(ViewOptions()));
+  // Narrow (a phone): the grid above, everything else as tabs, the answer first.
+  const auto narrow = dashboard_layout(ImVec2(0, 0), ImVec2(390, 734), visible_panels(ViewOptions()));
   REQUIRE(narrow.size() == 2);
-  CHECK(narrow[1].panels == std::vector<std::string>{"controls", "loss", "timeline", "head", "why"});
+  CHECK(narrow[1].panels == std::vector<std::string>{"why", "head", "controls", "loss", "timeline"});
+  // The grid gets about the height its width fills, and the answer below it at least 40%.
+  CHECK(narrow[0].size.y <= 734 * 0.6f + 1);
+  CHECK(narrow[1].size.y >= 734 * 0.4f - 1);
+  const auto tall = dashboard_layout(ImVec2(0, 0), ImVec2(390, 1400), visible_panels(ViewOptions()));
+  CHECK(tall[0].size.y < 1400 * 0.5f);  // not half of a tall screen, most of it empty
+}
+
+TEST_CASE("medium and small windows: the answer is the first tab, the loss panel has room for two plots", "[ui][layout]") {
+  for (ImVec2 size : {ImVec2(800, 490), ImVec2(800, 400)}) {
+    INFO("window " << size.x << "x" << size.y);
+    const auto slots = dashboard_layout(ImVec2(0, 0), size, visible_panels(ViewOptions()));
+    bool why_first = false;
+    for (const PanelSlot& s : slots)
+      if (s.panels.size() > 1 && std::find(s.panels.begin(), s.panels.end(), "why") != s.panels.end()) why_first = s.panels[0] == "why";
+    CHECK(why_first);
+    for (const PanelSlot& s : slots)
+      if (s.panels == std::vector<std::string>{"loss"}) CHECK(s.size.y >= 200);
+  }
 }

@@ -1,28 +1,15 @@
-// The article's page script: shows each widget's head diversity under it and
-// wires the "Pause all" and "Restart all" buttons. It only talks to the
-// widgets through their element API (methods and headlab-* events).
+// The article's page script: under the compare widget, each run's step,
+// accuracy and head diversity, from the widget's element API (headlab-* events).
 import '../headlab.js';  // defines <headlab-widget> (the page loads it too; modules load once)
 
-const widgets = [...document.querySelectorAll('headlab-widget')];
+const pct = (x) => (x == null ? '-' : `${Math.round(x * 100)}%`);
+const div = (snap) => (snap ? snap.diversity.map((x) => x.toFixed(3)).join('/') : '-');
 
-for (const w of widgets) {
-  const out = w.closest('figure').querySelector('[data-diversity]');
+for (const w of document.querySelectorAll('headlab-widget[experiment=symmetry]')) {
+  const out = w.closest('figure').querySelector('[data-compare]');
   w.addEventListener('headlab-snapshot', ({detail: s}) => {
-    const d = s.snapshot.diversity.map((x, l) => `L${l + 1} ${x.toFixed(3)}`).join(' · ');
-    out.textContent = `step ${s.snapshot.step} · head diversity ${d}`;
+    if (!s.compare) return;
+    out.textContent = `step ${s.step} · random: accuracy ${pct(s.accuracy)}, diversity ${div(s.snapshot)} · ` +
+                      `clone-all: accuracy ${pct(s.compare.accuracy)}, diversity ${div(s.compare.snapshot)}`;
   });
 }
-
-const pause = document.getElementById('pause-all');
-pause.addEventListener('click', () => {
-  const playing = widgets.some((w) => w.state()?.playing);
-  widgets.forEach((w) => (playing ? w.pause() : w.play()));
-  pause.textContent = playing ? 'Train all' : 'Pause all';
-});
-document.getElementById('restart-all').addEventListener('click', () => {
-  widgets.forEach((w) => {
-    w.reset();
-    w.play();
-  });
-  pause.textContent = 'Pause all';
-});

@@ -1,0 +1,53 @@
+// The glossary: the words the panels use, in plain language, one click or
+// tap away from the top bar (a popup, so it also works without hover and
+// closes with the next click or tap elsewhere).
+#include "ui/panels.h"
+
+namespace headlab::ui {
+namespace {
+
+struct Term {
+  const char* word;
+  const char* meaning;
+};
+
+const Term kTerms[] = {
+    {"head", "One of several attention mechanisms in a layer. Each reads all earlier tokens and decides how much "
+             "to take from each; the squares of the grid are heads."},
+    {"probe", "The fixed input every head is shown on, written out above the grid."},
+    {"<bos>", "Beginning of sequence: a token put first so that every position has something to look at."},
+    {"JS", "Jensen-Shannon divergence: how different two attention maps are, in nats. 0 = identical, "
+           "ln 2 = 0.69 = nothing in common."},
+    {"cosine", "Cosine similarity of two heads' gradients: 1 = pushed in the same direction, 0 = unrelated, "
+               "-1 = opposite."},
+    {"diversity", "The mean JS divergence over all pairs of heads of a layer: exactly 0 while they are identical."},
+    {"d_model", "Width of the residual stream: the length of the vector that stands for each token."},
+    {"lr", "Learning rate: how large a step the optimiser (AdamW) takes along the gradient."},
+    {"loss", "The model's average surprise at the next token (cross-entropy, nats). Lower is better."},
+    {"ablation", "Switching a head off (its output set to zero) to measure what the model loses without it."},
+};
+
+}  // namespace
+
+void glossary_button(const LabView& v) {
+  if (ImGui::Button("Glossary")) ImGui::OpenPopup("glossary");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("What the words on screen mean");
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(ImGui::GetFontSize() * 30, ImGui::GetIO().DisplaySize.y * 0.8f));
+  if (!ImGui::BeginPopup("glossary")) return;
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+  if (!v.roles.empty()) ImGui::TextDisabled("Roles (the word over a head that does one lookup):");
+  for (const RolePattern& r : v.roles) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s - %s: %s", r.short_name.c_str(), r.name.c_str(), r.help.c_str());
+  }
+  ImGui::Spacing();
+  ImGui::TextDisabled("Terms:");
+  for (const Term& t : kTerms) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s - %s", t.word, t.meaning);
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::EndPopup();
+}
+
+}  // namespace headlab::ui

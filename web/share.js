@@ -1,0 +1,79 @@
+// share.js: what the widget's Share menu does (web/headlab.js wires it to the
+// engine, src/platform/main_web.cpp lists the entries): a link to the full app
+// with the run's settings, an <iframe> embed code, a PNG of the attention
+// grid and the run as the JSON headlab-train --out writes. No HTML is built
+// from strings; downloads go through a temporary object URL.
+
+const APP_PAGE = new URL('index.html', import.meta.url);
+const EMBED_PAGE = new URL('embed.html', import.meta.url);
+// Not worth a link: the options that only matter where the widget sits.
+const PAGE_ONLY = new Set(['compact', 'panels', 'hide', 'topbar', 'theme-button']);
+
+// The options a link needs (state().share: those that differ from the defaults).
+export function shareQuery(state, {forEmbed = false} = {}) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(state.share || {})) if (forEmbed || !PAGE_ONLY.has(k)) params.set(k, v);
+  return params;
+}
+
+export function appLink(state) {
+  const url = new URL(APP_PAGE);
+  url.search = shareQuery(state).toString();
+  return url.href;
+}
+
+export function embedCode(state) {
+  const url = new URL(EMBED_PAGE);
+  url.search = shareQuery(state, {forEmbed: true}).toString();
+  const escaped = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<iframe src="${escaped}" width="720" height="480" style="border: 0" ` +
+         'title="headlab: attention heads training live" loading="lazy"></iframe>';
+}
+
+// Why a link leaves something out, or ''.
+function linkCaveat(state) {
+  return state.options && state.options.task === 'text' && !('text' in (state.share || {}))
+    ? ' (without the training text: too long for a link)' : '';
+}
+
+export function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+// Copies the canvas region of the attention grid (or all of it) into a PNG.
+// Must run while the canvas still holds the frame just drawn (the engine's 'capture').
+export function canvasPng(canvas, state) {
+  const rect = state.ui && state.ui['panel:grid'];
+  const sx = canvas.width / Math.max(canvas.clientWidth, 1), sy = canvas.height / Math.max(canvas.clientHeight, 1);
+  const [x, y, w, h] = rect ? [rect[0] * sx, rect[1] * sy, rect[2] * sx, rect[3] * sy] : [0, 0, canvas.width, canvas.height];
+  const out = document.createElement('canvas');
+  out.width = Math.max(1, Math.round(w));
+  out.height = Math.max(1, Math.round(h));
+  out.getContext('2d').drawImage(canvas, Math.round(x), Math.round(y), out.width, out.height, 0, 0, out.width, out.height);
+  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser made no PNG'))), 'image/png'));
+}
+
+// Carries out a Share menu entry for widget `w` ({controller, notice(text)}).
+export async function shareAction(w, id) {
+  const state = w.controller.state();
+  const copy = async (text, what) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      w.notice(`${what} copied${linkCaveat(state)}`);
+    } catch (e) {
+      console.warn(`headlab: could not copy the ${what.toLowerCase()} (${e.message}); here it is:\n${text}`);
+      w.notice(`The browser refused to copy: the ${what.toLowerCase()} is in the console`);
+    }
+  };
+  if (id === 'copy-link') await copy(appLink(state), 'Link');
+  else if (id === 'copy-embed') await copy(embedCode(state), 'Embed code');
+  else if (id === 'png') download(await w.controller.exportPng(), `headlab-grid-step${state.step}.png`);
+  else if (id === 'json') download(new Blob([w.controller.exportRun()], {type: 'application/json'}), `headlab-run-step${state.step}.json`);
+}

@@ -47,9 +47,11 @@ export function keep(w, key) {
     if (stopped || asking) return;
     const s = w.controller.state();
     if (!s.ready || s.step === lastStep || s.step === 0 || s.options.keep === '0') return;
-    lastStep = s.step;
+    // (With a worker a checkpoint is the one it sent last, asked for by the
+    // previous call: none at first, then up to one interval old while training.)
     const first = w.checkpoint(0);
     if (!first) return;
+    lastStep = s.step;
     try {
       await putRun(key, {step: s.step, savedAt: Date.now(), compare: s.options.compare, first, twin: w.checkpoint(1)});
     } catch (e) {

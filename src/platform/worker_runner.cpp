@@ -42,6 +42,7 @@ EM_JS(int, worker_failure, (char* out, int capacity), {
 }  // namespace
 
 WorkerRunner::WorkerRunner(const RunOptions& options) : options_(options) {
+  view_.options = options;  // what the run will be (compare mode reads it before the worker answers)
   TrainerMessage m;
   m.command = TrainerCommand::Reset;
   m.options = options;

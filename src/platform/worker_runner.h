@@ -23,8 +23,8 @@ namespace headlab {
 
 class WorkerRunner final : public Runner {
  public:
-  // Posts the first run's options to the worker; view() is empty (generation
-  // 0) until the worker's first view arrives.
+  // Posts the first run's options to the worker; view() has only them
+  // (generation 0) until the worker's first view arrives.
   explicit WorkerRunner(const RunOptions& options);
 
   void play() override;

@@ -33,6 +33,11 @@ const srv = await serve(root, {headers: () => ({'Content-Security-Policy': STRIC
   '/test.html': {body: page}, '/test.css': {body: css, type: 'text/css'}, '/test.js': {body: script, type: 'text/javascript'},
   '/broken/test.html': {body: '<!doctype html><link rel="icon" href="/favicon.svg"><div id="a" style="width:300px;height:200px"></div>'},
   '/broken/headlab.js': {body: fs.readFileSync(path.join(root, 'headlab.js'), 'utf8'), type: 'text/javascript'},
+  // (headlab.js imports these two from its own directory)
+  '/broken/keep.js': {body: fs.readFileSync(path.join(root, 'keep.js'), 'utf8'), type: 'text/javascript'},
+  '/broken/share.js': {body: fs.readFileSync(path.join(root, 'share.js'), 'utf8'), type: 'text/javascript'},
+  '/t/keep.js': {body: fs.readFileSync(path.join(root, 'keep.js'), 'utf8'), type: 'text/javascript'},
+  '/t/share.js': {body: fs.readFileSync(path.join(root, 'share.js'), 'utf8'), type: 'text/javascript'},
   // The API again, with an engine wrapper that hands each engine instance (the Emscripten module) to the test.
   '/t/test.html': {body: `<!doctype html><link rel="icon" href="/favicon.svg"><link rel="stylesheet" href="/t/test.css">
 <script type="module" src="/t/test.js"></script><div id="a"></div><headlab-widget id="el" task="copy" batch="8"></headlab-widget>`},

@@ -104,6 +104,23 @@ def induction_table(train, out_dir):
     print()
 
 
+def takeover(train, out_dir):
+    """Seed 2's subtracting head switched off at step 700: what the others do."""
+    ckpt = os.path.join(out_dir, "addsub-takeover.ckpt")
+    first = run(train, out_dir, "addsub-takeover-700", ADDSUB[:-1] + ["700", "--seed", "2", "--save", ckpt])
+    roles = first["snapshots"][-1]["roles"]["subtract"][0]
+    sub = max(range(len(roles)), key=lambda h: roles[h])
+    after = run(train, out_dir, "addsub-takeover-off", ["--load", ckpt, "--off", "L0H%d" % sub, "--steps", "600"])
+    snap = after["snapshots"][-1]
+    heir = max((h for h in range(len(roles)) if h != sub), key=lambda h: snap["roles"]["subtract"][0][h])
+    print("### Switching the subtracter off (addsub, seed 2)\n")
+    print("`headlab-train --task addsub --layers 1 --seed 2 --steps 700 --save s.ckpt`, then "
+          "`headlab-train --load s.ckpt --off L0H%d --steps 600`: accuracy %.1f%% at step 700, %.1f%% at "
+          "step 800 (the subtracter L0H%d off), %.1f%% at step 1,300; L0H%d now scores %.2f on *subtract* "
+          "(it was an adder).\n" % (sub, 100 * accuracy_at(first, 700), 100 * accuracy_at(after, 800), sub,
+                                     100 * final_accuracy(after), heir, snap["roles"]["subtract"][0][heir]))
+
+
 def nudge_table(train, out_dir):
     rows = []
     for nudge in ["1e-6", "1e-4", "1e-2"]:
@@ -134,6 +151,7 @@ def main():
         sys.exit("experiments: %s not found; build it first (cmake --build --preset native-release)" % args.train)
     os.makedirs(args.out, exist_ok=True)
     addsub_table(args.train, args.out)
+    takeover(args.train, args.out)
     nudge_table(args.train, args.out)
     induction_table(args.train, args.out)
 

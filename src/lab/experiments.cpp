@@ -7,9 +7,9 @@ const std::vector<Experiment>& experiments() {
   // seeds 1-7 range from 160 to 1,140); induction's default run is seed 1.
   static const std::vector<Experiment> list = {
       {"symmetry", "Symmetry",
-       "Left: heads start random. By step ~200 one of them fetches the number to subtract and accuracy climbs "
-       "past 90% by ~600. Right: the same run with identical heads: identical gradients keep them identical "
-       "(diversity exactly 0) and accuracy stays near 10%.",
+       "Blue: heads start random. By step ~200 one of them fetches the number to subtract, and accuracy passes "
+       "90% by ~600. Orange: the same run with identical heads. Identical gradients keep them identical "
+       "(diversity exactly 0), and accuracy stays near 10%.",
        {{"task", "addsub"}, {"layers", "1"}, {"seed", "2"}, {"compare", "init:clone-all"}}},
       {"division", "Division of labour",
        "a - b + c needs two kinds of lookup at \"=\". By step ~200 one head takes the number to subtract (badge "

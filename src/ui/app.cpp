@@ -11,7 +11,8 @@
 namespace headlab::ui {
 namespace {
 
-constexpr float kMaxFrameSeconds = 0.1f;  // a stalled tab must not make animations jump ahead
+constexpr float kMaxFrameSeconds = 0.1f;
+constexpr float kStripMinHeight = 400.0f, kStripTextMinHeight = 560.0f;  // CSS pixels  // a stalled tab must not make animations jump ahead
 
 }  // namespace
 
@@ -94,17 +95,20 @@ void App::frame(Runner& runner) {
   s_.hover_token = -1;
   if (!s_.notice.empty() && ImGui::GetTime() > s_.notice_until) s_.notice.clear();
   const ImVec2 display = io.DisplaySize;
-  // Embeds (compact) leave the experiments to the page around them.
-  const bool strip = !s_.view.compact && s_.view.topbar;
+  // Embeds (compact) leave the experiments to the page around them; short
+  // windows keep the chooser but not its line of text (a tooltip then), the
+  // shortest neither: the maps need the height more.
+  const bool strip = !s_.view.compact && s_.view.topbar && display.y >= kStripMinHeight;
+  const bool strip_text = display.y >= kStripTextMinHeight;
   const float bar_h = !s_.view.topbar ? 0.0f
                                       : ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
-                                            (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height(runner, v, display.x) : 0.0f);
+                                            (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height(runner, v, display.x, strip_text) : 0.0f);
   if (s_.view.topbar) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(display.x, bar_h));
     ImGui::Begin("##top", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
     top_bar(runner, v, s_);
-    if (strip) experiment_strip(runner, v, s_);
+    if (strip) experiment_strip(runner, v, s_, strip_text);
     ImGui::End();
   }
 

@@ -180,7 +180,7 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
   lw += 8;
   const float gap = 10, title_h = fs + 4, key_h = fs + 6;
   float tile = std::min((avail.x - lw - gap * (H - 1) - 4) / H, (avail.y - L * (title_h + gap) - key_h) / L);
-  tile = std::max(tile, std::max(40.0f, static_cast<float>(T)));
+  tile = std::max(tile, std::max(24.0f, 0.75f * static_cast<float>(T)));  // smaller maps show nothing
   const float grid_h = L * (title_h + tile + gap) + key_h;
   // Room left below the grid for the selected head, enlarged with every label?
   const float focus = std::min(avail.x - lw - 4, avail.y - grid_h - title_h - key_h - gap);

@@ -13,8 +13,8 @@ namespace headlab::ui {
 void top_bar(Runner& runner, const LabView& v, UiState& s);
 // Below the top bar: the three experiments, one click each, and what to watch
 // for in the one running. Its height in a window `width` wide, for the layout: experiment_strip_height().
-void experiment_strip(Runner& runner, const LabView& v, UiState& s);
-float experiment_strip_height(Runner& runner, const LabView& v, float width);
+void experiment_strip(Runner& runner, const LabView& v, UiState& s, bool with_text);
+float experiment_strip_height(Runner& runner, const LabView& v, float width, bool with_text);
 // The top bar's Glossary button and its popup (ui/glossary.cpp).
 void glossary_button(const LabView& v);
 void panel_controls(Runner& runner, const LabView& v, UiState& s);

@@ -143,12 +143,13 @@ const char* strip_text(Runner& runner, const LabView& v) {
 
 }  // namespace
 
-float experiment_strip_height(Runner& runner, const LabView& v, float width) {
+float experiment_strip_height(Runner& runner, const LabView& v, float width, bool with_text) {
   const float text_w = width - ImGui::GetStyle().WindowPadding.x * 2;
-  return ImGui::GetFrameHeightWithSpacing() + ImGui::CalcTextSize(strip_text(runner, v), nullptr, false, text_w).y;
+  return ImGui::GetFrameHeightWithSpacing() +
+         (with_text ? ImGui::CalcTextSize(strip_text(runner, v), nullptr, false, text_w).y : 0.0f);
 }
 
-void experiment_strip(Runner& runner, const LabView& v, UiState& s) {
+void experiment_strip(Runner& runner, const LabView& v, UiState& s, bool with_text) {
   const Experiment* now = matching_experiment(v.options, runner.compare_spec());
   // The word "Experiment" only where the three buttons leave room for it (phones do not).
   float buttons = 0;
@@ -177,6 +178,7 @@ void experiment_strip(Runner& runner, const LabView& v, UiState& s) {
       runner.play();
     }
   }
+  if (!with_text) return;
   ImGui::PushTextWrapPos(0.0f);
   if (!now) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   ImGui::TextUnformatted(strip_text(runner, v));

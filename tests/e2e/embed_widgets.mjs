@@ -29,21 +29,20 @@ headlab-widget { display: block; width: 480px; height: 320px; }`;
 // The page's module: the API on window for the test, as a host page's script would use it.
 const script = `import * as headlab from '/headlab.js'; window.headlab = headlab;`;
 
+// The embedding API's modules (web/headlab.js and what it imports), served again under `dir`.
+const modules = (dir) => Object.fromEntries(['headlab.js', 'share.js', 'keep.js'].map((f) =>
+  [dir + f, {body: fs.readFileSync(path.join(root, f), 'utf8'), type: 'text/javascript'}]));
 const srv = await serve(root, {headers: () => ({'Content-Security-Policy': STRICT_CSP}), extra: {
   '/test.html': {body: page}, '/test.css': {body: css, type: 'text/css'}, '/test.js': {body: script, type: 'text/javascript'},
   '/broken/test.html': {body: '<!doctype html><link rel="icon" href="/favicon.svg"><div id="a" style="width:300px;height:200px"></div>'},
-  '/broken/headlab.js': {body: fs.readFileSync(path.join(root, 'headlab.js'), 'utf8'), type: 'text/javascript'},
-  // (headlab.js imports these two from its own directory)
-  '/broken/keep.js': {body: fs.readFileSync(path.join(root, 'keep.js'), 'utf8'), type: 'text/javascript'},
-  '/broken/share.js': {body: fs.readFileSync(path.join(root, 'share.js'), 'utf8'), type: 'text/javascript'},
-  '/t/keep.js': {body: fs.readFileSync(path.join(root, 'keep.js'), 'utf8'), type: 'text/javascript'},
-  '/t/share.js': {body: fs.readFileSync(path.join(root, 'share.js'), 'utf8'), type: 'text/javascript'},
+  // The API's modules without the engine files beside them.
+  ...modules('/broken/'),
   // The API again, with an engine wrapper that hands each engine instance (the Emscripten module) to the test.
   '/t/test.html': {body: `<!doctype html><link rel="icon" href="/favicon.svg"><link rel="stylesheet" href="/t/test.css">
 <script type="module" src="/t/test.js"></script><div id="a"></div><headlab-widget id="el" task="copy" batch="8"></headlab-widget>`},
   '/t/test.css': {body: '#a, headlab-widget { display: block; width: 400px; height: 300px; }', type: 'text/css'},
   '/t/test.js': {body: `window.engines = []; const api = await import('/t/headlab.js'); window.headlab = api;`, type: 'text/javascript'},
-  '/t/headlab.js': {body: fs.readFileSync(path.join(root, 'headlab.js'), 'utf8'), type: 'text/javascript'},
+  ...modules('/t/'),
   // (Each widget's worker loads it too: globalThis, not window.)
   '/t/headlab-engine.js': {body: `import factory from '/headlab-engine.js';
 export default (config) => factory(config).then((m) => { (globalThis.engines ||= []).push(m); return m; });`, type: 'text/javascript'},

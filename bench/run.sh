@@ -49,10 +49,13 @@ say "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 run $NATIVE/bench_train steps="$(n 100 10)" format=json
 run $NATIVE/bench_gemm reps="$(n 30 3)" format=json
+run $NATIVE/bench_gemm reps="$(n 30 3)" format=json kernel=headlab
 run node $WASM/bench_train.js steps="$(n 40 5)" format=json
 run node $WASM/bench_gemm.js reps="$(n 20 3)" format=json
+run node $WASM/bench_gemm.js reps="$(n 20 3)" format=json kernel=headlab
 run $CHROMIUM wasm wasm-dir=$WASM bin=bench_train_web.js args=steps="$(n 40 5)",format=json
 run $CHROMIUM wasm wasm-dir=$WASM bin=bench_gemm_web.js args=reps="$(n 20 3)",format=json
+run $CHROMIUM wasm wasm-dir=$WASM bin=bench_gemm_web.js args=reps="$(n 20 3)",format=json,kernel=headlab
 for shape in tiny small; do
   run $CHROMIUM app app-dir="$APP_DIR" shape=$shape seconds="$(n 15 4)" speed=50
   run $CHROMIUM app app-dir="$APP_DIR" shape=$shape seconds="$(n 15 4)" speed=50 trainer=page

@@ -23,13 +23,16 @@ HEADLAB_FOR = {
     "tfjs-wasm-node": "headlab-wasm-node", "tfjs-cpu-node": "headlab-wasm-node", "gemm-wasm-node": "headlab-wasm-node",
     "tfjs-wasm-chromium": "headlab-wasm-chromium", "tfjs-webgl-chromium": "headlab-wasm-chromium",
     "gemm-wasm-chromium": "headlab-wasm-chromium",
+    "gemm-native-kernel": "headlab-native", "gemm-wasm-node-kernel": "headlab-wasm-node",
+    "gemm-wasm-chromium-kernel": "headlab-wasm-chromium",
 }
 ORDER = ["headlab-native", "headlab-wasm-node", "headlab-wasm-chromium", "headlab-page-chromium",
          "headlab-page-step-chromium", "headlab-page-inframe-chromium", "headlab-page-inframe-step-chromium",
          "headlab-native-1t", "headlab-native-2t",
          "torch-openblas-1t", "torch-openblas-2t", "torch-reference-1t",
          "tfjs-wasm-node", "tfjs-cpu-node", "tfjs-wasm-chromium", "tfjs-webgl-chromium",
-         "gemm-native", "gemm-wasm-node", "gemm-wasm-chromium"]
+         "gemm-native", "gemm-wasm-node", "gemm-wasm-chromium",
+         "gemm-native-kernel", "gemm-wasm-node-kernel", "gemm-wasm-chromium-kernel"]
 
 
 def step_flops(s):
@@ -47,8 +50,8 @@ def load(path):
             r = json.loads(line)
             if r["runner"] == "headlab-wasm":  # bench_train.js under Node
                 r["runner"] = "headlab-wasm-node"
-            if r["runner"] == "gemm-wasm":
-                r["runner"] = "gemm-wasm-node"
+            if r["runner"] in ("gemm-wasm", "gemm-wasm-kernel"):  # bench_gemm.js under Node
+                r["runner"] = r["runner"].replace("gemm-wasm", "gemm-wasm-node")
             if "ms_per_step" in r and "gflops" not in r:
                 r["tokens_per_s"] = r["tokens"] / (r["ms_per_step"] / 1000.0)
                 r["gflops"] = step_flops(SHAPES[r["shape"]]) / (r["ms_per_step"] / 1000.0) / 1e9

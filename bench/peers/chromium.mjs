@@ -130,7 +130,7 @@ try {
   } else if (mode === 'wasm') {
     const q = `run=wasm&bin=${encodeURIComponent(args.bin)}&args=${encodeURIComponent(args.args || '')}`;
     for (const r of await harness(q, 1800000))
-      console.log(JSON.stringify({...r, runner: r.runner.replace(/-wasm$/, '-wasm-chromium')}));
+      console.log(JSON.stringify({...r, runner: r.runner.replace(/-wasm(-|$)/, '-wasm-chromium$1')}));
   } else if (mode === 'app') {
     const shape = args.shape || 'tiny', speed = Number(args.speed || 50), seconds = Number(args.seconds || 15);
     const inFrame = args.trainer === 'page';  // the fallback: training in the page's frames, no worker

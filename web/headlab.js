@@ -31,6 +31,7 @@ const EVENTS = ['ready', 'step', 'snapshot', 'error'];
 const EVENT_BITS = {ready: 1, step: 2, snapshot: 4, error: 8};
 const SCOPE_RUN = 1;  // headlab_option_scope(): needs a new run (reset), else changes at once (set)
 const ENGINE_ERROR = 16;  // onHeadlabEvents bit: an engine call failed (e.g. out of memory); a message comes with it
+const ENGINE_PLAYING = 32;  // onHeadlabEvents bit: training started or paused
 const MAX_STEPS = 100000;  // step(n): n is clamped to 0..MAX_STEPS
 const SLICE_MS = 8;  // step(n) trains in slices of about this long, one per task, so the page keeps answering
 
@@ -332,9 +333,9 @@ function createWidget(element, options) {
   }
   const stage = (stagePairs) => stagePairs.forEach(([k, v]) => call(mod._headlab_set_option, k, v));
 
-  // The live region: play and pause (checked every second: Space and the
-  // Train button change them inside the engine), then the step and loss now
-  // and then while training, or after steps taken while paused.
+  // The live region: play and pause (as the engine reports them: Space and
+  // the Train button change them inside it), then the step and loss now and
+  // then while training, or after steps taken while paused (checked every second).
   let told = {playing: null, step: -1, at: 0};
   function announce() {
     if (destroyed || !started || suspendedNow()) return;
@@ -356,6 +357,7 @@ function createWidget(element, options) {
     if (bits & ENGINE_ERROR) report(error);
     queueMicrotask(() => {
       if (destroyed) return;
+      if (bits & ENGINE_PLAYING) announce();
       if (bits & EVENT_BITS.ready && !status.querySelector('button')) showStatus('');  // not a question asked meanwhile
       const wanted = EVENTS.filter((e) => bits & EVENT_BITS[e] && listeners.get(e).size);
       if (!wanted.length) return;

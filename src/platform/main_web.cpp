@@ -57,7 +57,11 @@ constexpr double kMaxTrainSliceMs = 50.0;  // input is handled at least this oft
 
 // Bits of Module.onHeadlabEvents(bits): what changed since the last call.
 // kEventError comes with a message: an engine call failed (e.g. out of memory) and changed nothing.
-enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 8, kEventError = 16 };
+// kEventPlaying: training started or paused (Space or the Train button inside
+// the engine): the page's live region says so even when both happen between
+// two of its checks.
+enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 8, kEventError = 16,
+             kEventPlaying = 32 };
 
 struct WebApp {
   GLFWwindow* window = nullptr;
@@ -87,6 +91,7 @@ struct WebApp {
   uint64_t told_generation = 0;
   int told_snapshot_step = -1;
   Fault told_fault = Fault::None;
+  bool told_playing = false;
 };
 
 WebApp* g_app = nullptr;   // one per module instance: each widget gets its own instance
@@ -159,6 +164,8 @@ void notify() {
   if (v.step != a.told_step || v.generation != a.told_generation) events |= kEventStep;
   if (latest != a.told_snapshot_step || v.generation != a.told_generation) events |= kEventSnapshot;
   if (v.fault != Fault::None && a.told_fault == Fault::None) events |= kEventFault;
+  if (v.playing != a.told_playing) events |= kEventPlaying;
+  a.told_playing = v.playing;
   a.told_ready = a.app.ready();
   a.told_step = v.step;
   a.told_generation = v.generation;

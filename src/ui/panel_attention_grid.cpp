@@ -156,6 +156,15 @@ bool head_switch(const Pane& pane, int l, int h, ImVec2 at, float size, ImU32 co
   return clicked;
 }
 
+// The grid's spacing: between maps, above each (its title) and below (the key).
+constexpr float kGap = 10;
+float small_font_size() { return fonts().small->FontSize * ImGui::GetIO().FontGlobalScale; }
+float title_height() { return small_font_size() + 4; }
+float key_height() { return small_font_size() + 6; }
+// Smaller maps show nothing.
+float min_tile(int T) { return std::max(24.0f, 0.75f * static_cast<float>(T)); }
+float min_grid_height(int L, int T) { return L * (title_height() + min_tile(T) + kGap) + key_height(); }
+
 // The grid of one run in the rectangle below the cursor, `avail` big; with
 // `focus`, the selected head enlarged below it when there is room.
 void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool focus_allowed, const char* caption) {
@@ -172,15 +181,15 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
   }
   const int L = snap->L, H = snap->H, T = snap->T;
   ImFont* small = fonts().small;
-  const float fs = small->FontSize * ImGui::GetIO().FontGlobalScale;
+  const float fs = small_font_size();
   ImDrawList* dl = ImGui::GetWindowDrawList();
 
   float lw = 0;
   for (int i = 0; i < T; ++i) lw = std::max(lw, small->CalcTextSizeA(fs, FLT_MAX, 0, token_label(v, i).c_str()).x);
   lw += 8;
-  const float gap = 10, title_h = fs + 4, key_h = fs + 6;
+  const float gap = kGap, title_h = title_height(), key_h = key_height();
   float tile = std::min((avail.x - lw - gap * (H - 1) - 4) / H, (avail.y - L * (title_h + gap) - key_h) / L);
-  tile = std::max(tile, std::max(24.0f, 0.75f * static_cast<float>(T)));  // smaller maps show nothing
+  tile = std::max(tile, min_tile(T));
   const float grid_h = L * (title_h + tile + gap) + key_h;
   // Room left below the grid for the selected head, enlarged with every label?
   const float focus = std::min(avail.x - lw - 4, avail.y - grid_h - title_h - key_h - gap);
@@ -191,6 +200,9 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
   if (!pane.twin) s.remember_item("grid");
   const float cell = tile / T;
   std::vector<HeadId> toggled;
+  // Small maps: "L0H1" and its switch would run into the next map's title,
+  // so the layer is named once at the left of its row and the maps say "H1".
+  const bool row_names = small->CalcTextSizeA(fs, FLT_MAX, 0, "L0H0").x + 4 + title_h + 2 > tile + gap;
   for (int l = 0; l < L; ++l)
     for (int h = 0; h < H; ++h) {
       MapGeometry g{ImVec2(origin.x + lw + h * (tile + gap), origin.y + l * (title_h + tile + gap) + title_h), cell, 0, 0};
@@ -198,8 +210,13 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
       char title[32];
       std::snprintf(title, sizeof title, "L%dH%d", l, h);
       if (!pane.twin) s.item_rects[std::string("tile:") + title] = ImVec4(g.a.x, g.a.y, tile, tile);
-      dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(h), title);
-      float x = g.a.x + small->CalcTextSizeA(fs, FLT_MAX, 0, title).x + 4;
+      const char* shown = title;
+      if (row_names) {
+        shown = title + 2;
+        if (h == 0) dl->AddText(small, fs, ImVec2(origin.x, g.a.y - title_h + 1), theme().text_dim, title, title + 2);
+      }
+      dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(h), shown);
+      float x = g.a.x + small->CalcTextSizeA(fs, FLT_MAX, 0, shown).x + 4;
       if (runner && head_switch(pane, l, h, ImVec2(x, g.a.y - title_h), title_h, theme().text_dim)) toggled.push_back({l, h});
       x += title_h + 2;
       float right = g.a.x + tile;
@@ -265,7 +282,13 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
 }  // namespace
 
 void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
-  panel_intro("Every head on the same input: row = the token looking, column = what it looks at.",
+  // A short panel (a widget a few hundred pixels tall) gives the caption's
+  // lines to the maps, and its (?) moves beside the colour bar. Decided on
+  // heights measured in earlier frames that do not depend on the decision,
+  // so it cannot flicker.
+  const float top = ImGui::GetCursorPosY();
+  const bool caption = ImGui::GetContentRegionAvail().y - s.grid_caption_h >= s.grid_rest_min_h;
+  static const char* const kHelp =
               "Each square is one attention head: row i shows how token i (the query) spreads its "
               "attention over the earlier tokens (columns, the keys); brighter = more attention, as the "
               "colour bar says. All heads see exactly the same input, the probe written out above the "
@@ -273,17 +296,27 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
               "head's name, its switch (turn it off to see what the model loses), the loss rise "
               "measured without it, and its role when one stands out (tap it for its meaning). Hover or "
               "tap a token of the probe to outline its row and column in every map. Click a square to "
-              "select that head; hover for exact weights.");
+              "select that head; hover for exact weights.";
+  if (caption) {
+    panel_intro("Every head on the same input: row = the token looking, column = what it looks at.", kHelp);
+    s.grid_caption_h = ImGui::GetCursorPosY() - top;
+  }
+  const float rest_top = ImGui::GetCursorPosY();
   probe_strip(v, s, repeated_stretches(v.probe));
   char label[48];
   if (s.gamma == 1.0f) std::snprintf(label, sizeof label, "attention weight, linear");
   else std::snprintf(label, sizeof label, "attention weight, shown as w^%.2f", s.gamma);
   const float bar = std::min(ImGui::GetContentRegionAvail().x * 0.35f, 160.0f);
   colour_bar(label, s.colormap, 0.0f, 1.0f, s.gamma, colour_bar_width(label, 0, 1, bar, "%g"), "%g");
+  if (!caption) {
+    ImGui::SameLine();
+    help_marker(kHelp);
+  }
   const Snapshot* snap = s.playback.nearest();
   if (snap) {
     s.layer = std::clamp(s.layer, 0, snap->L - 1);
     s.head = std::clamp(s.head, 0, snap->H - 1);
+    s.grid_rest_min_h = ImGui::GetCursorPosY() - rest_top + min_grid_height(snap->L, snap->T);
   }
   const LabView* twin = runner.compare_view();
   ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);

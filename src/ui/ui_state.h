@@ -51,8 +51,11 @@ struct UiState {
 
   Colormap colormap = Colormap::Viridis;
   float gamma = 1.0f;             // heatmap contrast: weight^gamma (1 = linear)
-  bool show_stats = false;
-  bool curves_accuracy = false;   // a loss panel too short for two plots shows accuracy instead of loss        // the top bar's developer numbers (fps, ms per frame, tokens/s)
+  bool show_stats = false;        // the top bar's developer numbers (fps, ms per frame, tokens/s)
+  bool curves_accuracy = false;   // a loss panel too short for two plots shows accuracy instead of loss
+  // Attention grid: the height its caption took when last shown, and what the
+  // rest needs at the least (probe strip, colour bar, maps at their smallest).
+  float grid_caption_h = 0, grid_rest_min_h = 0;
   float replay_seconds = 10.0f;
 
   // Controls panel: edits waiting for Reset, and the last command error.

@@ -66,7 +66,7 @@ class Reader {
       return {};
     }
     std::vector<T> v(n);
-    std::memcpy(v.data(), p_ - n * sizeof(T), n * sizeof(T));
+    if (n) std::memcpy(v.data(), p_ - n * sizeof(T), n * sizeof(T));  // an empty vector's data() may be null
     return v;
   }
 

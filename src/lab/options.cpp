@@ -18,6 +18,7 @@
 #include "core/params.h"
 #include "core/task.h"
 #include "lab/experiments.h"
+#include "lab/snapshot.h"
 
 namespace headlab {
 
@@ -538,13 +539,15 @@ std::string validate(const RunOptions& r) {
   cfg.n_heads = r.heads;
   cfg.n_layers = r.layers;
   cfg.d_mlp = r.d_mlp;
-  // Parameters x4 (weights, grads, two moments) plus the activation arena; keeps a
-  // browser tab (and a laptop) well clear of running out of memory.
+  // Parameters x4 (weights, grads, two moments), the activation arena and the
+  // snapshot store; keeps a browser tab (and a laptop) well clear of running out of memory.
   const double params = static_cast<double>(ParamLayout(cfg).size()) * 4;
   const double rows = static_cast<double>(r.batch) * r.ctx;
   const double acts = rows * (r.layers * (9.0 * r.d_model + 2.0 * r.d_mlp) + 3.0 * cfg.vocab) * 2 +
                       static_cast<double>(r.batch) * r.heads * r.ctx * r.ctx * r.layers;
-  const double mb = (params + acts) * 4.0 / (1 << 20);
+  const int T = task->seq_len();
+  const double snapshots = snapshot_capacity(r.layers, r.heads, T) * snapshot_bytes(r.layers, r.heads, T);
+  const double mb = ((params + acts) * 4.0 + snapshots) / (1 << 20);
   if (mb > 1024.0)
     return "model too large: needs about " + std::to_string(static_cast<int>(mb)) +
            " MB (limit 1024 MB); reduce batch, ctx, d-model, d-mlp or layers";

@@ -17,16 +17,9 @@ constexpr int kEvalBatches = 4;
 // Sequences in the ablation batch: each snapshot runs L*H+1 forward passes
 // over it, about a quarter of a step's work at the default sizes.
 constexpr int kAblationSequences = 16;
-// Snapshots from step 0 are kept within this budget, thinned as the run grows.
-constexpr double kSnapshotBudgetBytes = 64.0 * (1 << 20);
 
 // Seed salts: each random stream of a run is independent of the others.
 enum : uint64_t { kSaltData = 11, kSaltEval = 12, kSaltAblation = 13 };
-
-size_t snapshot_capacity(const ModelConfig& cfg, int T) {
-  const double bytes = static_cast<double>(cfg.n_layers) * cfg.n_heads * (T * T + 3 * cfg.n_heads + 16) * 4.0;
-  return static_cast<size_t>(std::clamp(kSnapshotBudgetBytes / bytes, 32.0, 512.0));
-}
 
 ModelConfig model_config(const RunOptions& o, const Task& task) {
   ModelConfig c;
@@ -84,7 +77,7 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
       data_rng_(options.seed, kSaltData),
       eval_rng_(options.seed, kSaltEval),
       history_(kHistoryCapacity, 1),
-      snapshots_(snapshot_capacity(cfg, task_->seq_len()), options.live.snapshot_every) {
+      snapshots_(snapshot_capacity(cfg.n_layers, cfg.n_heads, task_->seq_len()), options.live.snapshot_every) {
   const int T = task_->seq_len();
   batch_tokens_.assign(static_cast<size_t>(options.batch) * T, 0);
   batch_targets_.assign(batch_tokens_.size(), -1);

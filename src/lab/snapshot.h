@@ -3,6 +3,8 @@
 // the flat layouts readable: attn is [layer][head][T][T], per-head values are
 // [layer][head], head-pair values are [layer][head][head].
 #pragma once
+#include <algorithm>
+#include <cstddef>
 #include <vector>
 
 namespace headlab {
@@ -33,5 +35,22 @@ struct Snapshot {
   float pair(const std::vector<float>& v, int l, int a, int b) const { return v[(l * H + a) * H + b]; }
   float role(int l, int h, int r) const { return roles[(static_cast<size_t>(l) * H + h) * R + r]; }
 };
+
+// A run keeps snapshots from step 0 on (thinned as it grows) within a memory
+// budget: as many as fit, but never fewer than kMinSnapshots (a timeline
+// needs a start and a few moments since), so validate() counts
+// kMinSnapshots of them against its memory limit for the largest models.
+constexpr double kSnapshotBudgetBytes = 64.0 * (1 << 20);
+constexpr size_t kMinSnapshots = 4, kMaxSnapshots = 512;
+
+// About the bytes one snapshot of L layers x H heads on a T-token probe takes (maps dominate).
+inline double snapshot_bytes(int L, int H, int T) {
+  return static_cast<double>(L) * H * (static_cast<double>(T) * T + 3.0 * H + 16) * 4.0;
+}
+
+inline size_t snapshot_capacity(int L, int H, int T) {
+  const double fit = kSnapshotBudgetBytes / snapshot_bytes(L, H, T);
+  return static_cast<size_t>(std::clamp(fit, static_cast<double>(kMinSnapshots), static_cast<double>(kMaxSnapshots)));
+}
 
 }  // namespace headlab

@@ -11,6 +11,7 @@
 #include "lab/run_json.h"
 #include "lab/runner.h"
 #include "lab/session.h"
+#include "lab/snapshot.h"
 #include "presets.h"
 
 namespace headlab::assets {
@@ -175,6 +176,29 @@ TEST_CASE("recording stays bounded and still starts at step 0", "[session][memor
   CHECK(snaps.back()->step >= 1400);
   for (size_t i = 1; i < snaps.size(); ++i) CHECK(snaps[i]->step > snaps[i - 1]->step);
   CHECK(s->history().items().front().step == 0);
+}
+
+TEST_CASE("large snapshots are kept within the memory budget", "[session][memory]") {
+  // 4 layers x 16 heads on a 256-token probe: 16.8 MB a snapshot. The store
+  // used to keep at least 32 of them (537 MB) whatever their size.
+  CHECK(snapshot_bytes(4, 16, 256) > kSnapshotBudgetBytes / 4);
+  CHECK(snapshot_capacity(4, 16, 256) == kMinSnapshots);
+  // Small ones: as many as fit, up to kMaxSnapshots; never over the budget
+  // unless kMinSnapshots alone are.
+  CHECK(snapshot_capacity(2, 4, 32) == kMaxSnapshots);
+  for (int L : {1, 2, 4, 8})
+    for (int H : {1, 4, 16})
+      for (int T : {8, 32, 64, 128, 256}) {
+        const double kept = snapshot_capacity(L, H, T) * snapshot_bytes(L, H, T);
+        CHECK(kept <= std::max(kSnapshotBudgetBytes, kMinSnapshots * snapshot_bytes(L, H, T)));
+        CHECK(snapshot_capacity(L, H, T) >= kMinSnapshots);
+      }
+  // The store at the smallest capacity stays within it as a run goes on.
+  ThinningSeries<int> store(kMinSnapshots, 1);
+  for (int step = 0; step < 1000; ++step)
+    if (store.wants(step)) store.push(step);
+  CHECK(store.size() <= kMinSnapshots);
+  CHECK(store.items().front() == 0);
 }
 
 TEST_CASE("thinning series keeps every other point and doubles its stride", "[session][memory]") {

@@ -549,6 +549,9 @@ function createWidget(element, options) {
         whenStarted(() => mod._headlab_capture());
       });
     },
+    // A promise of a WebM video (Blob) of the widget replaying its run from step 0 to now
+    // over `seconds` (2..60; by default the timeline's replay length).
+    recordReplay(seconds) { return recordReplay(seconds); },
     // The run as the JSON headlab-train --out writes: settings, loss curve, every recorded snapshot.
     exportRun() {
       if (!started || destroyed || failure) return null;
@@ -564,6 +567,7 @@ function createWidget(element, options) {
       clearInterval(announcer);
       prefersDark.removeEventListener('change', followScheme);
       captures.splice(0).forEach((c) => c.reject(new Error('the widget was destroyed')));
+      recording?.stop(new Error('the widget was destroyed'));
       observer.disconnect();
       document.removeEventListener('visibilitychange', updateVisibility);
       watchContext(canvas, false);
@@ -596,6 +600,50 @@ function createWidget(element, options) {
       return;
     }
     shareAction(reader, id).catch((e) => notice(`${id}: ${e.message}`));
+  }
+
+  // recordReplay(): the canvas as a video while the engine replays the run
+  // (MediaRecorder; the stream ends when the replay does, or on stop(error)).
+  let recording = null;
+  function recordReplay(seconds) {
+    if (destroyed || failure || !started) return Promise.reject(new Error('the widget is not running'));
+    if (recording) return Promise.reject(new Error('a recording is already under way'));
+    if (typeof MediaRecorder === 'undefined' || !canvas.captureStream) {
+      return Promise.reject(new Error('this browser cannot record video (no MediaRecorder)'));
+    }
+    const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+    if (!type) return Promise.reject(new Error('this browser cannot record WebM'));
+    const length = seconds === undefined ? NaN : Number(seconds);
+    if (seconds !== undefined && !(length >= 2 && length <= 60)) {
+      return Promise.reject(new Error(`recordReplay(seconds): expected 2..60, got ${String(seconds).slice(0, 40)}`));
+    }
+    return new Promise((resolve, reject) => {
+      const stream = canvas.captureStream(30);
+      const recorder = new MediaRecorder(stream, {mimeType: type});
+      const chunks = [];
+      let error = null, seen = false;
+      const began = performance.now();
+      const watch = setInterval(() => {
+        const replaying = !destroyed && controller.state().replaying;
+        seen ||= replaying;
+        // Ended, or never started (e.g. no snapshot yet) within 2 s.
+        if ((seen && !replaying) || (!seen && performance.now() - began > 2000)) recording.stop(seen ? null : new Error('the replay did not start'));
+      }, 100);
+      recording = {stop(e) {
+        error = e;
+        clearInterval(watch);
+        if (recorder.state !== 'inactive') recorder.stop();
+      }};
+      recorder.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
+      recorder.onstop = () => {
+        stream.getTracks().forEach((t) => t.stop());
+        recording = null;
+        if (error) reject(error);
+        else resolve(new Blob(chunks, {type: 'video/webm'}));
+      };
+      recorder.start(1000);
+      attempt('replay', () => mod._headlab_replay(length));
+    });
   }
 
   // theme=auto follows the host page's colour scheme.
@@ -648,13 +696,30 @@ function createWidget(element, options) {
     }));
   }
 
+  // While loading: the shape of what is coming (two layers of four attention
+  // maps, lower-triangular as a causal model's), the stage, and a progress bar.
+  function placeholder() {
+    const ink = dark ? '#3d4a66' : '#b7c3da';
+    const grid = document.createElement('div');
+    Object.assign(grid.style, {display: 'grid', gridTemplateColumns: 'repeat(4, 28px)', gap: '8px',
+                               justifyContent: 'center', marginBottom: '12px'});
+    for (let i = 0; i < 8; ++i) {
+      const map = document.createElement('div');
+      Object.assign(map.style, {width: '28px', height: '28px', border: `1px solid ${ink}`, boxSizing: 'border-box',
+                                background: `linear-gradient(to top right, ${ink} 50%, transparent 50%)`});
+      grid.append(map);
+    }
+    return grid;
+  }
   showStatus('Loading headlab…');
+  const stageLine = status.firstChild;
+  status.prepend(placeholder());
   const bar = document.createElement('progress');  // indeterminate until the total is known
   Object.assign(bar.style, {display: 'block', margin: '8px auto 0', width: '60%', maxWidth: '240px'});
   status.append(bar);
   function showDownload(loaded, total) {
     if (destroyed || failure) return;
-    status.firstChild.textContent = `Loading headlab… ${(loaded / 1048576).toFixed(1)} MB` +
+    stageLine.textContent = `Loading headlab… ${(loaded / 1048576).toFixed(1)} MB` +
                                     (total ? ` of ${(total / 1048576).toFixed(1)} MB` : '');
     if (total) Object.assign(bar, {max: total, value: Math.min(loaded, total)});
   }
@@ -673,6 +738,7 @@ function createWidget(element, options) {
   const ready = loading.finally(() => downloadWatchers.delete(showDownload)).then(({factory, wasm}) => {
     if (destroyed) return controller;
     showStatus('Starting headlab…');
+    status.prepend(placeholder());
     if (String(options?.trainer ?? 'worker') !== 'page') trainer = startTrainer(wasm);
     return Promise.race([aborted, factory({
       canvas,
@@ -763,7 +829,7 @@ export class HeadlabWidget extends HTMLElement {
     this.update(changed, removed);
   }
 }
-for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on', 'exportPng', 'exportRun']) {
+for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on', 'exportPng', 'exportRun', 'recordReplay']) {
   HeadlabWidget.prototype[m] = function (...args) { return this.widget?.[m](...args); };
 }
 if (!customElements.get('headlab-widget')) customElements.define('headlab-widget', HeadlabWidget);

@@ -1,7 +1,7 @@
 // share.js: what the widget's Share menu does (web/headlab.js wires it to the
 // engine, src/platform/main_web.cpp lists the entries): a link to the full app
 // with the run's settings, an <iframe> embed code, a PNG of the attention
-// grid and the run as the JSON headlab-train --out writes. No HTML is built
+// grid, the run as the JSON headlab-train --out writes and a video of its replay. No HTML is built
 // from strings; downloads go through a temporary object URL.
 
 const APP_PAGE = new URL('index.html', import.meta.url);
@@ -75,5 +75,9 @@ export async function shareAction(w, id) {
   if (id === 'copy-link') await copy(appLink(state), 'Link');
   else if (id === 'copy-embed') await copy(embedCode(state), 'Embed code');
   else if (id === 'png') download(await w.controller.exportPng(), `headlab-grid-step${state.step}.png`);
-  else if (id === 'json') download(new Blob([w.controller.exportRun()], {type: 'application/json'}), `headlab-run-step${state.step}.json`);
+  else if (id === 'webm') {
+    w.notice('Recording the replay...');
+    download(await w.controller.recordReplay(), `headlab-replay-step${state.step}.webm`);
+    w.notice('Replay saved as WebM');
+  } else if (id === 'json') download(new Blob([w.controller.exportRun()], {type: 'application/json'}), `headlab-run-step${state.step}.json`);
 }

@@ -353,7 +353,9 @@ std::vector<ui::ShareAction> share_actions() {
           {"copy-embed", "Copy embed code", "An <iframe> with these settings, for a blog post or course page."},
           {"png", "Save the grid as PNG", "A picture of the attention grid as it is on screen."},
           {"json", "Save the run as JSON",
-           "Settings, loss curve and every recorded snapshot: the file headlab-train --out writes."}};
+           "Settings, loss curve and every recorded snapshot: the file headlab-train --out writes."},
+          {"webm", "Record the replay (WebM)",
+           "The timeline's replay, step 0 to now, as a video of the widget (as long as the replay menu says)."}};
 }
 
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.
@@ -631,6 +633,13 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
 EMSCRIPTEN_KEEPALIVE void headlab_capture() {
   if (!g_app) return;
   g_app->capture_in = 3;
+  wake();
+}
+
+// Starts the timeline's replay (web/headlab.js records it as a video).
+EMSCRIPTEN_KEEPALIVE void headlab_replay(double seconds) {
+  if (!g_app) return;
+  g_app->app.replay(static_cast<float>(seconds));
   wake();
 }
 

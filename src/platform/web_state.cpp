@@ -39,7 +39,8 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
   std::string s = "{\"ready\":" + flag(app.ready()) + ",\"step\":" + std::to_string(v.step) +
                   ",\"loss\":" + json_number(v.loss) + ",\"accuracy\":" + json_number(v.accuracy >= 0 ? v.accuracy : NAN) +
-                  ",\"playing\":" + flag(v.playing) + ",\"suspended\":" + flag(suspended) +
+                  ",\"playing\":" + flag(v.playing) + ",\"replaying\":" + flag(app.replaying()) +
+                  ",\"suspended\":" + flag(suspended) +
                   ",\"contextLost\":" + flag(context_lost) + ",\"fault\":" +
                   (v.fault == Fault::None ? std::string("null") : json_string(v.fault_message)) +
                   ",\"stepsPerSec\":" + json_number(v.steps_per_sec) + ",\"tokensPerSec\":" + json_number(v.tokens_per_sec) +

@@ -1,6 +1,7 @@
 #include "ui/app.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 
 #include "ui/fonts.h"
@@ -57,6 +58,11 @@ bool App::item_rect(const std::string& name, ImVec4* rect) const {
 void App::show_notice(const std::string& text) {
   s_.notice = text;
   s_.notice_until = ImGui::GetTime() + 4.0;
+}
+
+void App::replay(float seconds) {
+  if (std::isfinite(seconds)) s_.replay_seconds = std::clamp(seconds, 2.0f, 60.0f);
+  s_.playback.replay(s_.replay_seconds);
 }
 
 void App::on_new_run(const LabView& v) {

@@ -43,6 +43,9 @@ class App {
   std::string take_action() { return std::exchange(s_.requested_action, std::string()); }
   // Shows a short line in the top bar for a few seconds (e.g. "Link copied").
   void show_notice(const std::string& text);
+  // The timeline's Replay: step 0 to now over `seconds` (2..60), then live again.
+  void replay(float seconds);
+  bool replaying() const { return s_.playback.replaying(); }
   // Test hook: (x, y, w, h) in CSS pixels of a named control ("play", "replay", "grid")
   // or of a panel drawn in the last frame ("panel:loss").
   bool item_rect(const std::string& name, ImVec4* rect) const;

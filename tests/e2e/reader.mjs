@@ -5,6 +5,7 @@
 // - the address follows the settings: reset({init: 'clone-all'}) puts init=clone-all in it;
 // - Space trains and pauses while the canvas has focus, and no focus ring shows on load;
 // - hovering a token of the probe outlines its row in every head's map (pixel diff);
+// - recordReplay() gives a WebM video of the replay, and refuses a length out of range;
 // - exportPng() gives a PNG of the grid, exportRun() the run JSON in the schema
 //   headlab-train --out writes (src/lab/run_json.h);
 // - a reload offers the kept run and resumes it at its step; keep=0 offers nothing;
@@ -99,6 +100,27 @@ try {
   s = await state(page);
   const problem = runJsonProblem(await page.evaluate(() => window.headlabApp.exportRun()), s);
   check(problem === '', `exportRun() is the run JSON headlab-train --out writes${problem ? ': ' + problem : ''}`);
+
+  // --- the replay as a video ----------------------------------------------------------
+  const video = await page.evaluate(async () => {
+    const during = [];
+    const poll = setInterval(() => during.push(window.headlabApp.state().replaying), 200);
+    try {
+      const blob = await window.headlabApp.recordReplay(2);
+      return {size: blob.size, type: blob.type, magic: Array.from(new Uint8Array(await blob.slice(0, 4).arrayBuffer())),
+              replayed: during.includes(true), after: window.headlabApp.state().replaying};
+    } catch (e) {
+      return {error: e.message};
+    } finally {
+      clearInterval(poll);
+    }
+  });
+  // A WebM file is an EBML document: it starts with 1A 45 DF A3.
+  const ebml = video.magic && video.magic.join(',') === [0x1a, 0x45, 0xdf, 0xa3].join(',');
+  check(ebml && video.size > 2000 && video.type === 'video/webm' && video.replayed && !video.after,
+        `recordReplay(2) records the replay as WebM (${video.error || `${video.size} bytes, ${video.type}, EBML ${ebml}, replayed ${video.replayed}`})`);
+  const refused = await page.evaluate(() => window.headlabApp.recordReplay(600).then(() => 'recorded', (e) => e.message));
+  check(/expected 2\.\.60/.test(refused), `recordReplay(600) is refused with a message (${refused})`);
 
   // --- the kept run survives a reload -------------------------------------------------
   const step = s.step;

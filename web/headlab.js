@@ -715,7 +715,8 @@ function createWidget(element, options) {
   const stageLine = status.firstChild;
   status.prepend(placeholder());
   const bar = document.createElement('progress');  // indeterminate until the total is known
-  Object.assign(bar.style, {display: 'block', margin: '8px auto 0', width: '60%', maxWidth: '240px'});
+  Object.assign(bar.style, {display: 'block', margin: '8px auto 0', width: '60%', maxWidth: '240px',
+                           colorScheme: dark ? 'dark' : 'light'});
   status.append(bar);
   function showDownload(loaded, total) {
     if (destroyed || failure) return;

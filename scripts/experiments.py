@@ -18,7 +18,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-ADDSUB = ["--task", "addsub", "--layers", "1", "--steps", "1500"]
+BUDGET = 2000  # addsub's step budget, the same for every init (clone-all also runs 3x as long)
+ADDSUB = ["--task", "addsub", "--layers", "1", "--steps", str(BUDGET)]
 INDUCTION = ["--task", "induction", "--steps", "2000"]
 SEEDS = [1, 2, 3]
 
@@ -61,26 +62,26 @@ def addsub_table(train, out_dir):
     rows, longer = [], []
     for init in ["random", "clone-qkv", "clone-all"]:
         for seed in SEEDS:
-            steps = "4500" if init == "clone-all" else "1500"  # clone-all: also 3x the budget
+            steps = str(3 * BUDGET if init == "clone-all" else BUDGET)
             r = run(train, out_dir, "addsub-%s-%d" % (init, seed),
                     ADDSUB[:-1] + [steps, "--init", init, "--seed", str(seed)])
-            snap = snapshot_at(r, 1500)
+            snap = snapshot_at(r, BUDGET)
             roles = head_roles(snap, 0, ["add", "subtract"])
             base = snap["ablation_base"]["loss"]
             rows.append("| %s | %d | %.1f%% | %s | %.3f | %s |" % (
-                init, seed, 100 * accuracy_at(r, 1500),
+                init, seed, 100 * accuracy_at(r, BUDGET),
                 " / ".join("%s %.2f" % (n[:3], s) for n, s in roles),
                 snap["diversity"][0], fmt_heads([x - base for x in snap["ablation"][0]], "%+.2f")))
             if init == "clone-all":
                 longer.append("%.1f%% (seed %d)" % (100 * final_accuracy(r), seed))
-    print("### addsub (1 layer, 4 heads, 1,500 steps)\n")
-    print("`headlab-train --task addsub --layers 1 --steps 1500 --init INIT --seed SEED`; "
+    print("### addsub (1 layer, 4 heads, {:,} steps)\n".format(BUDGET))
+    print("`headlab-train --task addsub --layers 1 --steps %d --init INIT --seed SEED`; " % BUDGET +
           "roles: each head's larger score of add / subtract; ablation: the held-out loss rise "
           "when that head's output is zeroed (heads 0 / 1 / 2 / 3).\n")
     print("| init | seed | accuracy | roles (heads 0 / 1 / 2 / 3) | diversity (JS) | ablation: loss rise |")
     print("|---|---:|---:|---|---:|---|")
     print("\n".join(rows))
-    print("\nclone-all at 3x the steps (4,500): %s held-out accuracy.\n" % ", ".join(longer))
+    print("\nclone-all at 3x the steps ({:,}): {} held-out accuracy.\n".format(3 * BUDGET, ", ".join(longer)))
 
 
 def induction_table(train, out_dir):
@@ -130,13 +131,13 @@ def nudge_table(train, out_dir):
         first = div[1] if len(div) > 1 else div[0]  # step 0 is the same picture for every nudge size
         split = next((step for step, d in div if d >= 0.05), None)
         rows.append("| %s | %.1e at step %d | %s | %.3f | %.1f%% |" % (
-            nudge, first[1], first[0], "step %d" % split if split is not None else "not by step 1500",
+            nudge, first[1], first[0], "step %d" % split if split is not None else "not by step %d" % BUDGET,
             div[-1][1], 100 * final_accuracy(r)))
     print("### The nudge: how fast a small asymmetry grows (addsub, 1 layer, seed 1)\n")
-    print("`headlab-train --task addsub --layers 1 --steps 1500 --init clone-all-eps --nudge N`: "
+    print("`headlab-train --task addsub --layers 1 --steps %d --init clone-all-eps --nudge N`: " % BUDGET +
           "the layer's diversity (mean Jensen-Shannon divergence between its heads' maps) after "
           "the first steps, when it first reaches 0.05 (the heads visibly differ), and at the end.\n")
-    print("| nudge | diversity early | diversity >= 0.05 | diversity at 1500 | accuracy |")
+    print("| nudge | diversity early | diversity >= 0.05 | diversity at %d | accuracy |" % BUDGET)
     print("|---|---|---|---:|---:|")
     print("\n".join(rows))
     print()

@@ -3,8 +3,9 @@
 namespace headlab {
 
 const std::vector<Experiment>& experiments() {
-  // Seed 2 splits early (the subtracting head appears near step 160, where
-  // seeds 1-7 range from 160 to 1,140); induction's default run is seed 1.
+  // Seed 2 splits early: its subtracting head appears near step 150 and
+  // accuracy passes 90% at step 450 (build/experiments, scripts/experiments.py);
+  // induction's default run is seed 1 (all four layer-1 heads induct by step 420).
   static const std::vector<Experiment> list = {
       {"symmetry", "Symmetry",
        "Blue: heads start random. By step ~200 one of them fetches the number to subtract, and accuracy passes "

@@ -47,13 +47,13 @@ RunOptions addsub(uint64_t seed, HeadInit init) {
 
 TEST_CASE("addsub: random heads divide the work and learn it; identical heads do not, even with 3x the steps",
           "[.experiment][addsub]") {
-  constexpr int kBudget = 1500;
+  constexpr int kBudget = 2000;
   for (uint64_t seed = 1; seed <= 3; ++seed) {
     INFO("seed " << seed);
     auto random = make(addsub(seed, HeadInit::Random));
     train(*random, kBudget);
     const float acc = accuracy(*random);
-    CHECK(acc >= 0.9f);  // 0.947-0.994 measured over seeds 1-3; identical heads stay near chance (<= 0.11)
+    CHECK(acc >= 0.9f);  // 0.967-0.995 measured over seeds 1-3; identical heads stay near chance (<= 0.11)
 
     // Roles: one head subtracts, another adds, and their maps differ.
     const Snapshot& snap = *random->snapshots().items().back();

@@ -9,7 +9,7 @@
 //       main-thread time per frame from the DevTools protocol and the time the
 //       main thread takes to answer a message (p50/p95/max), training and paused;
 //       then the page's training loop alone (await app.step(5): sliced, frames may be drawn between slices)
-//   node chromium.mjs induction app-dir=DIR step=410 [speed=8] [task=induction] [layers=N] [trainer=page]
+//   node chromium.mjs induction app-dir=DIR step=410 [speed=8] [task=induction] [layers=N] [seed=1] [trainer=page]
 //       wall time from Play until the page's default run of `task` reaches `step` (at most 300 s)
 //   node chromium.mjs startup app-dir=DIR rounds=5
 //       a first visit (fresh cache) of the page: time from navigation to the first
@@ -160,7 +160,7 @@ try {
     const target = Number(args.step), speed = args.speed ? `&speed=${args.speed}` : '';
     const task = args.task || 'induction', trainer = args.trainer ? `&trainer=${args.trainer}` : '';
     const layers = args.layers ? `&layers=${args.layers}` : '';
-    const page = await openApp(`task=${task}${layers}&seed=1${speed}${trainer}`);
+    const page = await openApp(`task=${task}${layers}&seed=${Number(args.seed || 1)}${speed}${trainer}`);
     const t0 = Date.now();
     await page.evaluate(() => window.headlabApp.play());
     let s = {step: 0};

@@ -20,29 +20,13 @@
 #include <vector>
 
 #include "lab/atomic_file.h"
+#include "lab/lab_helpers.h"
 
 using namespace headlab;
+using headlab::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "headlab-atomic-XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-  // Every name in the folder, sorted: shows a leftover temporary file.
-  std::vector<std::string> names() const {
-    std::vector<std::string> v;
-    for (const auto& e : fs::directory_iterator(path)) v.push_back(e.path().filename().string());
-    std::sort(v.begin(), v.end());
-    return v;
-  }
-};
 
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

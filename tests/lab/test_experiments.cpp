@@ -5,19 +5,12 @@
 #include <catch.hpp>
 
 #include "lab/metrics.h"
+#include "lab/lab_helpers.h"
 #include "lab/session.h"
 
 using namespace headlab;
 
 namespace {
-
-std::unique_ptr<Session> make(const RunOptions& r) {
-  std::string error;
-  auto s = Session::create(r, &error);
-  INFO(error);
-  REQUIRE(s);
-  return s;
-}
 
 void train(Session& s, int steps) {
   while (s.step_count() < steps) REQUIRE(s.step());
@@ -50,7 +43,7 @@ TEST_CASE("addsub: random heads divide the work and learn it; identical heads do
   constexpr int kBudget = 2000;
   for (uint64_t seed = 1; seed <= 3; ++seed) {
     INFO("seed " << seed);
-    auto random = make(addsub(seed, HeadInit::Random));
+    auto random = test::make_session(addsub(seed, HeadInit::Random));
     train(*random, kBudget);
     const float acc = accuracy(*random);
     CHECK(acc >= 0.9f);  // 0.967-0.995 measured over seeds 1-3; identical heads stay near chance (<= 0.11)
@@ -69,7 +62,7 @@ TEST_CASE("addsub: random heads divide the work and learn it; identical heads do
     // Every subtracting head is needed: without it the sums are wrong.
     CHECK(snap.head(snap.ablation_accuracy, 0, subtractor) < 0.5f * snap.ablation_base_accuracy);
 
-    auto clone = make(addsub(seed, HeadInit::CloneAll));
+    auto clone = test::make_session(addsub(seed, HeadInit::CloneAll));
     train(*clone, kBudget);
     const float clone_acc = accuracy(*clone);
     CHECK(clone_acc <= 0.6f);
@@ -85,7 +78,7 @@ TEST_CASE("addsub: random heads divide the work and learn it; identical heads do
 }
 
 TEST_CASE("addsub: with the subtracting head switched off, another head takes over its job", "[.experiment][addsub]") {
-  auto s = make(addsub(2, HeadInit::Random));
+  auto s = test::make_session(addsub(2, HeadInit::Random));
   train(*s, 700);
   const int sub = role_index(*s, "subtract");
   const Snapshot& before = *s->snapshots().items().back();
@@ -113,7 +106,7 @@ TEST_CASE("addsub: with the subtracting head switched off, another head takes ov
 TEST_CASE("induction: the layer-1 heads converge on one role and any single one can go", "[.experiment][induction]") {
   RunOptions r;  // the default run: 2 layers x 4 heads
   r.live.snapshot_every = 100;
-  auto s = make(r);
+  auto s = test::make_session(r);
   train(*s, 2000);
   const Snapshot& snap = *s->snapshots().items().back();
   const int induct = role_index(*s, "induction");

@@ -11,23 +11,14 @@
 #include <sstream>
 
 #include "lab/run_files.h"
+#include "lab/lab_helpers.h"
 #include "lab/run_json.h"
 
 using namespace headlab;
+using headlab::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "headlab-run-files-XXXXXX").string();
-    REQUIRE(mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 RunOptions tiny() {
   RunOptions r;
@@ -41,18 +32,11 @@ RunOptions tiny() {
   return r;
 }
 
-std::unique_ptr<Session> make(const RunOptions& r) {
-  std::string error;
-  auto s = Session::create(r, &error);
-  INFO(error);
-  REQUIRE(s);
-  return s;
-}
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 std::string run_json(const RunOptions& r) {
-  auto s = make(r);
+  auto s = test::make_session(r);
   LabView v;
   start_view(*s, &v);
   std::ostringstream out;
@@ -65,7 +49,7 @@ std::string run_json(const RunOptions& r) {
 TEST_CASE("checkpoint files: save, load, clear errors", "[files][checkpoint]") {
   TempDir dir;
   const std::string path = dir / "run.ckpt";
-  auto s = make(tiny());
+  auto s = test::make_session(tiny());
   REQUIRE(s->step());
   REQUIRE(checkpoint_save_file(path, s->checkpoint()) == "");
   REQUIRE(s->step());
@@ -109,7 +93,7 @@ TEST_CASE("loading a FIFO is refused without waiting for a writer", "[files][che
 TEST_CASE("a checkpoint continues with the command line's overrides", "[files][checkpoint]") {
   TempDir dir;
   const std::string path = dir / "run.ckpt";
-  auto s = make(tiny());
+  auto s = test::make_session(tiny());
   REQUIRE(s->step());
   REQUIRE(checkpoint_save_file(path, s->checkpoint()) == "");
   std::string error;
@@ -172,7 +156,7 @@ TEST_CASE("the run JSON keeps text that reads as a number a string", "[files][js
 
 TEST_CASE("run_json_save_file writes the whole run", "[files][json]") {
   TempDir dir;
-  auto s = make(tiny());
+  auto s = test::make_session(tiny());
   LabView v;
   start_view(*s, &v);
   const std::string path = dir / "run.json";

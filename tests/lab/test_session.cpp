@@ -10,6 +10,7 @@
 #include "core/checkpoint.h"
 #include "lab/run_json.h"
 #include "lab/runner.h"
+#include "lab/lab_helpers.h"
 #include "lab/session.h"
 #include "lab/snapshot.h"
 #include "presets.h"
@@ -25,13 +26,6 @@ namespace {
 
 RunOptions small(const char* task = "induction") { return presets::run_small(task); }
 
-std::unique_ptr<Session> make(const RunOptions& r) {
-  std::string error;
-  auto s = Session::create(r, &error);
-  INFO(error);
-  REQUIRE(s);
-  return s;
-}
 
 void train(Session& s, int steps) {
   for (int i = 0; i < steps; ++i) REQUIRE(s.step());
@@ -57,14 +51,14 @@ float head_difference(const Session& s, int l, int h) {
 }  // namespace
 
 TEST_CASE("same options and seed give the same run, bit for bit", "[session][determinism]") {
-  auto a = make(small()), b = make(small());
+  auto a = test::make_session(small()), b = test::make_session(small());
   train(*a, 30);
   train(*b, 30);
   CHECK(params(*a) == params(*b));
   CHECK(a->last_loss() == b->last_loss());
   RunOptions other = small();
   other.seed = 2;
-  auto c = make(other);
+  auto c = test::make_session(other);
   train(*c, 30);
   CHECK(params(*a) != params(*c));
 }
@@ -72,7 +66,7 @@ TEST_CASE("same options and seed give the same run, bit for bit", "[session][det
 TEST_CASE("clone-all heads stay bit-for-bit identical; their maps too", "[session][symmetry]") {
   RunOptions r = small();
   r.init = HeadInit::CloneAll;
-  auto s = make(r);
+  auto s = test::make_session(r);
   train(*s, 200);
   CHECK(s->last_loss() < s->history().items().front().loss);  // it does learn
   for (int l = 0; l < r.layers; ++l)
@@ -91,7 +85,7 @@ TEST_CASE("clone-all heads stay bit-for-bit identical; their maps too", "[sessio
 TEST_CASE("clone-qkv heads start identical, get different gradients, and diverge", "[session][symmetry]") {
   RunOptions r = small();
   r.init = HeadInit::CloneQKV;
-  auto s = make(r);
+  auto s = test::make_session(r);
   const auto& first = *s->snapshots().items().front();
   // Step 0: same maps in every head ...
   for (int h = 1; h < r.heads; ++h)
@@ -108,7 +102,7 @@ TEST_CASE("clone-qkv heads start identical, get different gradients, and diverge
 TEST_CASE("clone-all-eps starts nearly identical and breaks symmetry", "[session][symmetry]") {
   RunOptions r = small();
   r.init = HeadInit::CloneAllEps;
-  auto s = make(r);
+  auto s = test::make_session(r);
   const float start = head_difference(*s, 0, 1);
   CHECK(start > 0.0f);
   CHECK(start < 0.01f);
@@ -120,7 +114,7 @@ TEST_CASE("a huge learning rate stops training with a message, and the last good
   RunOptions r = small();
   r.live.lr = 1e6f;
   r.live.clip = 0.0f;
-  auto s = make(r);
+  auto s = test::make_session(r);
   int steps = 0;
   while (s->step() && steps < 100) ++steps;
   REQUIRE(s->fault() != Fault::None);
@@ -135,7 +129,7 @@ TEST_CASE("a huge learning rate stops training with a message, and the last good
 }
 
 TEST_CASE("checkpoint round trip resumes the exact same run", "[session][checkpoint]") {
-  auto a = make(small());
+  auto a = test::make_session(small());
   train(*a, 20);
   std::string error;
   auto b = Session::load(a->save(), &error);
@@ -168,7 +162,7 @@ TEST_CASE("recording stays bounded and still starts at step 0", "[session][memor
   r.live.snapshot_every = 1;
   r.layers = 1;
   r.batch = 2;
-  auto s = make(r);
+  auto s = test::make_session(r);
   train(*s, 1500);
   const auto& snaps = s->snapshots().items();
   CHECK(snaps.size() <= 512);
@@ -212,7 +206,7 @@ TEST_CASE("thinning series keeps every other point and doubles its stride", "[se
 }
 
 TEST_CASE("update_hyperparameters changes lr but refuses shape changes", "[session]") {
-  auto s = make(small());
+  auto s = test::make_session(small());
   RunOptions r = s->options();
   r.live.lr = 0.01f;
   CHECK(s->update_hyperparameters(r) == "");
@@ -226,7 +220,7 @@ TEST_CASE("the run JSON has the documented shape", "[session][json]") {
   RunOptions r = small();
   r.layers = 1;
   r.heads = 2;
-  auto s = make(r);
+  auto s = test::make_session(r);
   train(*s, 10);
   LabView v;
   start_view(*s, &v);
@@ -246,7 +240,7 @@ TEST_CASE("a run is the same however its steps are sliced into frames", "[sessio
   r.ctx = 32;
   r.d_model = 64;
   r.d_mlp = 256;
-  auto a = make(r), b = make(r);
+  auto a = test::make_session(r), b = test::make_session(r);
   REQUIRE(a->chunk_sequences() < r.batch);
   train(*a, 6);
   while (b->step_count() < 6) b->advance(0.0);  // one chunk per call
@@ -260,7 +254,7 @@ TEST_CASE("a checkpoint taken in the middle of a step resumes before that step",
   r.ctx = 32;
   r.d_model = 64;
   r.d_mlp = 256;
-  auto a = make(r);
+  auto a = test::make_session(r);
   train(*a, 3);
   REQUIRE_FALSE(a->step_chunk());  // a step is now half done
   std::string error;
@@ -321,7 +315,7 @@ TEST_CASE("Session::create refuses every out-of-range option with the parser's m
 }
 
 TEST_CASE("a checkpoint's options are checked like typed ones", "[session][checkpoint]") {
-  auto s = make(small());
+  auto s = test::make_session(small());
   train(*s, 3);
   const CheckpointData good = s->checkpoint();
   struct Case {
@@ -391,7 +385,7 @@ TEST_CASE("a version 1 checkpoint still loads, and saves as the current version"
 }
 
 TEST_CASE("snapshot-every applies while the run trains", "[session][options]") {
-  auto s = make(small());  // a snapshot every 5 steps
+  auto s = test::make_session(small());  // a snapshot every 5 steps
   train(*s, 10);
   RunOptions r = s->options();
   r.live.snapshot_every = 2;

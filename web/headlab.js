@@ -659,7 +659,7 @@ function createWidget(element, options) {
       controller, notice,
       checkpoint(twin) {
         const n = attempt('keep', () => mod._headlab_checkpoint(twin), 0);
-        return n ? mod.HEAPU8.slice(mod._headlab_bytes(), mod._headlab_bytes() + n) : null;
+        return n ? {bytes: mod.HEAPU8.slice(mod._headlab_bytes(), mod._headlab_bytes() + n), step: mod._headlab_bytes_step()} : null;
       },
       load(bytes, twin) {
         return attempt('resume', () => {

@@ -38,7 +38,7 @@ export function nextKeepKey() {
   return `${location.pathname}#${widgetsOnPage++}`;
 }
 
-// Starts keeping widget `w` ({controller, checkpoint(twin) -> Uint8Array|null,
+// Starts keeping widget `w` ({controller, checkpoint(twin) -> {bytes, step}|null,
 // load(bytes, twin) -> '' or why not, prompt(text, buttons), notice(text)}).
 // Returns a function that stops it.
 export function keep(w, key) {
@@ -50,10 +50,12 @@ export function keep(w, key) {
     // (With a worker a checkpoint is the one it sent last, asked for by the
     // previous call: none at first, then up to one interval old while training.)
     const first = w.checkpoint(0);
-    if (!first) return;
-    lastStep = s.step;
+    if (!first || !(first.step > 0)) return;
+    lastStep = first.step;  // behind s.step: saved again once the newer one has come
     try {
-      await putRun(key, {step: s.step, savedAt: Date.now(), compare: s.options.compare, first, twin: w.checkpoint(1)});
+      // Labelled with the checkpoint's own step, which the prompt promises.
+      await putRun(key, {step: first.step, savedAt: Date.now(), compare: s.options.compare, first: first.bytes,
+                         twin: w.checkpoint(1)?.bytes});
     } catch (e) {
       console.warn(`headlab: could not keep the run in this browser (${e.message})`);
       stop();

@@ -33,6 +33,7 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "core/checkpoint.h"
 #include "lab/pair_runner.h"
 #include "lab/run_json.h"
 #include "lab/runner.h"
@@ -98,6 +99,7 @@ WebApp* g_app = nullptr;   // one per module instance: each widget gets its own 
 Options g_options;         // options staged by headlab_set_option, applied by start/reset/apply
 std::string g_text;        // backing store for strings returned to JS
 std::vector<uint8_t> g_bytes;  // backing store for a checkpoint handed to JS
+int64_t g_bytes_step = -1;     // the step that checkpoint was taken at (-1: none)
 double g_awake_until = 0;  // emscripten_get_now() time (ms) until which every frame is drawn
 char g_error[512];         // the last failure caught by guarded(): a fixed buffer, as memory may have run out
 std::string g_trainer;     // where training runs: "worker", or "page (why)" (state().trainer)
@@ -671,14 +673,19 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_run_json() {
 
 // A checkpoint of the run (twin = 1: of compare mode's twin; none outside it)
 // in a buffer the page reads at headlab_bytes(); returns its size, 0 if none.
+// Its step is headlab_bytes_step(): with a worker the checkpoint is the one
+// it sent last, which may be a few steps behind the run on screen.
 EMSCRIPTEN_KEEPALIVE int headlab_checkpoint(int twin) {
   return guarded("keep", 0, [&] {
     if (!g_app) return 0;
     g_bytes = twin ? g_app->runner->save_twin_checkpoint() : g_app->runner->save_checkpoint();
+    CheckpointData d;
+    g_bytes_step = !g_bytes.empty() && checkpoint_decode(g_bytes.data(), g_bytes.size(), &d, nullptr) ? d.step : -1;
     return static_cast<int>(g_bytes.size());
   });
 }
 EMSCRIPTEN_KEEPALIVE const uint8_t* headlab_bytes() { return g_bytes.data(); }
+EMSCRIPTEN_KEEPALIVE double headlab_bytes_step() { return static_cast<double>(g_bytes_step); }
 
 // Continues a kept run from its checkpoint (twin = 1: compare mode's twin,
 // after the first). Returns "" or why not, for the page to show.

@@ -1,4 +1,4 @@
-# Eigen and Catch2 come from Debian packages (scripts/setup.sh). Under
+# Eigen, nlohmann/json and Catch2 come from Debian packages (scripts/setup.sh). Under
 # Emscripten, find_package would look inside the Emscripten sysroot, so we
 # point at the header-only installs directly rather than adding /usr/include.
 if(EMSCRIPTEN)
@@ -8,6 +8,11 @@ if(EMSCRIPTEN)
 else()
   find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 endif()
+
+# Reading run JSON files (lab/run_json_read.cpp): header-only.
+find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp PATHS /usr/include NO_CMAKE_FIND_ROOT_PATH REQUIRED)
+add_library(headlab_nlohmann_json INTERFACE)
+target_include_directories(headlab_nlohmann_json SYSTEM INTERFACE ${NLOHMANN_JSON_INCLUDE_DIR})
 
 if(HEADLAB_TESTS)
   find_path(CATCH2_INCLUDE_DIR catch.hpp PATHS /usr/include/catch2 NO_CMAKE_FIND_ROOT_PATH REQUIRED)

@@ -47,6 +47,52 @@ void Task::probe(int* tokens, int* targets) const {
   sample(rng, 1, tokens, targets);
 }
 
+std::string Task::read_probe(const std::string& text, std::vector<int>* ids) const {
+  ids->clear();
+  if (!vocab_.empty() && vocab_[0] == "<bos>") ids->push_back(0);
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  for (size_t i = 0; i < text.size();) {
+    if (space(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && !space(text[end])) ++end;
+    for (size_t at = i; at < end;) {
+      int best = -1;
+      size_t best_len = 0;
+      for (int id = 0; id < vocab_size(); ++id) {
+        const std::string& t = vocab_[id];
+        if (t.size() > best_len && t.size() <= end - at && text.compare(at, t.size(), t) == 0) best = id, best_len = t.size();
+      }
+      if (best < 0) return unknown_token(text.substr(i, end - i));
+      if (!(best == 0 && ids->size() == 1 && vocab_[0] == "<bos>")) ids->push_back(best);
+      at += best_len;
+    }
+    i = end;
+  }
+  return probe_length(ids->size());
+}
+
+void Task::probe_targets(const int* tokens, int T, int* targets) const {
+  for (int i = 0; i < T; ++i) targets[i] = i + 1 < T ? tokens[i + 1] : -1;
+}
+
+std::string Task::unknown_token(const std::string& word) const {
+  std::string list;
+  for (int id = 0; id < vocab_size() && id < 40; ++id) list += (id ? " " : "") + vocab_[id];
+  if (vocab_size() > 40) list += " ...";
+  return "\"" + word + "\" is not made of this task's tokens (" + list + ")";
+}
+
+std::string Task::probe_length(size_t n) const {
+  if (n < 2) return "type at least two tokens";
+  if (n > static_cast<size_t>(seq_len_))
+    return std::to_string(n) + " tokens, but this task's sequences have " + std::to_string(seq_len_) +
+           " positions and the model has seen no later ones; type at most " + std::to_string(seq_len_);
+  return "";
+}
+
 const std::vector<std::string>& task_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;

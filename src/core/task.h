@@ -49,11 +49,24 @@ class Task {
   // The fixed example every head view shows ([T] tokens and targets).
   // Default: a sample drawn from a fixed seed, so every run shows the same probe.
   virtual void probe(int* tokens, int* targets) const;
-  // The lookups this task rewards, as patterns on probe() (none by default:
-  // the generic roles then describe the heads).
-  virtual std::vector<RolePattern> probe_roles() const { return {}; }
+  // A probe the user typed, read as tokens of vocab(): words separated by
+  // white space, each one token or a run of tokens read longest first
+  // ("abab" is a b a b). Tasks whose sequences start with <bos> get it added
+  // when the text does not start with it. Returns "" or what is wrong.
+  virtual std::string read_probe(const std::string& text, std::vector<int>* ids) const;
+  // Which positions of a typed probe are scored (its probe loss and
+  // gradients): by default every next token; -1 = not scored.
+  virtual void probe_targets(const int* tokens, int T, int* targets) const;
+  // The lookups this task rewards, as patterns on `tokens` (T of them; the
+  // task's own probe or a typed one). None by default: the generic roles
+  // then describe the heads.
+  virtual std::vector<RolePattern> roles_on(const int* /*tokens*/, int /*T*/) const { return {}; }
 
  protected:
+  // read_probe()'s messages: a word that is no run of tokens, a length out of range ("" if fine).
+  std::string unknown_token(const std::string& word) const;
+  std::string probe_length(size_t n) const;
+
   std::vector<std::string> vocab_;
   int seq_len_ = 0;
   uint64_t probe_seed_ = 12345;  // tasks whose probe is a random sample use this fixed seed

@@ -68,18 +68,29 @@ class AddSubTask : public Task {
     }
   }
 
-  std::vector<RolePattern> probe_roles() const override {
-    const int T = seq_len_;
+  // Every "=" that ends a sum a - b + c: its row looks up a and c (add) or b (subtract).
+  std::vector<RolePattern> roles_on(const int* tokens, int T) const override {
     RolePattern add{"add", "add", "at \"=\", attention on the two numbers to add (a and c in a - b + c)", {}};
     RolePattern sub{"subtract", "sub", "at \"=\", attention on the number to subtract (b in a - b + c)", {}};
     add.keys.assign(static_cast<size_t>(T) * T, 0);
     sub.keys.assign(static_cast<size_t>(T) * T, 0);
-    for (int g = 0; g + kGroup <= T; g += kGroup) {
-      const size_t row = static_cast<size_t>(g + 5) * T;  // the "=" of this group
-      add.keys[row + g] = add.keys[row + g + 4] = 1;
-      sub.keys[row + g + 2] = 1;
+    for (int q = 5; q < T; ++q) {
+      if (tokens[q] != equals_ || tokens[q - 4] != minus_ || tokens[q - 2] != plus_) continue;
+      const size_t row = static_cast<size_t>(q) * T;
+      add.keys[row + q - 5] = add.keys[row + q - 1] = 1;
+      sub.keys[row + q - 3] = 1;
     }
     return {add, sub};
+  }
+
+  // As in training, the answer after each "=" is scored (every next token if there is none).
+  void probe_targets(const int* tokens, int T, int* targets) const override {
+    bool any = false;
+    for (int i = 0; i < T; ++i) {
+      targets[i] = tokens[i] == equals_ && i + 1 < T ? tokens[i + 1] : -1;
+      any |= targets[i] >= 0;
+    }
+    if (!any) Task::probe_targets(tokens, T, targets);
   }
 
  private:

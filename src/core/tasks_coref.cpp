@@ -86,17 +86,20 @@ class CorefTask : public Task {
     }
   }
 
-  // The lookup a reader would call coreference: at the second "it" and at
-  // "=", attention on the noun "it" means. Scored so the claim can be checked;
-  // README.md reports what trained models actually do (they mostly read other words).
-  std::vector<RolePattern> probe_roles() const override {
-    const int T = seq_len_, n = static_cast<int>(probe_.size());
-    const int answer = probe_[n - 1];
-    const int noun = static_cast<int>(std::find(probe_.begin(), probe_.end() - 1, answer) - probe_.begin());
+  // The lookup a reader would call coreference: at "it =" (the "it" just
+  // before "=" and "=" itself), attention on the earlier noun that the word
+  // after "=" names. Scored so the claim can be checked; README.md reports
+  // what trained models actually do (they mostly read other words).
+  std::vector<RolePattern> roles_on(const int* tokens, int T) const override {
     RolePattern r{"antecedent", "refer", "at \"it =\", attention on the noun \"it\" refers to", {}};
     r.keys.assign(static_cast<size_t>(T) * T, 0);
-    r.keys[static_cast<size_t>(n - 3) * T + noun] = 1;  // the second "it"
-    r.keys[static_cast<size_t>(n - 2) * T + noun] = 1;  // "="
+    for (int q = 1; q + 1 < T; ++q) {
+      if (tokens[q] != kEquals || tokens[q - 1] != kIt) continue;
+      const int noun = static_cast<int>(std::find(tokens, tokens + q, tokens[q + 1]) - tokens);
+      if (noun >= q) continue;
+      r.keys[static_cast<size_t>(q - 1) * T + noun] = 1;
+      r.keys[static_cast<size_t>(q) * T + noun] = 1;
+    }
     return {r};
   }
 

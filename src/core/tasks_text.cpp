@@ -95,9 +95,24 @@ std::string char_label(int cp) {
 
 class TextTask : public Task {
  public:
-  TextTask(int T, std::vector<int> ids, const std::vector<int>& alphabet) : ids_(std::move(ids)) {
+  TextTask(int T, std::vector<int> ids, const std::vector<int>& alphabet) : ids_(std::move(ids)), alphabet_(alphabet) {
     seq_len_ = T;
     for (int cp : alphabet) vocab_.push_back(char_label(cp));
+  }
+
+  // Every character is a token, spaces and line breaks included.
+  std::string read_probe(const std::string& text, std::vector<int>* ids) const override {
+    std::vector<int> cps;
+    const long bad = decode_utf8(text, &cps);
+    if (bad >= 0) return "invalid UTF-8 at byte " + std::to_string(bad);
+    ids->clear();
+    for (int cp : cps) {
+      const auto at = std::lower_bound(alphabet_.begin(), alphabet_.end(), cp);
+      if (at == alphabet_.end() || *at != cp)
+        return "'" + char_label(cp) + "' does not occur in the training text, so the model has no token for it";
+      ids->push_back(static_cast<int>(at - alphabet_.begin()));
+    }
+    return probe_length(ids->size());
   }
 
   std::string name() const override { return "text"; }
@@ -122,6 +137,7 @@ class TextTask : public Task {
   }
 
   std::vector<int> ids_;  // the text as token ids
+  std::vector<int> alphabet_;  // code points in id order (ascending)
 };
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "core/params.h"
 #include "core/task.h"
 #include "lab/experiments.h"
+#include "lab/run_task.h"
 #include "lab/snapshot.h"
 
 namespace headlab {
@@ -27,6 +28,7 @@ namespace {
 // [SECTION] Values: strict text <-> typed member, one pair per kind
 
 constexpr size_t kMaxText = 4u << 20;  // 4 MiB of training text
+constexpr size_t kMaxProbe = 4096;     // a probe has at most ctx (256) tokens, each a few bytes
 
 std::string joined(const std::vector<std::string>& items, const char* sep) {
   std::string s;
@@ -434,6 +436,9 @@ const std::vector<OptionInfo>& option_table() {
       integer<&LiveOptions::eval_every>("eval-every", kScopeLive, 1, 100000, "steps between held-out accuracy evaluations"),
       heads<&LiveOptions::off>("off", kScopeLive, "heads switched off, e.g. L0H1,L1H3: output zeroed, no gradient"),
       text<&RunOptions::text>("text", kScopeRun, kMaxText, "training text for task=text (UTF-8)"),
+      text<&RunOptions::probe>("probe", kScopeRun, kMaxProbe,
+                               "the input every head is drawn on, in the task's tokens separated by spaces, e.g. "
+                               "\"a b c a b c\" (empty: the task's own); training is the same whatever it is"),
       file<&RunOptions::text>("text-file", kScopeCli | kScopeDesktop, kMaxText, "FILE",
                               "read the training text for task=text from a file (UTF-8, at most 4 MiB)"),
       // view: how the app looks; changes at once
@@ -448,6 +453,9 @@ const std::vector<OptionInfo>& option_table() {
       flag<&ViewOptions::keep>("keep", kScopeView, "web: keep the run in the browser and offer to resume it after a reload"),
       compare<&ViewOptions::compare>("compare", kScopeView,
                                      "a twin run beside this one, differing in one option: KEY:VALUE, e.g. init:clone-all"),
+      path<&ViewOptions::replay>("replay", kScopeView | kScopeCli, "FILE.json",
+                                 "show a recorded run (a run JSON from --out or the Share menu) without training; "
+                                 "headlab-train prints its summary"),
       // programs
       integer<&ProgramOptions::steps>("steps", kScopeCli, 0, 100000000, "steps to train"),
       path<&ProgramOptions::out>("out", kScopeCli, "FILE.json", "write the run (config, history, snapshots) as JSON"),
@@ -524,13 +532,8 @@ std::string validate(const RunOptions& r) {
     if (h.layer >= r.layers || h.head >= r.heads)
       return "off: L" + std::to_string(h.layer) + "H" + std::to_string(h.head) + " is not a head of this model (" +
              std::to_string(r.layers) + " layers x " + std::to_string(r.heads) + " heads, counted from 0)";
-  TaskSpec spec;
-  spec.name = r.task;
-  spec.ctx = r.ctx;
-  spec.symbols = r.symbols;
-  spec.text = r.text;
   std::string error;
-  const auto task = make_task(spec, &error);
+  const auto task = make_task(task_spec(r), &error);
   if (!task) return error;
   ModelConfig cfg;
   cfg.vocab = task->vocab_size();
@@ -545,7 +548,12 @@ std::string validate(const RunOptions& r) {
   const double rows = static_cast<double>(r.batch) * r.ctx;
   const double acts = rows * (r.layers * (9.0 * r.d_model + 2.0 * r.d_mlp) + 3.0 * cfg.vocab) * 2 +
                       static_cast<double>(r.batch) * r.heads * r.ctx * r.ctx * r.layers;
-  const int T = task->seq_len();
+  std::vector<int> probe;
+  if (!r.probe.empty()) {
+    const std::string e = task->read_probe(r.probe, &probe);
+    if (!e.empty()) return "probe: " + e;
+  }
+  const int T = r.probe.empty() ? task->seq_len() : static_cast<int>(probe.size());
   const double snapshots = snapshot_capacity(r.layers, r.heads, T) * snapshot_bytes(r.layers, r.heads, T);
   const double mb = ((params + acts) * 4.0 + snapshots) / (1 << 20);
   if (mb > 1024.0)

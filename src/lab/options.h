@@ -56,6 +56,9 @@ struct RunOptions {
   HeadInit init = HeadInit::Random;
   float nudge = 1e-3f;  // clone-all-eps: std of the noise added to each cloned weight (weights: 0.02)
   std::string text;  // training text for task=text (empty for every other task)
+  // The input every head is drawn on, as typed (Task::read_probe); "" = the
+  // task's own. Training does not depend on it: same seed, same weights.
+  std::string probe;
   LiveOptions live;  // lr, weight decay, clip, snapshot and eval cadence
 };
 
@@ -70,6 +73,9 @@ struct ViewOptions {
   bool topbar = true;               // the top bar (buttons, status, experiment strip)
   bool theme_button = true;         // the top bar's light/dark switch
   bool keep = true;                 // web: keep a checkpoint in the browser and offer to resume it after a reload
+  // A recorded run to show instead of training: a run file written by
+  // headlab-train --out or the Share menu (web: its URL; headlab-train prints it).
+  std::string replay;
   // Compare mode: a twin run differing in one option, "KEY:VALUE" (e.g.
   // init:clone-all), drawn beside this one (lab/pair_runner.h); "" = off.
   std::string compare;

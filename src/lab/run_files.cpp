@@ -13,6 +13,7 @@
 
 #include "lab/atomic_file.h"
 #include "lab/run_json.h"
+#include "lab/run_json_read.h"
 
 namespace headlab {
 namespace {
@@ -33,32 +34,38 @@ bool read_all(int fd, uint8_t* p, size_t n) {
   return true;
 }
 
-bool load(const std::string& path, CheckpointData* out, std::string* error) {
+// The whole of a regular file of at most max_bytes into *out; "" or what went wrong.
+template <typename Bytes>
+std::string read_regular_file(const std::string& path, uint64_t max_bytes, Bytes* out) {
   const std::string name = quote_path(path);
   // Checked before opening: opening a FIFO would wait for a writer.
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) return load_failed(error, "cannot open " + name + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return load_failed(error, name + " is not a regular file");
+  if (stat(path.c_str(), &st) != 0) return "cannot open " + name + ": " + std::strerror(errno);
+  if (!S_ISREG(st.st_mode)) return name + " is not a regular file";
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return load_failed(error, "cannot open " + name + ": " + std::strerror(errno));
-  std::vector<uint8_t> bytes;
+  if (fd < 0) return "cannot open " + name + ": " + std::strerror(errno);
   std::string problem;
   if (fstat(fd, &st) != 0) {
     problem = "cannot read " + name + ": " + std::strerror(errno);
-  } else if (static_cast<uint64_t>(st.st_size) > checkpoint_max_bytes()) {
-    problem = name + " is " + std::to_string(st.st_size) + " bytes, over the limit of " +
-              std::to_string(checkpoint_max_bytes());
+  } else if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    problem = name + " is " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(max_bytes);
   } else {
-    bytes.resize(static_cast<size_t>(st.st_size));
+    out->resize(static_cast<size_t>(st.st_size));
     errno = 0;
-    if (!read_all(fd, bytes.data(), bytes.size()))
+    if (!read_all(fd, reinterpret_cast<uint8_t*>(out->data()), out->size()))
       problem = "cannot read " + name + ": " + (errno ? std::strerror(errno) : "file is shorter than it was");
   }
   close(fd);
+  return problem;
+}
+
+bool load(const std::string& path, CheckpointData* out, std::string* error) {
+  std::vector<uint8_t> bytes;
+  const std::string problem = read_regular_file(path, checkpoint_max_bytes(), &bytes);
   if (!problem.empty()) return load_failed(error, problem);
   CheckpointData d;
   if (!checkpoint_decode(bytes.data(), bytes.size(), &d, error)) {
-    error->insert(std::strlen("checkpoint: "), name + ": ");
+    error->insert(std::strlen("checkpoint: "), quote_path(path) + ": ");
     return false;
   }
   *out = std::move(d);
@@ -88,6 +95,21 @@ std::string run_json_save_file(const std::string& path, const LabView& view) {
   if (!json) return "out of memory writing the run JSON";
   const std::string bytes = json.str();
   return write_file_atomically(path, bytes.data(), bytes.size());
+}
+
+std::string run_json_load_file(const std::string& path, LabView* view) {
+  try {
+    std::string text;
+    std::string problem = read_regular_file(path, kMaxRunJsonBytes, &text);
+    if (!problem.empty()) return problem;
+    problem = read_run_json(text, view);
+    if (!problem.empty()) return quote_path(path) + ": " + problem;
+    const size_t slash = path.find_last_of('/');
+    view->recorded = slash == std::string::npos ? path : path.substr(slash + 1);
+    return "";
+  } catch (const std::bad_alloc&) {
+    return "out of memory reading " + quote_path(path);
+  }
 }
 
 std::unique_ptr<Session> resume_session(const CheckpointData& d, const Overrides& overrides, std::string* error) {

@@ -21,6 +21,9 @@ bool checkpoint_load_file(const std::string& path, CheckpointData* out, std::str
 std::string checkpoint_save_file(const std::string& path, const CheckpointData& d);
 // The run as JSON (lab/run_json.h). Returns "" or one line.
 std::string run_json_save_file(const std::string& path, const LabView& view);
+// A run file read back (lab/run_json_read.h), view->recorded set to its file
+// name. Returns "" or one line naming the file.
+std::string run_json_load_file(const std::string& path, LabView* view);
 
 // The command line given with --load: its options apply on top of the
 // checkpoint's, and only those that keep the model's shape may change.

@@ -32,6 +32,9 @@ struct LabView {
   int last_good_step = 0;
   std::vector<HistoryPoint> history;
   std::vector<std::shared_ptr<const Snapshot>> snapshots;
+  // A recorded run (lab/recorded_runner.h): where it was read from, e.g.
+  // "division.json"; empty for a run that trains.
+  std::string recorded;
 };
 
 // Copies a session's state into *view (not `generation`, `playing` or the

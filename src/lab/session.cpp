@@ -7,6 +7,7 @@
 #include "lab/metrics.h"
 #include "lab/rate_meter.h"
 #include "lab/recorder.h"
+#include "lab/run_task.h"
 
 namespace headlab {
 
@@ -56,11 +57,7 @@ bool all_finite(const float* x, size_t n) {
 std::unique_ptr<Session> Session::create(const RunOptions& options, std::string* error) {
   *error = validate(options);
   if (!error->empty()) return nullptr;
-  TaskSpec spec;
-  spec.name = options.task;
-  spec.ctx = options.ctx;
-  spec.symbols = options.symbols;
-  spec.text = options.text;
+  const TaskSpec spec = task_spec(options);
   auto task = make_task(spec, error);
   if (!task) return nullptr;
   const ModelConfig cfg = model_config(options, *task);
@@ -77,7 +74,7 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
       data_rng_(options.seed, kSaltData),
       eval_rng_(options.seed, kSaltEval),
       history_(kHistoryCapacity, 1),
-      snapshots_(snapshot_capacity(cfg.n_layers, cfg.n_heads, task_->seq_len()), options.live.snapshot_every) {
+      snapshots_(snapshot_capacity(cfg.n_layers, cfg.n_heads, probe_size(*task_, options)), options.live.snapshot_every) {
   const int T = task_->seq_len();
   batch_tokens_.assign(static_cast<size_t>(options.batch) * T, 0);
   batch_targets_.assign(batch_tokens_.size(), -1);
@@ -87,11 +84,10 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
   ablation_targets_.assign(ablation_tokens_.size(), -1);
   Rng ablation_rng(options.seed, kSaltAblation);
   task_->sample(ablation_rng, kAblationSequences, ablation_tokens_.data(), ablation_targets_.data());
-  probe_tokens_.assign(T, 0);
-  probe_targets_.assign(T, -1);
-  task_->probe(probe_tokens_.data(), probe_targets_.data());
-  roles_ = task_->probe_roles();
-  for (RolePattern& r : generic_roles(probe_tokens_.data(), T)) roles_.push_back(std::move(r));
+  Probe probe = make_probe(*task_, options);
+  probe_tokens_ = std::move(probe.tokens);
+  probe_targets_ = std::move(probe.targets);
+  roles_ = std::move(probe.roles);
   init_params(model_.params(), model_.layout(), cfg, options.init, options.seed, options.nudge);
   apply_off();
   last_accuracy_ = evaluate(kEvalBatches);

@@ -78,6 +78,7 @@ class Session {
   Transformer& model() { return model_; }
   const std::vector<int>& probe_tokens() const { return probe_tokens_; }
   const std::vector<int>& probe_targets() const { return probe_targets_; }
+  int probe_length() const { return static_cast<int>(probe_tokens_.size()); }
   // The roles every snapshot scores, in Snapshot::roles order: the task's own
   // lookups first (e.g. add / subtract), then the generic ones.
   const std::vector<RolePattern>& roles() const { return roles_; }

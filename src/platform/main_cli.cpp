@@ -1,5 +1,6 @@
 // headlab-train: trains a run from the command line, prints progress and a
-// summary, and writes the run (--out JSON) and a checkpoint (--save).
+// summary, and writes the run (--out JSON) and a checkpoint (--save); or
+// reads a recorded run back (--replay) and summarises it.
 //   headlab-train --task induction --layers 2 --heads 4 --steps 2000 --out run.json
 // Options use the same vocabulary as the web URL and the desktop app (lab/options.h).
 #include <unistd.h>
@@ -39,6 +40,35 @@ void print_progress(const Session& s, int target, double elapsed) {
   std::fflush(stderr);
 }
 
+// --replay: a recorded run read back with the page's parser, summarised.
+int print_recorded(const Options& opt) {
+  const ProgramOptions& p = opt.program;
+  if (!p.out.empty() || !p.save.empty() || !p.load.empty())
+    return usage_error("--replay shows a recorded run without training; leave out --out, --save and --load");
+  LabView v;
+  const std::string error = run_json_load_file(opt.view.replay, &v);
+  if (!error.empty()) return usage_error("--replay: " + error);
+  const RunOptions& r = v.options;
+  std::printf("%s: task %s, %d layer%s x %d heads, d-model %d, init %s, seed %llu\n", v.recorded.c_str(),
+              r.task.c_str(), r.layers, r.layers == 1 ? "" : "s", r.heads, r.d_model, head_init_name(r.init),
+              static_cast<unsigned long long>(r.seed));
+  std::printf("step %d  loss %.4f  held-out accuracy %.1f%%  %zu history points, %zu snapshots (steps %d..%d)\n",
+              v.step, v.loss, 100.0 * std::max(0.0f, v.accuracy), v.history.size(), v.snapshots.size(),
+              v.snapshots.front()->step, v.snapshots.back()->step);
+  const Snapshot& s = *v.snapshots.back();
+  std::printf("strongest role of each head at step %d (attention mass on the role's keys):\n", s.step);
+  for (int l = 0; l < s.L; ++l) {
+    for (int h = 0; h < s.H; ++h) {
+      int best = 0;
+      for (int k = 1; k < s.R; ++k)
+        if (s.role(l, h, k) > s.role(l, h, best)) best = k;
+      std::printf("  L%dH%d %s %.2f", l, h, s.R ? v.roles[best].name.c_str() : "-", s.R ? s.role(l, h, best) : 0.0f);
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -54,6 +84,7 @@ int main(int argc, char** argv) {
         help_text(kScopes).c_str());
     return 0;
   }
+  if (!opt.view.replay.empty()) return print_recorded(opt);
   // Fail before training, not after, if an output cannot be written.
   error = check_output_files(opt.program);
   if (!error.empty()) return usage_error(error);

@@ -312,6 +312,8 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
     ImGui::SameLine();
     help_marker(kHelp);
   }
+  if (!s.editing_probe) ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 3);
+  probe_editor(runner, v, s);
   const Snapshot* snap = s.playback.nearest();
   if (snap) {
     s.layer = std::clamp(s.layer, 0, snap->L - 1);

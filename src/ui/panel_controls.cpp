@@ -91,7 +91,7 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   const float help_w = ImGui::CalcTextSize("(?)").x + ImGui::GetStyle().ItemSpacing.x;
 
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);
-  choice_combo("##task", "task", &p.task);
+  if (choice_combo("##task", "task", &p.task)) p.probe.clear();  // a typed probe is in the old task's tokens
   ImGui::SameLine();
   help_marker(v.task_description.empty() ? "The task the model is trained on." : v.task_description.c_str());
   if (p.task == "text") ImGui::InputTextMultiline("##text", &p.text, ImVec2(-1, ImGui::GetTextLineHeight() * 4));

@@ -27,6 +27,9 @@ void panel_why_heads(const LabView& v, UiState& s);
 // The probe as text above the maps (ui/probe_strip.cpp); returns its height.
 float probe_strip(const LabView& v, UiState& s, const std::vector<Repeat>& repeats);
 
+// Under the probe strip: "Type your own input", and the editor it opens (ui/probe_editor.cpp).
+void probe_editor(Runner& runner, const LabView& v, UiState& s);
+
 // Token label of the probe at position i ("·" for spaces, so they stay visible).
 std::string token_label(const LabView& v, int i);
 // The strongest role of head (l, h) if its score passes the badge threshold, else -1.

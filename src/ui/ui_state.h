@@ -49,6 +49,10 @@ struct UiState {
   // token last clicked or tapped in the probe strip: pinned_token).
   int brush = -1, hover_token = -1, pinned_token = -1;
 
+  // The probe editor (ui/probe_editor.cpp): open, its text, its last error.
+  bool editing_probe = false, focus_probe = false;
+  std::string probe_draft, probe_error;
+
   Colormap colormap = Colormap::Viridis;
   float gamma = 1.0f;             // heatmap contrast: weight^gamma (1 = linear)
   bool show_stats = false;        // the top bar's developer numbers (fps, ms per frame, tokens/s)

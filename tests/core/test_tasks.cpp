@@ -264,7 +264,7 @@ TEST_CASE("addsub scores r = a - b + c at every equals sign, and its roles mark 
   CHECK(triples.size() == 64);  // every (a, b, c) of 4 symbols occurs
   const Batch p = probe_of(*task);
   CHECK(words(*task, p.tok(0), T) == "3 - 1 + 2 = 4 3 - 1 + 0 = 2 2 - 1 + 2 = 3 0 - 0 + 1 = 1");  // mod 4
-  const std::vector<RolePattern> roles = task->probe_roles();
+  const std::vector<RolePattern> roles = task->roles_on(p.tok(0), T);
   REQUIRE(roles.size() == 2);
   CHECK(roles[0].short_name == "add");
   CHECK(roles[1].short_name == "sub");
@@ -286,7 +286,7 @@ TEST_CASE("coref answers the noun that the adjective decides", "[tasks]") {
   CHECK(words(*task, p.tok(0), T) ==
         "the animal didn't cross the street because it was too tired . it = animal");
   CHECK(p.scored(0) == std::vector<int>{13});
-  const std::vector<RolePattern> roles = task->probe_roles();
+  const std::vector<RolePattern> roles = task->roles_on(p.tok(0), T);
   REQUIRE(roles.size() == 1);
   for (int i = 0; i < T; ++i)
     for (int j = 0; j < T; ++j) CHECK(roles[0].keys[i * T + j] == ((i == 12 || i == 13) && j == 1));  // "animal"

@@ -1,0 +1,85 @@
+// Typing your own probe: the reader writes an input in the task's tokens and
+// the run restarts drawn on it. Training does not depend on the probe (same
+// seed, same batches: tests/lab/test_typed_probe_run.cpp), so the restarted
+// run learns exactly as before while every snapshot measures the typed input.
+#include <algorithm>
+
+#include "imgui.h"
+#include "imgui_stdlib.h"  // after imgui.h, which it needs
+#include "ui/panels.h"
+#include "ui/theme.h"
+
+namespace headlab::ui {
+namespace {
+
+// The probe on screen as the reader would type it: tokens separated by
+// spaces (<bos> is added by the reader), or for task=text the characters themselves.
+std::string typed_form(const LabView& v) {
+  if (!v.options.probe.empty()) return v.options.probe;
+  std::string out;
+  for (size_t i = 0; i < v.probe.size(); ++i) {
+    const std::string& t = v.vocab[v.probe[i]];
+    if (t == "<bos>" && i == 0) continue;
+    if (v.options.task == "text") out += t == "\xE2\x90\xA3" ? " " : t == "\\n" ? "\n" : t;
+    else out += (out.empty() ? "" : " ") + t;
+  }
+  return out;
+}
+
+void start_run(Runner& runner, const LabView& v, UiState& s, const std::string& probe) {
+  RunOptions r = v.options;
+  r.probe = probe;
+  s.probe_error = validate(r);
+  if (!s.probe_error.empty()) return;
+  const bool playing = v.playing;
+  s.probe_error = runner.reset(r);
+  if (!s.probe_error.empty()) return;
+  s.editing_probe = false;
+  if (playing) runner.play();
+}
+
+}  // namespace
+
+void probe_editor(Runner& runner, const LabView& v, UiState& s) {
+  const bool typed = !v.options.probe.empty();
+  if (!s.editing_probe) {
+    if (ImGui::SmallButton(typed ? "Edit your input" : "Type your own input")) {
+      s.editing_probe = true;
+      s.focus_probe = true;
+      s.probe_draft = typed_form(v);
+      s.probe_error.clear();
+    }
+    s.remember_item("probe-edit");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Draw every head on an input you write, in this task's tokens.\n"
+                        "The run restarts from step 0 and learns exactly as before (same seed, same data):\n"
+                        "only what is measured changes.");
+    if (typed) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Task's own input")) start_run(runner, v, s, "");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the task's own probe (restarts the run).");
+    }
+    return;
+  }
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float buttons = ImGui::CalcTextSize("Draw").x + ImGui::CalcTextSize("Cancel").x + st.FramePadding.x * 4 +
+                        st.ItemSpacing.x * 2;
+  ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - buttons, 60.0f));
+  if (s.focus_probe) ImGui::SetKeyboardFocusHere(), s.focus_probe = false;
+  const std::string hint = v.options.task == "text" ? "any text made of the training text's characters"
+                                                    : "tokens separated by spaces, e.g. " + typed_form(v).substr(0, 24);
+  const bool enter = ImGui::InputTextWithHint("##probe-text", hint.c_str(), &s.probe_draft,
+                                              ImGuiInputTextFlags_EnterReturnsTrue);
+  s.remember_item("probe-text");
+  ImGui::SameLine();
+  if (ImGui::Button("Draw") || enter) start_run(runner, v, s, s.probe_draft);
+  s.remember_item("probe-draw");
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) s.editing_probe = false, s.probe_error.clear();
+  if (!s.probe_error.empty())
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "%s", s.probe_error.c_str());
+  else
+    ImGui::TextDisabled("Restarts the run on this input: it learns exactly as before, only what is drawn changes.");
+}
+
+}  // namespace headlab::ui

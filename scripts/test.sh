@@ -28,6 +28,9 @@ if [ "$what" = all ] || [ "$what" = native ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = web ]; then
+  step "native headlab-train for the browser tests (build/native-release)"
+  cmake --preset native-release >/dev/null
+  cmake --build --preset native-release -j "$JOBS" --target headlab-train
   step "WebAssembly build (build/web-release)"
   cmake --preset web-release >/dev/null
   cmake --build --preset web-release -j "$JOBS"

@@ -42,6 +42,8 @@ const SLICE_MS = 8;  // step(n) trains in slices of about this long, one per tas
 // of names and values together. Anything longer is refused with one warning
 // before it is copied anywhere, as is NUL in a name or value (C strings would
 // silently cut it short).
+// The largest run file openRun() takes (the engine's kMaxRunJsonBytes).
+const MAX_RUN_BYTES = 512 << 20;
 export const LIMITS = Object.freeze({name: 64, value: 4 << 20, options: 64, total: (4 << 20) + (64 << 10)});
 
 // A short printable form of a name or value for warnings (never the whole of a huge one).
@@ -108,7 +110,7 @@ function optionPairs(options) {
       continue;
     }
     const key = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    if (key === 'trainer') continue;  // read by createWidget, not an engine option
+    if (key === 'trainer' || key === 'replay') continue;  // read by createWidget, not staged in the engine
     if (key.includes('\0')) {
       refuse(`option ${shown(key)}: a name may not contain NUL`);
       continue;
@@ -235,7 +237,10 @@ function makeCanvas(box) {
 // where update applies view and live options at once and starts a new run for run
 // options; of the `removed` option names, the flags turn off.
 function createWidget(element, options) {
-  const pairs = optionPairs(options);
+  // replay=URL opens a recorded run once the engine runs; until then nothing trains.
+  const replaySource = options?.replay;
+  const pairs = optionPairs(options).filter(([k]) => !(replaySource && k === 'autoplay'));
+  const autoplayReplay = Boolean(replaySource) && ['1', 'true', 'yes', 'on', ''].includes(String(options?.autoplay ?? 'no'));
   const prefersDark = matchMedia('(prefers-color-scheme: dark)');
   const theme = (pairs.find(([k]) => k === 'theme') || [])[1];
   const dark = theme === 'auto' ? prefersDark.matches : theme !== 'light';
@@ -472,8 +477,56 @@ function createWidget(element, options) {
     }
   }
 
+  // A recorded run (lab/run_json_read.h) shown in place of the current one,
+  // without training. `source`: a URL (relative to the page), a File or Blob,
+  // bytes (ArrayBuffer or typed array) or the JSON text itself.
+  async function openRun(source, name = '') {
+    let bytes, url = '';
+    if (typeof source === 'string' && source.trimStart().startsWith('{')) {
+      bytes = encoder.encode(source);
+    } else if (typeof source === 'string' || source instanceof URL) {
+      url = String(source);
+      const response = await fetch(new URL(url, document.baseURI));
+      if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`);
+      if (Number(response.headers.get('content-length')) > MAX_RUN_BYTES) throw new Error(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+      name ||= decodeURIComponent(new URL(url, document.baseURI).pathname.split('/').pop() || url);
+    } else if (source instanceof Blob) {
+      if (source.size > MAX_RUN_BYTES) throw new Error(`the file is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+      bytes = new Uint8Array(await source.arrayBuffer());
+      name ||= source.name || 'run.json';
+    } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+      bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    } else {
+      throw new TypeError('openRun: expected a URL, a File or Blob, bytes or the JSON text');
+    }
+    if (bytes.length > MAX_RUN_BYTES) throw new Error(`the run file is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+    name = String(name || 'run.json').slice(0, LIMITS.name);
+    await new Promise((resolve, reject) => {
+      if (destroyed || failure) return reject(new Error('the widget is not running'));
+      whenStarted(resolve);
+    });
+    const why = attempt('open', () => {
+      endSteps();
+      const p = mod._malloc(bytes.length + 1);
+      if (!p) throw new Refused(`out of memory (could not copy ${bytes.length} bytes into the engine)`);
+      try {
+        mod.HEAPU8.set(bytes, p);
+        return cString(call((n, u) => mod._headlab_open_run(p, bytes.length, n, u), name, url));
+      } finally {
+        mod._free(p);
+      }
+    }, 'the engine could not open it');
+    if (why) throw new Error(why);
+    return controller.state();
+  }
+
   const controller = {
     element, canvas,
+    // Shows a recorded run (a file headlab-train --out or exportRun() wrote)
+    // without training; the reader may then train it live. Resolves with the
+    // state, or rejects saying what is wrong with the file (the run shown stays).
+    openRun(source, name) { return openRun(source, name); },
     // Training continuously (play) or stopping (pause) ends a step(n) that is still running.
     // Each command returns a promise of the state once the engine has carried it out.
     play() { return command(() => { mod._headlab_play(); endSteps(); }); },
@@ -516,6 +569,7 @@ function createWidget(element, options) {
     },
     // Changes view options (and lr, clip, ...) without a new run.
     set(opts) {
+      if (opts?.replay) openRun(opts.replay).catch((e) => report(`replay: ${e.message}`));
       const changes = optionPairs(opts);
       return command(() => attempt('set', () => {
         if (!mod._headlab_stage_current_options()) return;
@@ -592,7 +646,9 @@ function createWidget(element, options) {
   // Share menu entries and pictures: the engine calls back (src/platform/main_web.cpp).
   const captures = [];
   const notice = (text) => whenStarted(() => call(mod._headlab_notice, text));
-  const reader = {controller, notice};
+  // A problem the reader must read (e.g. why a file did not open): on the widget until closed.
+  const problem = (text) => showStatus(text, {label: 'Close', action: () => showStatus('')});
+  const reader = {controller, notice, problem};
   function onAction(id) {
     if (id === 'capture') {
       const s = controller.state();
@@ -646,6 +702,20 @@ function createWidget(element, options) {
     });
   }
 
+  // A run file dropped on the widget opens as a recorded run.
+  function onDragOver(e) {
+    if (e.dataTransfer?.types?.includes('Files')) e.preventDefault();
+  }
+  function onDrop(e) {
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    e.preventDefault();
+    openRun(file).then(() => notice(`Opened ${file.name}: press Replay, or Train it yourself`),
+                       (err) => problem(`Could not open ${file.name}: ${err.message}`));
+  }
+  box.addEventListener('dragover', onDragOver);
+  box.addEventListener('drop', onDrop);
+
   // theme=auto follows the host page's colour scheme.
   function followScheme() { if (started) mod._headlab_set_system_dark(prefersDark.matches ? 1 : 0); }
   prefersDark.addEventListener('change', followScheme);
@@ -656,7 +726,7 @@ function createWidget(element, options) {
   function startKeeping() {
     if (controller.state().options.keep === '0') return;
     stopKeeping = keep({
-      controller, notice,
+      controller, notice, replaying: Boolean(replaySource),
       checkpoint(twin) {
         const n = attempt('keep', () => mod._headlab_checkpoint(twin), 0);
         return n ? {bytes: mod.HEAPU8.slice(mod._headlab_bytes(), mod._headlab_bytes() + n), step: mod._headlab_bytes_step()} : null;
@@ -680,6 +750,7 @@ function createWidget(element, options) {
   }
 
   function update(opts, removed = []) {
+    if (opts?.replay) openRun(opts.replay).catch((e) => report(`replay: ${e.message}`));
     const changes = optionPairs(opts);
     whenStarted(() => attempt('set', () => {
       // Of the removed option names (attributes taken off an element), the flags turn off.
@@ -769,6 +840,14 @@ function createWidget(element, options) {
       updateVisibility();
       startKeeping();
       queue.splice(0).forEach((fn) => fn());
+      if (replaySource) {
+        openRun(replaySource).then(() => {
+          if (autoplayReplay) mod?._headlab_replay(NaN);
+        }, (e) => {
+          problem(`Could not open the recorded run: ${e.message}`);
+          emit('error', e.message);
+        });
+      }
       return controller;
     });
   }).catch((e) => {
@@ -830,7 +909,7 @@ export class HeadlabWidget extends HTMLElement {
     this.update(changed, removed);
   }
 }
-for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on', 'exportPng', 'exportRun', 'recordReplay']) {
+for (const m of ['play', 'pause', 'step', 'reset', 'set', 'state', 'on', 'exportPng', 'exportRun', 'recordReplay', 'openRun']) {
   HeadlabWidget.prototype[m] = function (...args) { return this.widget?.[m](...args); };
 }
 if (!customElements.get('headlab-widget')) customElements.define('headlab-widget', HeadlabWidget);

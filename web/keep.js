@@ -39,7 +39,8 @@ export function nextKeepKey() {
 }
 
 // Starts keeping widget `w` ({controller, checkpoint(twin) -> {bytes, step}|null,
-// load(bytes, twin) -> '' or why not, prompt(text, buttons), notice(text)}).
+// load(bytes, twin) -> '' or why not, prompt(text, buttons), notice(text),
+// replaying: the page opens a recorded run, so no kept one is offered}).
 // Returns a function that stops it.
 export function keep(w, key) {
   let lastStep = -1, timer = 0, stopped = false, asking = false;
@@ -71,7 +72,8 @@ export function keep(w, key) {
   async function offer() {
     let kept = null;
     try { kept = await keptRun(key); } catch { return; }
-    if (stopped || !kept || !(kept.step > 0)) return;
+    // A page that opens a recorded run (replay=) shows that, not a kept one.
+    if (stopped || !kept || !(kept.step > 0) || w.replaying) return;
     asking = true;
     const when = new Date(kept.savedAt).toLocaleString();
     w.prompt(`This page kept a run at step ${kept.step} (${when}). Resume it? ` +

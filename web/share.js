@@ -1,7 +1,8 @@
 // share.js: what the widget's Share menu does (web/headlab.js wires it to the
 // engine, src/platform/main_web.cpp lists the entries): a link to the full app
 // with the run's settings, an <iframe> embed code, a PNG of the attention
-// grid, the run as the JSON headlab-train --out writes and a video of its replay. No HTML is built
+// grid, the run as the JSON headlab-train --out writes, a video of its replay
+// and opening a recorded run (a run file) to replay it. No HTML is built
 // from strings; downloads go through a temporary object URL.
 
 const APP_PAGE = new URL('index.html', import.meta.url);
@@ -60,7 +61,7 @@ export function canvasPng(canvas, state) {
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser made no PNG'))), 'image/png'));
 }
 
-// Carries out a Share menu entry for widget `w` ({controller, notice(text)}).
+// Carries out a Share menu entry for widget `w` ({controller, notice(text), problem(text)}).
 export async function shareAction(w, id) {
   const state = w.controller.state();
   const copy = async (text, what) => {
@@ -80,4 +81,32 @@ export async function shareAction(w, id) {
     download(await w.controller.recordReplay(), `headlab-replay-step${state.step}.webm`);
     w.notice('Replay saved as WebM');
   } else if (id === 'json') download(new Blob([w.controller.exportRun()], {type: 'application/json'}), `headlab-run-step${state.step}.json`);
+  else if (id === 'open-run') {
+    const file = await pickFile('.json,application/json');
+    if (!file) return;
+    try {
+      await w.controller.openRun(file);
+      w.notice(`Opened ${file.name}: press Replay, or Train it yourself`);
+    } catch (e) {
+      w.problem(`Could not open ${file.name}: ${e.message}`);
+    }
+  }
+}
+
+// The file the reader picks (null if none): a hidden <input type=file>, clicked.
+function pickFile(accept) {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    Object.assign(input, {type: 'file', accept, hidden: true});
+    input.addEventListener('change', () => {
+      resolve(input.files[0] || null);
+      input.remove();
+    });
+    input.addEventListener('cancel', () => {
+      resolve(null);
+      input.remove();
+    });
+    document.body.append(input);
+    input.click();
+  });
 }

@@ -17,7 +17,8 @@ class RecordedRunner final : public Runner {
   // `recorded` must have view.recorded set (where it came from).
   RecordedRunner(RunnerFactory make, LabView recorded);
 
-  bool live() const { return live_ != nullptr; }
+  // The live run once there is one (nullptr while the recording shows).
+  Runner* live_runner() const { return live_.get(); }
 
   void play() override;
   void pause() override;

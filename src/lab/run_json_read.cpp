@@ -1,6 +1,8 @@
 #include "lab/run_json_read.h"
 
 #include <cmath>
+#include <cstdio>
+#include <type_traits>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -60,6 +62,29 @@ std::vector<float> shaped(const json& o, const char* key, std::initializer_list<
   return v;
 }
 
+// A config number as the option parser reads it: integers exactly, others to float precision and beyond.
+std::string number_text(const json& x) {
+  if (x.is_number_unsigned()) return std::to_string(x.get<uint64_t>());
+  if (x.is_number_integer()) return std::to_string(x.get<int64_t>());
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", x.get<double>());
+  return buf;
+}
+
+// An array equal, element by element, to `want` (strings or ids).
+template <typename T>
+bool same(const json& x, const std::vector<T>& want) {
+  if (!x.is_array() || x.size() != want.size()) return false;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!x[i].is_string() || x[i].get_ref<const std::string&>() != want[i]) return false;
+    } else {
+      if (!x[i].is_number_unsigned() || x[i].get<uint64_t>() != static_cast<uint64_t>(want[i])) return false;
+    }
+  }
+  return true;
+}
+
 class Reader {
  public:
   explicit Reader(LabView* view) : v_(view) {}
@@ -101,9 +126,9 @@ class Reader {
     if (section_ == "config") return take_config(x);
     if (section_ != "snapshots" && !config_) refuse("\"config\" must come before \"" + section_ + "\"");
     if (section_ == "vocab") {
-      if (x != json(task_->vocab())) refuse("vocab: not the vocabulary this config gives (was the file edited?)");
+      if (!same(x, task_->vocab())) refuse("vocab: not the vocabulary this config gives (was the file edited?)");
     } else if (section_ == "probe") {
-      if (x != json(v_->probe)) refuse("probe: not the probe this config gives (was the file edited?)");
+      if (!same(x, v_->probe)) refuse("probe: not the probe this config gives (was the file edited?)");
     } else if (section_ == "history") {
       take_history(x);
     } else if (section_ != "snapshots") {
@@ -117,7 +142,7 @@ class Reader {
     for (const auto& [key, value] : x.items()) {
       std::string text;
       if (value.is_string()) text = value.get<std::string>();
-      else if (value.is_number()) text = value.dump();
+      else if (value.is_number()) text = number_text(value);
       else refuse("config." + key + ": expected a string or a number");
       const std::string e = set_option(o, key, text, kScopeRunAndLive);
       if (!e.empty()) refuse("config: " + e);

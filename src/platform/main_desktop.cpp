@@ -226,6 +226,9 @@ int main(int argc, char** argv) {
         help_text(kScopes).c_str());
     return 0;
   }
+  if (!opt.view.replay.empty())
+    return usage_error("--replay: the desktop app does not open recorded runs; the web page does (Share > Open a "
+                       "recorded run, or ?replay=FILE.json), and headlab-train --replay FILE.json prints one");
   ThreadedRunner::SessionFactory first = first_run(argc, argv, opt, &error);
   if (!error.empty()) return usage_error(error);
   catch_stop_signals();

@@ -37,6 +37,8 @@
 #include "lab/pair_runner.h"
 #include "lab/run_json.h"
 #include "lab/runner.h"
+#include "lab/recorded_runner.h"
+#include "lab/run_json_read.h"
 #include "platform/web_page.h"
 #include "platform/web_state.h"
 #include "platform/worker_runner.h"
@@ -240,7 +242,7 @@ void handle_keys(WebApp& a) {
     Runner& r = *a.runner;
     if (k.key == GLFW_KEY_S) r.step(1);  // held down, it keeps stepping
     if (k.repeat) continue;
-    if (k.key == GLFW_KEY_SPACE && !io.NavVisible) r.view().playing ? r.pause() : r.play();
+    if (k.key == GLFW_KEY_SPACE && !io.NavVisible) a.app.toggle_play(r);
     if (k.key == GLFW_KEY_R) {
       const std::string err = r.reset(r.view().options);
       if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
@@ -357,7 +359,16 @@ std::vector<ui::ShareAction> share_actions() {
           {"json", "Save the run as JSON",
            "Settings, loss curve and every recorded snapshot: the file headlab-train --out writes."},
           {"webm", "Record the replay (WebM)",
-           "The timeline's replay, step 0 to now, as a video of the widget (as long as the replay menu says)."}};
+           "The timeline's replay, step 0 to now, as a video of the widget (as long as the replay menu says)."},
+          {"open-run", "Open a recorded run...",
+           "Replay a run file (from headlab-train --out or \"Save the run as JSON\") without training."}};
+}
+
+// The widget's worker, if one trains its run (a recorded run has one only once it trains live).
+WorkerRunner* worker_of(WebApp& a) {
+  Runner* r = a.first.get();
+  if (auto* recorded = dynamic_cast<RecordedRunner*>(r)) r = recorded->live_runner();
+  return dynamic_cast<WorkerRunner*>(r);
 }
 
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.
@@ -603,7 +614,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_trains_in_worker() { return g_app && !g_app->ru
 // off screen) and returns 1 once the worker has run every step asked for.
 EMSCRIPTEN_KEEPALIVE int headlab_steps_done() {
   return guarded("step", 1, [] {
-    auto* w = g_app ? dynamic_cast<WorkerRunner*>(g_app->first.get()) : nullptr;
+    WorkerRunner* w = g_app ? worker_of(*g_app) : nullptr;
     if (!w) return 1;
     w->frame(0);
     notify();
@@ -613,6 +624,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_steps_done() {
 
 // The app's state as JSON: {ready, step, loss, accuracy, playing, suspended, contextLost,
 // fault, stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
+// recorded (a recorded run's name, else null), typing (a text field has the keyboard),
 // snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
 // Out of memory it is {"ready":false} (the page hears why through 'error').
 EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
@@ -620,7 +632,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
     if (!g_app) {
       g_text = "{\"ready\":false}";
     } else {
-      const auto* w = dynamic_cast<const WorkerRunner*>(g_app->first.get());
+      const WorkerRunner* w = worker_of(*g_app);
       g_text = web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames,
                                w ? w->note() : g_trainer);
     }
@@ -697,6 +709,33 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_load_checkpoint(const uint8_t* data, in
     wake();
     notify();
     return g_text.c_str();
+  });
+}
+
+// Shows a recorded run (a run file, lab/run_json_read.h) in place of the
+// current one, without training, until the reader trains it or starts
+// another run (lab/recorded_runner.h). `name` is what the top bar shows;
+// `url` where it came from ("" for a local file), kept as the replay option
+// so a shared link opens it again. Returns "" or why not (the run shown stays).
+EMSCRIPTEN_KEEPALIVE const char* headlab_open_run(const char* text, int size, const char* name, const char* url) {
+  return guarded("open", static_cast<const char*>(g_error), [&]() -> const char* {
+    if (!g_app) return "not started";
+    LabView v;
+    g_text = read_run_json(std::string(text, static_cast<size_t>(std::max(size, 0))), &v);
+    if (!g_text.empty()) return g_text.c_str();
+    v.recorded = name;
+    WebApp& a = *g_app;
+    a.runner.reset();  // it refers to the old first run
+    a.first = std::make_unique<RecordedRunner>(
+        [](const RunOptions& o, std::string* e) { return make_web_runner(o, e, &g_trainer); }, std::move(v));
+    a.runner = std::make_unique<PairRunner>(make_inline_runner, *a.first);
+    ViewOptions view = a.app.view();
+    view.compare.clear();
+    view.replay = url;
+    a.app.set_view(view);
+    wake();
+    notify();
+    return "";
   });
 }
 

@@ -26,6 +26,8 @@ EM_JS(void, js_skip_browser_init, (), {
 
 // Space and the arrows would also scroll the host page: the focused widget
 // keeps them (Space trains or pauses, the arrows move ImGui's keyboard focus).
+// Keeping Space also cancels its keypress, so its character is passed on
+// here (a text field, e.g. the probe editor, needs it).
 // A touch that lifts is remembered, so the engine can stop hovering where it was.
 EM_JS(void, js_embed_input, (), {
   var canvas = Module['canvas'];
@@ -33,6 +35,7 @@ EM_JS(void, js_embed_input, (), {
     if (e.keyCode === 9) return;
     if (e.keyCode === 32 || (e.keyCode >= 37 && e.keyCode <= 40)) e.preventDefault();
     GLFW.onKeydown(e);
+    if (e.keyCode === 32) GLFW.onKeyPress({charCode: 32, ctrlKey: e.ctrlKey, metaKey: e.metaKey});
   };
   var wheel = function(e) { if (Module['_headlab_wheel_wanted'](e.deltaY)) GLFW.onMouseWheel(e); };
   var pointer = function(e) { Module['headlabTouchLifted'] = e.type === 'pointerup' && e.pointerType === 'touch'; };

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "imgui.h"
 #include "lab/json.h"
 
 namespace headlab::web {
@@ -46,7 +47,9 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
                   ",\"stepsPerSec\":" + json_number(v.steps_per_sec) + ",\"tokensPerSec\":" + json_number(v.tokens_per_sec) +
                   ",\"frameMs\":" + json_number(st.frame_ms) + ",\"trainMs\":" + json_number(st.train_ms) +
                   ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation) +
-                  ",\"frames\":" + std::to_string(frames) + ",\"trainer\":" + json_string(trainer);
+                  ",\"frames\":" + std::to_string(frames) + ",\"trainer\":" + json_string(trainer) +
+                  ",\"recorded\":" + (v.recorded.empty() ? std::string("null") : json_string(v.recorded)) +
+                  ",\"typing\":" + flag(ImGui::GetIO().WantTextInput);
   s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":" + snapshot_json(v);
   // Compare mode's twin run: the option that tells it apart and how far it got.
   if (const LabView* twin = runner.compare_view()) {

@@ -60,6 +60,8 @@ void App::show_notice(const std::string& text) {
   s_.notice_until = ImGui::GetTime() + 4.0;
 }
 
+void App::toggle_play(Runner& runner) { ui::toggle_play(runner, runner.view(), s_); }
+
 void App::replay(float seconds) {
   if (std::isfinite(seconds)) s_.replay_seconds = std::clamp(seconds, 2.0f, 60.0f);
   s_.playback.replay(s_.replay_seconds);
@@ -67,6 +69,7 @@ void App::replay(float seconds) {
 
 void App::on_new_run(const LabView& v) {
   generation_ = v.generation;
+  if (v.recorded.empty()) s_.view.replay.clear();  // a recording turned live: links no longer open it
   s_.pending = v.options;
   s_.playback.reset();
   s_.token = -1;

@@ -43,6 +43,8 @@ class App {
   std::string take_action() { return std::exchange(s_.requested_action, std::string()); }
   // Shows a short line in the top bar for a few seconds (e.g. "Link copied").
   void show_notice(const std::string& text);
+  // Space: play/pause a live run, replay/stop a recorded one.
+  void toggle_play(Runner& runner);
   // The timeline's Replay: step 0 to now over `seconds` (2..60), then live again.
   void replay(float seconds);
   bool replaying() const { return s_.playback.replaying(); }

@@ -11,6 +11,9 @@
 namespace headlab::ui {
 
 void top_bar(Runner& runner, const LabView& v, UiState& s);
+// Play/pause (the top bar's first button, Space): trains or pauses a live
+// run; replays or stops replaying a recorded one.
+void toggle_play(Runner& runner, const LabView& v, UiState& s);
 // Below the top bar: the three experiments, one click each, and what to watch
 // for in the one running. Its height in a window `width` wide, for the layout: experiment_strip_height().
 void experiment_strip(Runner& runner, const LabView& v, UiState& s, bool with_text);

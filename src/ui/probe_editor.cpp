@@ -43,7 +43,7 @@ void start_run(Runner& runner, const LabView& v, UiState& s, const std::string& 
 void probe_editor(Runner& runner, const LabView& v, UiState& s) {
   const bool typed = !v.options.probe.empty();
   if (!s.editing_probe) {
-    if (ImGui::SmallButton(typed ? "Edit your input" : "Type your own input")) {
+    if (ImGui::SmallButton(typed ? "Edit input" : "Type your own input")) {
       s.editing_probe = true;
       s.focus_probe = true;
       s.probe_draft = typed_form(v);
@@ -56,7 +56,7 @@ void probe_editor(Runner& runner, const LabView& v, UiState& s) {
                         "only what is measured changes.");
     if (typed) {
       ImGui::SameLine();
-      if (ImGui::SmallButton("Task's own input")) start_run(runner, v, s, "");
+      if (ImGui::SmallButton("Task's input")) start_run(runner, v, s, "");
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the task's own probe (restarts the run).");
     }
     return;
@@ -76,10 +76,14 @@ void probe_editor(Runner& runner, const LabView& v, UiState& s) {
   s.remember_item("probe-draw");
   ImGui::SameLine();
   if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) s.editing_probe = false, s.probe_error.clear();
-  if (!s.probe_error.empty())
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme().bad), "%s", s.probe_error.c_str());
-  else
-    ImGui::TextDisabled("Restarts the run on this input: it learns exactly as before, only what is drawn changes.");
+  const bool refused = !s.probe_error.empty();
+  ImGui::PushStyleColor(ImGuiCol_Text, refused ? ImGui::ColorConvertU32ToFloat4(theme().bad)
+                                               : ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::TextWrapped("%s", refused ? s.probe_error.c_str()
+                                   : "Restarts the run on this input: it learns exactly as before, only what is "
+                                     "drawn changes.");
+  ImGui::PopStyleColor();
+  if (refused) s.remember_item("probe-error");
 }
 
 }  // namespace headlab::ui

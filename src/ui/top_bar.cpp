@@ -21,6 +21,7 @@ void share_menu(UiState& s) {
   if (!ImGui::BeginPopup("share")) return;
   for (const ShareAction& a : s.share_actions) {
     if (ImGui::MenuItem(a.label.c_str())) s.requested_action = a.id;
+    s.remember_item(("share:" + a.id).c_str());
     if (ImGui::IsItemHovered() && !a.help.empty()) ImGui::SetTooltip("%s", a.help.c_str());
   }
   ImGui::EndPopup();
@@ -28,26 +29,46 @@ void share_menu(UiState& s) {
 
 }  // namespace
 
+void toggle_play(Runner& runner, const LabView& v, UiState& s) {
+  if (v.recorded.empty()) v.playing ? runner.pause() : runner.play();
+  else if (s.playback.replaying()) s.playback.stop_replay();
+  else s.playback.replay(s.replay_seconds);
+}
+
 void top_bar(Runner& runner, const LabView& v, UiState& s) {
   const Theme& th = theme();
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float bw = ImGui::CalcTextSize("\xe2\x80\x96 Pause").x + style.FramePadding.x * 2;
+  // A recorded run (lab/recorded_runner.h) does not train: Play replays it,
+  // and the reader may train its settings live instead.
+  const bool recorded = !v.recorded.empty();
+  const bool running = recorded ? s.playback.replaying() : v.playing;
+  const float bw = ImGui::CalcTextSize(recorded ? "\xe2\x96\xb6 Replay" : "\xe2\x80\x96 Pause").x + style.FramePadding.x * 2;
   ImGui::PushStyleColor(ImGuiCol_Button, style.Colors[ImGuiCol_ButtonActive]);
-  if (ImGui::Button(v.playing ? "\xe2\x80\x96 Pause" : "\xe2\x96\xb6 Train", ImVec2(bw, 0))) v.playing ? runner.pause() : runner.play();
+  if (ImGui::Button(running ? "\xe2\x80\x96 Pause" : recorded ? "\xe2\x96\xb6 Replay" : "\xe2\x96\xb6 Train", ImVec2(bw, 0)))
+    toggle_play(runner, v, s);
   ImGui::PopStyleColor();
   s.remember_item("play");
   if (ImGui::IsItemHovered()) {
-    if (runner.trains_in_frame())
+    if (recorded)
+      ImGui::SetTooltip("Play the recording from step 0 (Space). Nothing trains: this run was recorded.");
+    else if (runner.trains_in_frame())
       ImGui::SetTooltip("Train continuously, or pause (Space). Each frame spends about %.0f ms training.", s.view.budget_ms);
     else
       ImGui::SetTooltip("Train continuously, or pause (Space). Training runs on its own thread, as fast as it can.");
   }
   ImGui::SameLine();
-  if (ImGui::Button("Step")) runner.step(1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One optimiser step, then pause (S).");
-  ImGui::SameLine();
-  if (ImGui::Button("Reset")) s.message = runner.reset(s.wanted_run());
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from step 0 with the Controls' settings (R).");
+  if (recorded) {
+    if (ImGui::Button("Train it yourself")) s.message = runner.reset(v.options);
+    s.remember_item("train-recorded");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Close the recording and train a run with its settings live, from step 0 (press Train next).");
+  } else {
+    if (ImGui::Button("Step")) runner.step(1);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One optimiser step, then pause (S).");
+    ImGui::SameLine();
+    if (ImGui::Button("Reset")) s.message = runner.reset(s.wanted_run());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from step 0 with the Controls' settings (R).");
+  }
 
   // Right-hand buttons, measured first so the status items know their room.
   const float gap = style.ItemSpacing.x;
@@ -60,6 +81,7 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
   // While the timeline shows an earlier moment, the step is the one on screen.
   char buf[8][64];
   int n = 0;
+  if (recorded) std::snprintf(buf[n++], 64, "recorded: %.40s", v.recorded.c_str());
   if (s.playback.live()) std::snprintf(buf[n++], 64, "step %d", v.step);
   else std::snprintf(buf[n++], 64, "showing step %.0f of %d", s.playback.step(), v.step);
   std::snprintf(buf[n++], 64, "loss %.3f", v.loss);

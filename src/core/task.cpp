@@ -71,7 +71,8 @@ std::string Task::read_probe(const std::string& text, std::vector<int>* ids) con
     }
     i = end;
   }
-  return probe_length(ids->size());
+  const bool bos = !vocab_.empty() && vocab_[0] == "<bos>";
+  return probe_length(ids->size(), bos ? 1 : 0);
 }
 
 void Task::probe_targets(const int* tokens, int T, int* targets) const {
@@ -85,11 +86,12 @@ std::string Task::unknown_token(const std::string& word) const {
   return "\"" + word + "\" is not made of this task's tokens (" + list + ")";
 }
 
-std::string Task::probe_length(size_t n) const {
+std::string Task::probe_length(size_t n, int added) const {
   if (n < 2) return "type at least two tokens";
   if (n > static_cast<size_t>(seq_len_))
-    return std::to_string(n) + " tokens, but this task's sequences have " + std::to_string(seq_len_) +
-           " positions and the model has seen no later ones; type at most " + std::to_string(seq_len_);
+    return std::to_string(n - added) + " tokens" + (added ? " and <bos>" : "") + ", but this task's sequences have " +
+           std::to_string(seq_len_) + " positions and the model has seen no later ones; type at most " +
+           std::to_string(seq_len_ - added);
   return "";
 }
 

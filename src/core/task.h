@@ -63,9 +63,10 @@ class Task {
   virtual std::vector<RolePattern> roles_on(const int* /*tokens*/, int /*T*/) const { return {}; }
 
  protected:
-  // read_probe()'s messages: a word that is no run of tokens, a length out of range ("" if fine).
+  // read_probe()'s messages: a word that is no run of tokens, a length out of
+  // range ("" if fine) counting `added` tokens the reader did not type (<bos>).
   std::string unknown_token(const std::string& word) const;
-  std::string probe_length(size_t n) const;
+  std::string probe_length(size_t n, int added = 0) const;
 
   std::vector<std::string> vocab_;
   int seq_len_ = 0;

@@ -65,8 +65,8 @@ TEST_CASE("a typed probe that is not the task's tokens or does not fit is refuse
   const int T = induction->seq_len();
   const std::string too_long = std::string(static_cast<size_t>(T), 'a');  // T letters + <bos>
   CHECK(refusal(*induction, too_long) ==
-        std::to_string(T + 1) + " tokens, but this task's sequences have " + std::to_string(T) +
-            " positions and the model has seen no later ones; type at most " + std::to_string(T));
+        std::to_string(T) + " tokens and <bos>, but this task's sequences have " + std::to_string(T) +
+            " positions and the model has seen no later ones; type at most " + std::to_string(T - 1));
   CHECK(refusal(*induction, std::string(static_cast<size_t>(T - 1), 'a')).empty());
 }
 

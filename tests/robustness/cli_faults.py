@@ -135,6 +135,36 @@ expect("checkpoint missing", ["--load", path("missing.ckpt")], 2, "checkpoint:")
 expect("checkpoint changes shape", ["--load", good, "--heads", "4"], 2, "start a new run")
 expect("unwritable --out", TINY + ["--steps", "1", "--out", "/nonexistent/dir/run.json"], 2, "--out: cannot write")
 
+# [SECTION] typed probes: in the task's tokens, or refused with which word is not
+expect("probe: typed", TINY + ["--task", "induction", "--probe", "a b c a b", "--steps", "2"], 0, "final loss", "stdout")
+expect("probe: unknown token", ["--task", "induction", "--probe", "a b ? c"], 2,
+       'probe: "?" is not made of this task\'s tokens')
+expect("probe: too long", TINY + ["--task", "induction", "--probe", "a " * 40], 2, "type at most 10")
+expect("probe: a character the text lacks", ["--task", "text", "--text", "abcabc" * 10, "--probe", "abz"], 2,
+       "'z' does not occur in the training text")
+
+# [SECTION] run files read back (--replay): a good one is summarised; a bad one refused with a reason, exit 2
+run_json = path("run.json")
+expect("write a run file", TINY + ["--task", "copy", "--steps", "20", "--out", run_json], 0, "wrote", "stdout")
+expect("replay: a good file", ["--replay", run_json], 0, "strongest role of each head", "stdout")
+text = open(run_json).read()
+os.mkfifo(path("run.fifo"))
+bad_runs = {
+    "truncated": text[: len(text) // 2],
+    "empty": "",
+    "not an object": "[1, 2, 3]",
+    "edited vocabulary": text.replace('"vocab":["<bos>"', '"vocab":["<eos>"', 1),
+    "a weight of 7": text.replace('"attn":[[[[1', '"attn":[[[[7', 1),
+    "nested 100000 deep": "{\"config\":" + "[" * 100000 + "]" * 100000 + "}",
+}
+for name, body in bad_runs.items():
+    with open(path(name.replace(" ", "-") + ".json"), "w") as f:
+        f.write(body)
+    expect("replay " + name, ["--replay", path(name.replace(" ", "-") + ".json")], 2, "--replay: ")
+expect("replay: a missing file", ["--replay", path("missing.json")], 2, "--replay: cannot open")
+expect("replay: a FIFO", ["--replay", path("run.fifo")], 2, "is not a regular file", timeout=10)
+expect("replay: with --out", ["--replay", run_json, "--out", path("other.json")], 2, "leave out --out")
+
 # [SECTION] files written: probed before training, written atomically, every output attempted
 FOREVER = ["--steps", "100000000"]  # a run that only a refusal before training can end in time
 

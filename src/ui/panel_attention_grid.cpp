@@ -312,7 +312,11 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
     ImGui::SameLine();
     help_marker(kHelp);
   }
-  if (!s.editing_probe) ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 3);
+  // Beside the colour bar where it fits (a phone puts it on a line of its own).
+  const float edit_gap = ImGui::GetStyle().ItemSpacing.x * 3;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (!s.editing_probe && ImGui::GetItemRectMax().x + edit_gap + probe_editor_width(v) <= right)
+    ImGui::SameLine(0, edit_gap);
   probe_editor(runner, v, s);
   const Snapshot* snap = s.playback.nearest();
   if (snap) {

@@ -32,6 +32,8 @@ float probe_strip(const LabView& v, UiState& s, const std::vector<Repeat>& repea
 
 // Under the probe strip: "Type your own input", and the editor it opens (ui/probe_editor.cpp).
 void probe_editor(Runner& runner, const LabView& v, UiState& s);
+// The width of its buttons while closed (to see whether they fit beside the colour bar).
+float probe_editor_width(const LabView& v);
 
 // Token label of the probe at position i ("·" for spaces, so they stay visible).
 std::string token_label(const LabView& v, int i);

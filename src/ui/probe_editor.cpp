@@ -40,6 +40,13 @@ void start_run(Runner& runner, const LabView& v, UiState& s, const std::string& 
 
 }  // namespace
 
+float probe_editor_width(const LabView& v) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  if (v.options.probe.empty()) return ImGui::CalcTextSize("Type your own input").x + st.FramePadding.x * 2;
+  return ImGui::CalcTextSize("Edit input").x + ImGui::CalcTextSize("Task's input").x + st.FramePadding.x * 4 +
+         st.ItemSpacing.x;
+}
+
 void probe_editor(Runner& runner, const LabView& v, UiState& s) {
   const bool typed = !v.options.probe.empty();
   if (!s.editing_probe) {

@@ -155,7 +155,17 @@ float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& li
   if (!std::isnan(spec.ref_y)) {
     float y = sy(spec.ref_y);
     dashed_hline(dl, q0.x, q1.x, y, th.text_dim);
-    if (spec.ref_label) dl->AddText(small, fs, ImVec2(q1.x - small->CalcTextSizeA(fs, FLT_MAX, 0, spec.ref_label).x - 4, y + 1), th.text_dim, spec.ref_label);
+    // Labelled on the title's line, right-aligned with a piece of dashed line,
+    // where no curve can run through the words (inside the plot one would).
+    if (spec.ref_label && spec.title) {
+      dl->PopClipRect();
+      const float w = small->CalcTextSizeA(fs, FLT_MAX, 0, spec.ref_label).x, x = q1.x - w;
+      dashed_hline(dl, x - fs * 1.8f, x - 4, p0.y + 1 + fs * 0.55f, th.text_dim);
+      dl->AddText(small, fs, ImVec2(x, p0.y + 1), th.text_dim, spec.ref_label);
+      dl->PushClipRect(q0, q1, true);
+    } else if (spec.ref_label) {
+      dl->AddText(small, fs, ImVec2(q1.x - small->CalcTextSizeA(fs, FLT_MAX, 0, spec.ref_label).x - 4, y + 1), th.text_dim, spec.ref_label);
+    }
   }
   std::vector<ImVec2> pts;
   for (const PlotLine& l : lines) {

@@ -650,12 +650,77 @@ function createWidget(element, options) {
   const problem = (text) => showStatus(text, {label: 'Close', action: () => showStatus('')});
   const reader = {controller, notice, problem};
   function onAction(id) {
+    if (id === 'edit-probe') return probeDialog();
     if (id === 'capture') {
       const s = controller.state();
       captures.splice(0).forEach((c) => canvasPng(canvas, s).then(c.resolve, c.reject));
       return;
     }
     shareAction(reader, id).catch((e) => notice(`${id}: ${e.message}`));
+  }
+
+  // The grid's "Type your own input" on the web: an HTML field (phones'
+  // keyboards, paste, input methods, screen readers) over the widget. Draw
+  // restarts the run drawn on the text; a refusal stays on screen, under it.
+  let dialog = null;
+  function closeDialog() {
+    dialog?.remove();
+    dialog = null;
+    canvas.focus();
+  }
+  function probeDialog() {
+    if (!started || destroyed || failure || dialog) return;
+    const s = controller.state();
+    dialog = document.createElement('form');
+    dialog.setAttribute('role', 'dialog');
+    dialog.setAttribute('aria-label', 'Type your own input');
+    Object.assign(dialog.style, OVERLAY_STYLE, {flexDirection: 'column', gap: '8px', pointerEvents: 'auto',
+                                                color: dark ? '#d7dbe2' : '#1d2330', background: dark ? '#111318e8' : '#e9ecf1e8'});
+    const label = document.createElement('label');
+    label.textContent = s.options.task === 'text' ? "Your input: any text made of the training text's characters"
+                                                   : "Your input: this task's tokens, separated by spaces";
+    const input = document.createElement('input');
+    Object.assign(input, {type: 'text', value: s.probeText, maxLength: 4096, spellcheck: false, autocomplete: 'off'});
+    input.setAttribute('autocapitalize', 'off');
+    input.setAttribute('autocorrect', 'off');
+    Object.assign(input.style, {display: 'block', marginTop: '6px', width: 'min(80vw, 520px)', boxSizing: 'border-box',
+                                font: '15px/1.4 ui-monospace, monospace', padding: '6px 8px'});
+    label.append(input);
+    const note = document.createElement('div');
+    note.textContent = 'The run restarts on this input: it learns exactly as before, only what is drawn changes.';
+    Object.assign(note.style, {fontSize: '13px', opacity: '0.75', maxWidth: 'min(80vw, 520px)'});
+    const error = document.createElement('div');
+    error.setAttribute('role', 'alert');
+    Object.assign(error.style, {color: dark ? '#ff8a80' : '#b3261e', maxWidth: 'min(80vw, 520px)'});
+    const row = document.createElement('div');
+    Object.assign(row.style, {display: 'flex', gap: '8px', justifyContent: 'center'});
+    const draw = document.createElement('button');
+    draw.type = 'submit';
+    draw.textContent = 'Draw';
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.textContent = 'Cancel';
+    for (const b of [draw, cancel]) Object.assign(b.style, {font: 'inherit', cursor: 'pointer', padding: '4px 14px'});
+    row.append(draw, cancel);
+    dialog.append(label, note, error, row);
+    dialog.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const why = attempt('probe', () => cString(call(mod._headlab_set_probe, input.value)), 'the engine could not restart the run');
+      if (why) {
+        error.textContent = why;
+        input.focus();
+      } else {
+        closeDialog();
+      }
+    });
+    cancel.addEventListener('click', closeDialog);
+    dialog.addEventListener('keydown', (e) => {
+      e.stopPropagation();  // the widget's keys (Space, S, R) are not for the field
+      if (e.key === 'Escape') closeDialog();
+    });
+    box.append(dialog);
+    input.focus();
+    input.select();
   }
 
   // recordReplay(): the canvas as a video while the engine replays the run

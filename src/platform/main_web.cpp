@@ -44,6 +44,7 @@
 #include "platform/worker_runner.h"
 #include "ui/app.h"
 #include "ui/gl.h"
+#include "ui/panels.h"
 #include "ui/theme.h"
 
 using namespace headlab;
@@ -466,6 +467,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
       return g_text.c_str();
     }
     a->app.set_share_actions(share_actions());
+    a->app.set_probe_dialog(true);  // web/headlab.js edits a typed probe in an HTML field
     apply_compare(*a);
     if (g_options.view.autoplay) a->runner->play();
     g_app = a.release();
@@ -625,6 +627,7 @@ EMSCRIPTEN_KEEPALIVE int headlab_steps_done() {
 // The app's state as JSON: {ready, step, loss, accuracy, playing, suspended, contextLost,
 // fault, stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
 // recorded (a recorded run's name, else null), typing (a text field has the keyboard),
+// probeText (the probe as a reader would type it),
 // snapshot: {step, diversity[layer]}, options: {key: value}, ui: {name: [x, y, w, h]}}.
 // Out of memory it is {"ready":false} (the page hears why through 'error').
 EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
@@ -707,6 +710,19 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_load_checkpoint(const uint8_t* data, in
     const std::vector<uint8_t> bytes(data, data + size);
     g_text = twin ? g_app->runner->load_twin_checkpoint(bytes) : g_app->runner->load_checkpoint(bytes);
     wake();
+    notify();
+    return g_text.c_str();
+  });
+}
+
+// Restarts the run drawn on a typed probe ("" = the task's own), as the
+// grid's "Type your own input" does; the page's dialog calls it. Returns ""
+// or why not (the run stays as it was).
+EMSCRIPTEN_KEEPALIVE const char* headlab_set_probe(const char* text) {
+  return guarded("probe", static_cast<const char*>(g_error), [&]() -> const char* {
+    if (!g_app) return "not started";
+    wake();
+    g_text = ui::restart_on_probe(*g_app->runner, g_app->runner->view(), text);
     notify();
     return g_text.c_str();
   });

@@ -5,6 +5,7 @@
 
 #include "imgui.h"
 #include "lab/json.h"
+#include "ui/panels.h"
 
 namespace headlab::web {
 namespace {
@@ -49,7 +50,8 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
                   ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation) +
                   ",\"frames\":" + std::to_string(frames) + ",\"trainer\":" + json_string(trainer) +
                   ",\"recorded\":" + (v.recorded.empty() ? std::string("null") : json_string(v.recorded)) +
-                  ",\"typing\":" + flag(ImGui::GetIO().WantTextInput);
+                  ",\"typing\":" + flag(ImGui::GetIO().WantTextInput) +
+                  ",\"probeText\":" + json_string(ui::probe_as_typed(v));
   s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":" + snapshot_json(v);
   // Compare mode's twin run: the option that tells it apart and how far it got.
   if (const LabView* twin = runner.compare_view()) {

@@ -40,6 +40,8 @@ class App {
   bool animating() const { return !ready_ || s_.playback.moving() || !s_.notice.empty(); }
   // The web page's Share menu; the id of an entry clicked since the last call ("" if none).
   void set_share_actions(std::vector<ShareAction> actions) { s_.share_actions = std::move(actions); }
+  // The platform edits a typed probe in its own dialog (action "edit-probe").
+  void set_probe_dialog(bool on) { s_.probe_dialog = on; }
   std::string take_action() { return std::exchange(s_.requested_action, std::string()); }
   // Shows a short line in the top bar for a few seconds (e.g. "Link copied").
   void show_notice(const std::string& text);

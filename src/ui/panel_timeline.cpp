@@ -33,10 +33,13 @@ void panel_timeline(const LabView& v, UiState& s) {
   }
   s.remember_item("replay");
   ImGui::SameLine();
+  // A recorded run has no training to follow: its "live" is its last step.
+  const bool recorded = !v.recorded.empty();
   ImGui::BeginDisabled(pb.live());
-  if (ImGui::Button("\xe2\x97\x8f Live")) pb.go_live();
+  if (ImGui::Button(recorded ? "\xe2\x97\x8f End" : "\xe2\x97\x8f Live")) pb.go_live();
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Follow training as it happens.");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip(recorded ? "Show the recording's last step." : "Follow training as it happens.");
   ImGui::SameLine();
   // The replay's length is a menu, not a second slider, so the step slider is the only one.
   char length[32];
@@ -92,7 +95,9 @@ void panel_timeline(const LabView& v, UiState& s) {
 
   int stride = v.snapshots.size() > 1 ? v.snapshots[1]->step - v.snapshots[0]->step : v.options.live.snapshot_every;
   const int kept = static_cast<int>(v.snapshots.size());
-  if (pb.live())
+  if (recorded)
+    ImGui::TextDisabled("Recorded run: %d snapshots over %d steps. Nothing trains; Replay plays it.", kept, v.step);
+  else if (pb.live())
     ImGui::TextDisabled("%d snapshot%s kept, one every %d steps  -  live", kept, kept == 1 ? "" : "s", stride);
   else
     ImGui::TextDisabled("Showing step %.0f; training is at step %d.  %d snapshots kept, one every %d steps.", pb.step(), v.step,

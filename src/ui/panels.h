@@ -34,6 +34,12 @@ float probe_strip(const LabView& v, UiState& s, const std::vector<Repeat>& repea
 void probe_editor(Runner& runner, const LabView& v, UiState& s);
 // The width of its buttons while closed (to see whether they fit beside the colour bar).
 float probe_editor_width(const LabView& v);
+// The probe as the reader would type it: tokens separated by spaces (without
+// the <bos> the task adds), or for task=text the characters themselves.
+std::string probe_as_typed(const LabView& v);
+// Restarts the run drawn on `probe` ("" = the task's own), playing if it was;
+// training is the same whatever the probe. Returns "" or why not (the run stays).
+std::string restart_on_probe(Runner& runner, const LabView& v, const std::string& probe);
 
 // Token label of the probe at position i ("·" for spaces, so they stay visible).
 std::string token_label(const LabView& v, int i);

@@ -12,33 +12,39 @@
 namespace headlab::ui {
 namespace {
 
-// The probe on screen as the reader would type it: tokens separated by
-// spaces (<bos> is added by the reader), or for task=text the characters themselves.
-std::string typed_form(const LabView& v) {
+void start_run(Runner& runner, const LabView& v, UiState& s, const std::string& probe) {
+  s.probe_error = restart_on_probe(runner, v, probe);
+  if (s.probe_error.empty()) s.editing_probe = false;
+}
+
+}  // namespace
+
+std::string probe_as_typed(const LabView& v) {
   if (!v.options.probe.empty()) return v.options.probe;
+  if (v.options.task == "text") {  // the text's first characters, as many as the probe has
+    size_t end = 0, chars = 0;
+    for (; end < v.options.text.size(); ++end)
+      if ((static_cast<unsigned char>(v.options.text[end]) & 0xC0) != 0x80 && chars++ == v.probe.size()) break;
+    return v.options.text.substr(0, end);
+  }
   std::string out;
   for (size_t i = 0; i < v.probe.size(); ++i) {
     const std::string& t = v.vocab[v.probe[i]];
-    if (t == "<bos>" && i == 0) continue;
-    if (v.options.task == "text") out += t == "\xE2\x90\xA3" ? " " : t == "\\n" ? "\n" : t;
-    else out += (out.empty() ? "" : " ") + t;
+    if (!(t == "<bos>" && i == 0)) out += (out.empty() ? "" : " ") + t;
   }
   return out;
 }
 
-void start_run(Runner& runner, const LabView& v, UiState& s, const std::string& probe) {
+std::string restart_on_probe(Runner& runner, const LabView& v, const std::string& probe) {
   RunOptions r = v.options;
   r.probe = probe;
-  s.probe_error = validate(r);
-  if (!s.probe_error.empty()) return;
+  std::string error = validate(r);
+  if (!error.empty()) return error;
   const bool playing = v.playing;
-  s.probe_error = runner.reset(r);
-  if (!s.probe_error.empty()) return;
-  s.editing_probe = false;
-  if (playing) runner.play();
+  error = runner.reset(r);
+  if (error.empty() && playing) runner.play();
+  return error;
 }
-
-}  // namespace
 
 float probe_editor_width(const LabView& v) {
   const ImGuiStyle& st = ImGui::GetStyle();
@@ -51,10 +57,14 @@ void probe_editor(Runner& runner, const LabView& v, UiState& s) {
   const bool typed = !v.options.probe.empty();
   if (!s.editing_probe) {
     if (ImGui::SmallButton(typed ? "Edit input" : "Type your own input")) {
-      s.editing_probe = true;
-      s.focus_probe = true;
-      s.probe_draft = typed_form(v);
-      s.probe_error.clear();
+      if (s.probe_dialog) {
+        s.requested_action = "edit-probe";
+      } else {
+        s.editing_probe = true;
+        s.focus_probe = true;
+        s.probe_draft = probe_as_typed(v);
+        s.probe_error.clear();
+      }
     }
     s.remember_item("probe-edit");
     if (ImGui::IsItemHovered())
@@ -74,7 +84,7 @@ void probe_editor(Runner& runner, const LabView& v, UiState& s) {
   ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - buttons, 60.0f));
   if (s.focus_probe) ImGui::SetKeyboardFocusHere(), s.focus_probe = false;
   const std::string hint = v.options.task == "text" ? "any text made of the training text's characters"
-                                                    : "tokens separated by spaces, e.g. " + typed_form(v).substr(0, 24);
+                                                    : "tokens separated by spaces, e.g. " + probe_as_typed(v).substr(0, 24);
   const bool enter = ImGui::InputTextWithHint("##probe-text", hint.c_str(), &s.probe_draft,
                                               ImGuiInputTextFlags_EnterReturnsTrue);
   s.remember_item("probe-text");

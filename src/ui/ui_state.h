@@ -50,6 +50,9 @@ struct UiState {
   int brush = -1, hover_token = -1, pinned_token = -1;
 
   // The probe editor (ui/probe_editor.cpp): open, its text, its last error.
+  // A platform with its own text field (the web page: phones' keyboards,
+  // paste, input methods) sets probe_dialog and gets "edit-probe" as an action.
+  bool probe_dialog = false;
   bool editing_probe = false, focus_probe = false;
   std::string probe_draft, probe_error;
 

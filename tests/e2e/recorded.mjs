@@ -2,9 +2,9 @@
 //
 //   node recorded.mjs --root build/web-release/web --out build/e2e --cli build/native-release/headlab-train
 //
-// - "Type your own input" restarts the run drawn on the typed probe (every
-//   token on screen, the address says probe=), and a probe outside the task's
-//   tokens is refused with the reason on screen;
+// - "Type your own input" opens an HTML field; Draw restarts the run drawn on
+//   the typed probe (every token on screen, the address says probe=), and a
+//   probe outside the task's tokens is refused with the reason in the field;
 // - the page's exportRun() is read by headlab-train --replay (the CLI's parser);
 // - ?replay= opens a run file recorded by headlab-train --out: nothing trains,
 //   Space replays it, "Train it yourself" starts its settings live;
@@ -36,12 +36,6 @@ async function ready(page, what) {
   return s;
 }
 const tokens = (s) => Object.keys(s.ui).filter((k) => k.startsWith('token:')).length;
-// Held as long as a person holds it: ImGui 1.86 reads keys once per frame, so a tap between two frames is lost.
-async function pressEnter(page) {
-  await page.keyboard.down('Enter');
-  await sleep(300);
-  await page.keyboard.up('Enter');
-}
 async function click(page, s, name) {
   const box = await page.evaluate(() => document.querySelector('main canvas').getBoundingClientRect().toJSON());
   const [x, y, w, h] = s.ui[name];
@@ -54,14 +48,18 @@ try {
   let s = await ready(page, 'induction');
   check(Boolean(s.ui['probe-edit']), '"Type your own input" is on screen');
   await click(page, s, 'probe-edit');
-  // Keys go to the text field once it has the keyboard (before, S and R are shortcuts).
-  s = await waitFor(() => state(page), (x) => x.typing, 5000);
-  check(s.typing, 'the probe editor takes the keyboard');
-  await page.keyboard.type('p q r s t p q r s t');
-  await pressEnter(page);
+  // On the web the field is HTML (phones' keyboards, paste), filled with the probe as one would type it.
+  const dialog = page.getByRole('dialog', {name: 'Type your own input'});
+  const field = dialog.getByRole('textbox');
+  await field.waitFor({timeout: 10000}).catch(() => {});
+  const shown = await field.count() ? await field.inputValue() : null;
+  check(shown !== null && shown === s.probeText && /^[a-z]( [a-z])+$/.test(shown),
+        `"Type your own input" opens a field holding the probe as typed (${JSON.stringify(shown)})`);
+  await field.fill('p q r s t p q r s t');
+  await field.press('Enter');
   s = await waitFor(() => state(page), (x) => x.options.probe === 'p q r s t p q r s t' && x.ui['token:10'], 10000);
-  check(s.options.probe === 'p q r s t p q r s t' && s.step === 0 && tokens(s) === 11,
-        `typing a probe restarts the run drawn on it (probe ${JSON.stringify(s.options.probe)}, step ${s.step}, ${tokens(s)} tokens: <bos> and 10)`);
+  check(s.options.probe === 'p q r s t p q r s t' && s.step === 0 && tokens(s) === 11 && await dialog.count() === 0,
+        `Draw restarts the run drawn on it (probe ${JSON.stringify(s.options.probe)}, step ${s.step}, ${tokens(s)} tokens: <bos> and 10)`);
   const url = await waitFor(() => page.url(), (u) => u.includes('probe=p+q+r'), 10000);
   check(url.includes('probe=p+q+r+s+t'), `the address keeps the typed probe (${url.replace(srv.url, '/')})`);
   await page.evaluate(() => window.headlabApp.step(60));
@@ -69,14 +67,16 @@ try {
 
   s = await state(page);
   await click(page, s, 'probe-edit');
-  s = await waitFor(() => state(page), (x) => x.typing, 5000);
-  await page.keyboard.type('a b ? c');  // the field opens with its text selected: typing replaces it
-  await pressEnter(page);
-  s = await waitFor(() => state(page), (x) => x.ui['probe-error'], 5000);
-  check(Boolean(s.ui['probe-error']) && s.options.probe === 'p q r s t p q r s t' && s.step === 60,
-        `a probe outside the task's tokens is refused on screen and changes nothing (probe ${JSON.stringify(s.options.probe)}, step ${s.step})`);
-  await settledScreenshot(page, {x: 0, y: 0, w: 1280, h: 800}, {path: path.join(outDir, 'recorded-probe-refused.png')});
-  await page.keyboard.press('Escape');
+  await field.waitFor({timeout: 10000}).catch(() => {});
+  await field.fill('a b ? c');
+  await field.press('Enter');
+  const alert = await waitFor(() => dialog.getByRole('alert').textContent().catch(() => ''), (t) => t.length > 0, 5000);
+  s = await state(page);
+  check(/probe: "\?" is not made of this task's tokens/.test(alert) && s.options.probe === 'p q r s t p q r s t' && s.step === 60,
+        `a probe outside the task's tokens is refused in the field and changes nothing (${JSON.stringify(alert.slice(0, 60))}, step ${s.step})`);
+  await page.screenshot({path: path.join(outDir, 'recorded-probe-refused.png')});
+  await field.press('Escape');
+  check(await dialog.count() === 0, 'Escape closes the field');
 
   // --- the page's export, read by the CLI's parser --------------------------------------
   const exported = path.join(work, 'exported.json');

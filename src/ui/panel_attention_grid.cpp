@@ -233,15 +233,21 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
         explain_rect(id, ImVec2(right, g.a.y - title_h), ImVec2(right + rw, g.a.y - 2), role_explanation(v, role).c_str());
         right -= 6;
       }
+      // What zeroing this head costs: the held-out loss rise, beside the
+      // title where it fits; else in the map's top right corner, which is
+      // above the diagonal (a token never looks ahead), so it covers no weight.
+      char cost[24] = "";
+      ImVec2 cost_at(0, 0);
       if (!snap->ablation_loss.empty()) {
-        // What zeroing this head costs, where it fits: the held-out loss rise.
-        char cost[24];
         const float rise = snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss;
         std::snprintf(cost, sizeof cost, "%+.2f", std::abs(rise) < 0.005f ? 0.0f : rise);  // never "-0.00"
         const float cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
-        if (right - cw >= x) dl->AddText(small, fs, ImVec2(right - cw, g.a.y - title_h + 1), theme().text_dim, cost);
+        if (right - cw >= x) cost_at = ImVec2(right - cw, g.a.y - title_h + 1);
+        else if (tile > cw + fs + 8) cost_at = ImVec2(g.a.x + tile - cw - 2, g.a.y + 1);
+        else cost[0] = 0;
       }
       head_map(pane, s, g, l, h, T);
+      if (cost[0]) dl->AddText(small, fs, cost_at, theme().text_dim, cost);
       repeat_marks(g, T, repeats);
       const auto& off = v.options.live.off;
       if (std::find(off.begin(), off.end(), HeadId{l, h}) != off.end()) {
@@ -312,17 +318,31 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
     ImGui::SameLine();
     help_marker(kHelp);
   }
-  // Beside the colour bar where it fits (a phone puts it on a line of its own).
+  // "Type your own input": beside the colour bar where it fits, in the bar's
+  // small font so the row keeps its height; else on a line of its own when
+  // the panel is tall enough for its caption (phones), and not at all in a
+  // short, narrow embed. That line counts in the height the rest needs
+  // whether shown or not, so the caption's decision cannot flicker.
   const float edit_gap = ImGui::GetStyle().ItemSpacing.x * 3;
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (!s.editing_probe && ImGui::GetItemRectMax().x + edit_gap + probe_editor_width(v) <= right)
-    ImGui::SameLine(0, edit_gap);
-  probe_editor(runner, v, s);
+  ImGui::PushFont(fonts().small);
+  const bool beside = ImGui::GetItemRectMax().x + edit_gap + probe_editor_width(v) <= right;
+  const float own_line = beside ? 0.0f : ImGui::GetTextLineHeightWithSpacing();
+  if (beside && !s.editing_probe) ImGui::SameLine(0, edit_gap);
+  ImGui::PopFont();
+  if (beside && !s.editing_probe) {
+    ImGui::PushFont(fonts().small);
+    probe_editor(runner, v, s);
+    ImGui::PopFont();
+  } else if (caption || s.editing_probe) {
+    probe_editor(runner, v, s);
+  }
+  const float editor_h = caption || s.editing_probe ? 0.0f : own_line;  // left out now, counted all the same
   const Snapshot* snap = s.playback.nearest();
   if (snap) {
     s.layer = std::clamp(s.layer, 0, snap->L - 1);
     s.head = std::clamp(s.head, 0, snap->H - 1);
-    s.grid_rest_min_h = ImGui::GetCursorPosY() - rest_top + min_grid_height(snap->L, snap->T);
+    s.grid_rest_min_h = ImGui::GetCursorPosY() - rest_top + editor_h + min_grid_height(snap->L, snap->T);
   }
   const LabView* twin = runner.compare_view();
   ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);

@@ -8,7 +8,7 @@
 // - the page's exportRun() is read by headlab-train --replay (the CLI's parser);
 // - ?replay= opens a run file recorded by headlab-train --out: nothing trains,
 //   Space replays it, "Train it yourself" starts its settings live;
-// - Share > Open a recorded run opens a file the reader picks, and a broken
+// - a dropped file and Share > Open a recorded run open a file, and a broken
 //   file is refused with what is wrong while the run shown stays.
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -117,6 +117,16 @@ try {
   check(/^not valid JSON: parse error at line 1/.test(broken), `a broken run file is refused with what is wrong (${broken})`);
   s = await state(rec.page);
   check(s.recorded === 'division.json', 'the recording shown stays');
+
+  // A run file dropped on the widget opens too.
+  await rec.page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.json', {type: 'application/json'}));
+    const box = document.querySelector('main canvas').parentElement;
+    box.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+  }, fs.readFileSync(recordedFile, 'utf8'));
+  s = await waitFor(() => state(rec.page), (x) => x.recorded === 'dropped.json', 10000);
+  check(s.recorded === 'dropped.json' && s.step === 300, `a run file dropped on the widget opens (${s.recorded}, step ${s.step})`);
 
   // Share > Open a recorded run: the reader picks a file.
   await click(rec.page, s, 'share');

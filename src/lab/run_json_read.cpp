@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/text.h"
 #include "lab/run_task.h"
 
 namespace headlab {
@@ -28,7 +29,7 @@ constexpr int kMaxDepth = 7;
 
 const json& member(const json& o, const char* key, const std::string& where) {
   const auto it = o.find(key);
-  if (it == o.end()) refuse(where + ": \"" + key + "\" is missing");
+  if (it == o.end()) refuse(where + ": " + quote(key) + " is missing");
   return *it;
 }
 
@@ -113,7 +114,7 @@ class Reader {
 
   void finish() {
     for (const char* s : {"config", "vocab", "probe", "history", "snapshots"})
-      if (!seen_.count(s)) refuse(std::string("\"") + s + "\" is missing");
+      if (!seen_.count(s)) refuse(quote(s) + " is missing");
     if (v_->snapshots.empty()) refuse("snapshots: none, so there is nothing to draw");
     v_->step = std::max(v_->history.empty() ? 0 : v_->history.back().step, v_->snapshots.back()->step);
     v_->loss = v_->history.empty() ? v_->snapshots.back()->loss : v_->history.back().loss;
@@ -122,9 +123,9 @@ class Reader {
 
  private:
   void take_section(const json& x) {
-    if (!seen_.insert(section_).second) refuse("\"" + section_ + "\" appears twice");
+    if (!seen_.insert(section_).second) refuse(quote(section_) + " appears twice");
     if (section_ == "config") return take_config(x);
-    if (section_ != "snapshots" && !config_) refuse("\"config\" must come before \"" + section_ + "\"");
+    if (section_ != "snapshots" && !config_) refuse("'config' must come before " + quote(section_));
     if (section_ == "vocab") {
       if (!same(x, task_->vocab())) refuse("vocab: not the vocabulary this config gives (was the file edited?)");
     } else if (section_ == "probe") {
@@ -132,7 +133,7 @@ class Reader {
     } else if (section_ == "history") {
       take_history(x);
     } else if (section_ != "snapshots") {
-      refuse("unknown section \"" + section_ + "\"");
+      refuse("unknown section " + quote(section_));
     }
   }
 
@@ -143,7 +144,7 @@ class Reader {
       std::string text;
       if (value.is_string()) text = value.get<std::string>();
       else if (value.is_number()) text = number_text(value);
-      else refuse("config." + key + ": expected a string or a number");
+      else refuse("config: " + quote(key) + ": expected a string or a number");
       const std::string e = set_option(o, key, text, kScopeRunAndLive);
       if (!e.empty()) refuse("config: " + e);
     }
@@ -177,7 +178,7 @@ class Reader {
   }
 
   void take_snapshot(const json& x) {
-    if (!config_) refuse("\"config\" must come before \"snapshots\"");
+    if (!config_) refuse("'config' must come before 'snapshots'");
     const std::string where = "snapshots[" + std::to_string(v_->snapshots.size()) + "]";
     auto s = std::make_shared<Snapshot>();
     s->L = v_->options.layers;

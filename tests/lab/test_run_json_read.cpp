@@ -69,7 +69,7 @@ TEST_CASE("a run file that is not one is refused with what is wrong", "[json][re
   const std::string file = recorded_run();
   CHECK(refusal(file.substr(0, file.size() / 2)).rfind("not valid JSON: parse error at line", 0) == 0);
   CHECK(refusal("[1, 2]") == "not a run file: expected a JSON object");
-  CHECK(refusal("{}") == "\"config\" is missing");
+  CHECK(refusal("{}") == "'config' is missing");
   CHECK(refusal(edited(file, "\"task\":\"addsub\"", "\"task\":\"nope\"")).rfind("config: task: expected one of", 0) == 0);
   CHECK(refusal(edited(file, "\"heads\":4", "\"heads\":3")) ==
         "config: d-model: must be divisible by heads (3), got 32");
@@ -85,12 +85,14 @@ TEST_CASE("a run file that is not one is refused with what is wrong", "[json][re
         "snapshots[0].attn: weights must be numbers from 0 to 1");
   CHECK(refusal(edited(file, "{\"step\":1,", "{\"step\":0,")) == "history[1]: steps must increase");
   CHECK(refusal(edited(file, "\"ablation_base\":{\"loss\"", "\"ablation_base\":{\"lost\"")) ==
-        "snapshots[0].ablation_base: \"loss\" is missing");
+        "snapshots[0].ablation_base: 'loss' is missing");
   CHECK(refusal(edited(file, "\"roles\":{\"add\"", "\"roles\":{\"plus\"")) ==
-        "snapshots[0].roles: \"add\" is missing");
+        "snapshots[0].roles: 'add' is missing");
   CHECK(refusal("{\"config\":" + std::string(100, '[') + std::string(100, ']') + "}") ==
         "nested deeper than a run file ever is");
-  CHECK(refusal(edited(file, "\"history\":[", "\"extra\":1,\"history\":[")) == "unknown section \"extra\"");
+  CHECK(refusal(edited(file, "\"history\":[", "\"extra\":1,\"history\":[")) == "unknown section 'extra'");
+  // Names from the file are quoted on one line, whatever they hold.
+  CHECK(refusal("{\"a\\nb\":1}") == "'config' must come before 'a\\x0ab'");
 }
 
 TEST_CASE("a recorded run shows its recording until a new run is asked for", "[json][replay]") {

@@ -33,11 +33,14 @@ const json& member(const json& o, const char* key, const std::string& where) {
   return *it;
 }
 
-// A number, or null (how the writer spells NaN and infinities).
+// A number, or null (how the writer spells NaN and infinities). Beyond a
+// float's range it is an infinity (a plain cast would be undefined).
 float number(const json& x, const std::string& where) {
   if (x.is_null()) return std::numeric_limits<float>::quiet_NaN();
   if (!x.is_number()) refuse(where + ": expected a number, got " + x.type_name());
-  return x.get<float>();
+  const double d = x.get<double>();
+  if (std::fabs(d) > std::numeric_limits<float>::max()) return d > 0 ? INFINITY : -INFINITY;
+  return static_cast<float>(d);
 }
 
 int integer(const json& x, const std::string& where) {

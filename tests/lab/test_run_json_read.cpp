@@ -2,6 +2,7 @@
 // headlab-train --replay summarises must be exactly what was written, and
 // anything else must be refused with a message saying what is wrong.
 #include <catch.hpp>
+#include <cmath>
 #include <sstream>
 
 #include "lab/lab_helpers.h"
@@ -91,6 +92,13 @@ TEST_CASE("a run file that is not one is refused with what is wrong", "[json][re
   CHECK(refusal("{\"config\":" + std::string(100, '[') + std::string(100, ']') + "}") ==
         "nested deeper than a run file ever is");
   CHECK(refusal(edited(file, "\"history\":[", "\"extra\":1,\"history\":[")) == "unknown section 'extra'");
+  // A number beyond a float's range is an infinity, not undefined behaviour.
+  CHECK(refusal(edited(file, "\"attn\":[[[[1", "\"attn\":[[[[1e300")) ==
+        "snapshots[0].attn: weights must be numbers from 0 to 1");
+  LabView far;
+  REQUIRE(read_run_json(edited(file, "\"history\":[{\"step\":0,\"loss\":", "\"history\":[{\"step\":0,\"loss\":-1e300,\"was\":"),
+                        &far).empty());
+  CHECK(far.history[0].loss == -INFINITY);
   // Names from the file are quoted on one line, whatever they hold.
   CHECK(refusal("{\"a\\nb\":1}") == "'config' must come before 'a\\x0ab'");
 }

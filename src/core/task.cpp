@@ -48,8 +48,9 @@ void Task::probe(int* tokens, int* targets) const {
 }
 
 std::string Task::read_probe(const std::string& text, std::vector<int>* ids) const {
+  const bool bos = !vocab_.empty() && vocab_[0] == "<bos>";
   ids->clear();
-  if (!vocab_.empty() && vocab_[0] == "<bos>") ids->push_back(0);
+  if (bos) ids->push_back(0);
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   for (size_t i = 0; i < text.size();) {
     if (space(text[i])) {
@@ -66,12 +67,11 @@ std::string Task::read_probe(const std::string& text, std::vector<int>* ids) con
         if (t.size() > best_len && t.size() <= end - at && text.compare(at, t.size(), t) == 0) best = id, best_len = t.size();
       }
       if (best < 0) return unknown_token(text.substr(i, end - i));
-      if (!(best == 0 && ids->size() == 1 && vocab_[0] == "<bos>")) ids->push_back(best);
+      if (!(bos && best == 0 && ids->size() == 1)) ids->push_back(best);  // a typed <bos> is the one added
       at += best_len;
     }
     i = end;
   }
-  const bool bos = !vocab_.empty() && vocab_[0] == "<bos>";
   return probe_length(ids->size(), bos ? 1 : 0);
 }
 

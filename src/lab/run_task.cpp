@@ -13,13 +13,6 @@ TaskSpec task_spec(const RunOptions& o) {
   return spec;
 }
 
-int probe_size(const Task& task, const RunOptions& o) {
-  if (o.probe.empty()) return task.seq_len();
-  std::vector<int> ids;
-  task.read_probe(o.probe, &ids);
-  return static_cast<int>(ids.size());
-}
-
 Probe make_probe(const Task& task, const RunOptions& o) {
   Probe p;
   if (o.probe.empty()) {

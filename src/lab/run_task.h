@@ -17,8 +17,6 @@ struct Probe {
   std::vector<RolePattern> roles;  // the task's own lookups first, then the generic ones (lab/metrics.h)
 };
 
-// Tokens in that probe (what sizes a run's snapshots), without building it.
-int probe_size(const Task& task, const RunOptions& o);
 // The task's own probe, or the typed one (o.probe, which validate() has checked).
 Probe make_probe(const Task& task, const RunOptions& o);
 

@@ -7,7 +7,6 @@
 #include "lab/metrics.h"
 #include "lab/rate_meter.h"
 #include "lab/recorder.h"
-#include "lab/run_task.h"
 
 namespace headlab {
 
@@ -73,8 +72,9 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
       optimiser_(model_.layout()),
       data_rng_(options.seed, kSaltData),
       eval_rng_(options.seed, kSaltEval),
+      probe_(make_probe(*task_, options)),
       history_(kHistoryCapacity, 1),
-      snapshots_(snapshot_capacity(cfg.n_layers, cfg.n_heads, probe_size(*task_, options)), options.live.snapshot_every) {
+      snapshots_(snapshot_capacity(cfg.n_layers, cfg.n_heads, probe_length()), options.live.snapshot_every) {
   const int T = task_->seq_len();
   batch_tokens_.assign(static_cast<size_t>(options.batch) * T, 0);
   batch_targets_.assign(batch_tokens_.size(), -1);
@@ -84,10 +84,6 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
   ablation_targets_.assign(ablation_tokens_.size(), -1);
   Rng ablation_rng(options.seed, kSaltAblation);
   task_->sample(ablation_rng, kAblationSequences, ablation_tokens_.data(), ablation_targets_.data());
-  Probe probe = make_probe(*task_, options);
-  probe_tokens_ = std::move(probe.tokens);
-  probe_targets_ = std::move(probe.targets);
-  roles_ = std::move(probe.roles);
   init_params(model_.params(), model_.layout(), cfg, options.init, options.seed, options.nudge);
   apply_off();
   last_accuracy_ = evaluate(kEvalBatches);
@@ -237,7 +233,7 @@ void Session::apply_off() {
 }
 
 std::shared_ptr<Snapshot> Session::measure() {
-  auto snap = record_probe(model_, probe_tokens_, probe_targets_, roles_);
+  auto snap = record_probe(model_, probe_.tokens, probe_.targets, probe_.roles);
   snap->step = step_;
   snap->loss = last_loss_;
   measure_ablation(snap.get());

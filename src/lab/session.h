@@ -14,6 +14,7 @@
 #include "core/transformer.h"
 #include "lab/history.h"
 #include "lab/options.h"
+#include "lab/run_task.h"
 #include "lab/snapshot.h"
 
 namespace headlab {
@@ -76,12 +77,12 @@ class Session {
   const Task& task() const { return *task_; }
   const Transformer& model() const { return model_; }
   Transformer& model() { return model_; }
-  const std::vector<int>& probe_tokens() const { return probe_tokens_; }
-  const std::vector<int>& probe_targets() const { return probe_targets_; }
-  int probe_length() const { return static_cast<int>(probe_tokens_.size()); }
+  const std::vector<int>& probe_tokens() const { return probe_.tokens; }
+  const std::vector<int>& probe_targets() const { return probe_.targets; }
+  int probe_length() const { return static_cast<int>(probe_.tokens.size()); }
   // The roles every snapshot scores, in Snapshot::roles order: the task's own
   // lookups first (e.g. add / subtract), then the generic ones.
-  const std::vector<RolePattern>& roles() const { return roles_; }
+  const std::vector<RolePattern>& roles() const { return probe_.roles; }
 
   const ThinningSeries<HistoryPoint>& history() const { return history_; }
   const ThinningSeries<std::shared_ptr<const Snapshot>>& snapshots() const { return snapshots_; }
@@ -129,8 +130,7 @@ class Session {
     double loss_sum = 0.0;
     Rng::State rng_before{};  // data stream before this step's batch: saved in checkpoints
   } pending_;
-  std::vector<int> probe_tokens_, probe_targets_;
-  std::vector<RolePattern> roles_;
+  Probe probe_;  // before snapshots_, whose size depends on the probe's length
   int step_ = 0;
   float last_loss_ = 0.0f, last_accuracy_ = -1.0f, eval_loss_ = 0.0f;
   Fault fault_ = Fault::None;

@@ -108,6 +108,15 @@ export async function waitFor(fn, pred, timeoutMs, everyMs = 250) {
   return v;
 }
 
+// The full app page's state (index.html: window.headlabApp), {ready: false} until it runs.
+export const appState = (page) => page.evaluate(() => (window.headlabApp ? window.headlabApp.state() : {ready: false}));
+// Waits (SwiftShader can be slow to start) until the full app is ready, checks it, and returns its state.
+export async function appReady(page, what) {
+  const s = await waitFor(() => appState(page), (x) => x.ready, 90000);
+  check(s.ready, `${what}: app ready`);
+  return s;
+}
+
 export function noErrors(log, where) {
   check(log.errors.length === 0, `no console errors ${where}${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
 }

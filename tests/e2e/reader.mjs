@@ -11,7 +11,8 @@
 // - a reload offers the kept run and resumes it at its step; keep=0 offers nothing;
 // - the aria-live region says what happened.
 import path from 'node:path';
-import {check, finish, launch, openPage, outDir, root, serve, settledScreenshot, sleep, waitFor} from './harness.mjs';
+import {appReady as ready, appState as state, check, finish, launch, openPage, outDir, root, serve, settledScreenshot, sleep,
+        waitFor} from './harness.mjs';
 import {decodePng, regionDiff, regionStats} from './png.mjs';
 
 const t0 = Date.now();
@@ -20,12 +21,6 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 const srv = await serve(root, {headers: () => ({'Content-Security-Policy': CSP})});
 const browser = await launch();
 
-const state = (page) => page.evaluate(() => (window.headlabApp ? window.headlabApp.state() : {ready: false}));
-async function ready(page, what) {
-  const s = await waitFor(() => state(page), (x) => x.ready, 90000);
-  check(s.ready, `${what}: app ready`);
-  return s;
-}
 // The run JSON's schema (src/lab/run_json.h), as scripts/experiments.py and the CLI's readers use it.
 function runJsonProblem(text, s) {
   let run;

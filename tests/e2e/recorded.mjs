@@ -13,7 +13,8 @@
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {args, check, finish, launch, openPage, outDir, root, serve, settledScreenshot, sleep, waitFor} from './harness.mjs';
+import {appReady as ready, appState as state, args, check, finish, launch, openPage, outDir, root, serve, settledScreenshot,
+        sleep, waitFor} from './harness.mjs';
 
 const t0 = Date.now();
 const cli = path.resolve(args.cli || 'build/native-release/headlab-train');
@@ -29,12 +30,6 @@ const recorded = JSON.parse(fs.readFileSync(recordedFile, 'utf8'));
 const srv = await serve(root, {extra: {'/runs/division.json': {body: fs.readFileSync(recordedFile), type: 'application/json'}}});
 const browser = await launch();
 
-const state = (page) => page.evaluate(() => (window.headlabApp ? window.headlabApp.state() : {ready: false}));
-async function ready(page, what) {
-  const s = await waitFor(() => state(page), (x) => x.ready, 90000);
-  check(s.ready, `${what}: app ready`);
-  return s;
-}
 const tokens = (s) => Object.keys(s.ui).filter((k) => k.startsWith('token:')).length;
 async function click(page, s, name) {
   const box = await page.evaluate(() => document.querySelector('main canvas').getBoundingClientRect().toJSON());

@@ -102,7 +102,9 @@ try {
   check(s.replaying, 'Space replays the recording');
   await sleep(4000);
   await rec.page.screenshot({path: path.join(outDir, 'recorded-replaying.png')});
-  s = await waitFor(() => state(rec.page), (x) => !x.replaying, 20000);
+  // The replay advances by frame time clamped to 0.1 s a frame, so on a loaded
+  // machine (slow SwiftShader frames) its 10 s can take much longer: a generous deadline.
+  s = await waitFor(() => state(rec.page), (x) => !x.replaying, 120000);
   await settledScreenshot(rec.page, {x: 0, y: 0, w: 1280, h: 800}, {path: path.join(outDir, 'recorded-division.png')});
   check(!s.replaying && s.snapshot.step === last, `the replay ends on the last recorded snapshot (step ${s.snapshot.step})`);
 

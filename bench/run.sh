@@ -30,7 +30,7 @@ fi
 # --- builds ------------------------------------------------------------------------
 say "native build (build/bench-native)"
 cmake -S . -B build/bench-native -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEADLAB_GUI=OFF -DHEADLAB_TESTS=OFF >/dev/null
-cmake --build build/bench-native -j2 --target bench_train bench_gemm headlab-train >/dev/null
+cmake --build build/bench-native -j2 --target bench_train bench_gemm bench_replay headlab-train >/dev/null
 say "WASM build (build/bench-wasm)"
 emcmake cmake -S . -B build/bench-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEADLAB_GUI=OFF -DHEADLAB_TESTS=OFF >/dev/null
 cmake --build build/bench-wasm -j2 --target bench_train bench_gemm bench_train_web bench_gemm_web >/dev/null
@@ -50,6 +50,9 @@ say "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 run $NATIVE/bench_train steps="$(n 100 10)" format=json
 run $NATIVE/bench_gemm reps="$(n 30 3)" format=json
 run $NATIVE/bench_gemm reps="$(n 30 3)" format=json kernel=headlab
+# Opening recorded runs: 1, 27 and 100 MiB files, each in a process of its own (peak memory).
+$NATIVE/bench_replay make "$OUT" >/dev/null
+for size in 1 27 100; do run $NATIVE/bench_replay open "$OUT/replay-${size}mib.json" format=json; done
 run node $WASM/bench_train.js steps="$(n 40 5)" format=json
 run node $WASM/bench_gemm.js reps="$(n 20 3)" format=json
 run node $WASM/bench_gemm.js reps="$(n 20 3)" format=json kernel=headlab

@@ -99,9 +99,14 @@ def main():
                                           t["frame_p50_ms"], t["frame_p95_ms"], t["main_thread_ms_per_frame"],
                                           t["answer_p50_ms"], t["answer_p95_ms"], t["answer_max_ms"],
                                           p["answer_p95_ms"]))
-        if "seconds" in r:
+        if "seconds" in r and "step" in r:
             print("%s: step %d after %.1f s from Play (speed %s, trainer %s)"
                   % (r["runner"], r["step"], r["seconds"], r["speed"], r.get("trainer")))
+        if r["runner"].startswith("replay-"):
+            print("%s: a %.1f MiB run file opens in %.2f s, peak memory %.1f MiB (kept %d snapshots, %d history points)%s"
+                  % (r["runner"], r["file_mib"], r["seconds"], r["peak_rss_mib"] if "peak_rss_mib" in r else r["peak_heap_mib"],
+                     r["snapshots_kept"], r["history_kept"],
+                     "; the page's longest main-thread block %.0f ms" % r["longest_block_ms"] if "longest_block_ms" in r else ""))
         if r["runner"] == "startup-page-chromium":
             print("startup (first visit, empty cache): first attention maps after %.0f ms (median of %d, %.0f..%.0f); "
                   "%.1f KB gzip -9 loaded: %s" % (r["ready_ms"], r["rounds"], r["ready_min_ms"], r["ready_max_ms"],

@@ -1,4 +1,4 @@
-# Eigen, nlohmann/json and Catch2 come from Debian packages (scripts/setup.sh). Under
+# Eigen and Catch2 come from Debian packages (scripts/setup.sh). Under
 # Emscripten, find_package would look inside the Emscripten sysroot, so we
 # point at the header-only installs directly rather than adding /usr/include.
 if(EMSCRIPTEN)
@@ -8,17 +8,6 @@ if(EMSCRIPTEN)
 else()
   find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 endif()
-
-# Reading run JSON files (lab/run_json_read.cpp): header-only, in
-# /usr/include, which must not be on an Emscripten build's include path (the
-# host's libc headers would shadow Emscripten's): its folder is linked into
-# the build tree and that is included instead.
-find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp PATHS /usr/include NO_CMAKE_FIND_ROOT_PATH REQUIRED)
-set(HEADLAB_NLOHMANN_DIR ${CMAKE_BINARY_DIR}/nlohmann-include)
-file(MAKE_DIRECTORY ${HEADLAB_NLOHMANN_DIR})
-file(CREATE_LINK ${NLOHMANN_JSON_INCLUDE_DIR}/nlohmann ${HEADLAB_NLOHMANN_DIR}/nlohmann SYMBOLIC)
-add_library(headlab_nlohmann_json INTERFACE)
-target_include_directories(headlab_nlohmann_json SYSTEM INTERFACE ${HEADLAB_NLOHMANN_DIR})
 
 if(HEADLAB_TESTS)
   find_path(CATCH2_INCLUDE_DIR catch.hpp PATHS /usr/include/catch2 NO_CMAKE_FIND_ROOT_PATH REQUIRED)

@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config   # native toolchain
-  libeigen3-dev catch2 nlohmann-json3-dev        # core, run files, tests
+  libeigen3-dev catch2                           # core, tests
   emscripten                                      # web build (Node comes with it or is already installed)
   libglfw3-dev libgl-dev                          # desktop app
   libstb-dev                                      # desktop app: PNG screenshots and exports (stb_image_write.h)

@@ -13,6 +13,12 @@
 // ?parent=https://host.example (comma-separated, or repeated, for several) only
 // those origins are obeyed: messages from any other origin are ignored, with
 // one console warning per origin.
+//
+// Recorded runs are files of the widget's own site, fetched with its cookies:
+// only a trusted sender (a parent= origin, or the widget's own origin) may
+// open one (options.replay), and no message that leaves this frame says
+// anything a run file held or whether it exists: an error about a run file
+// crosses as one fixed sentence (the widget itself shows why).
 import {LIMITS, mount} from './headlab.js';
 
 const COMMANDS = new Set(['play', 'pause', 'step', 'reset', 'set', 'state', 'subscribe', 'unsubscribe']);
@@ -26,6 +32,10 @@ document.body.classList.toggle('light', query.theme === 'light');
 const appReady = mount(document.querySelector('main'), query);
 let app = null;
 const subscribers = [];  // {source, origin}
+const FILE_ERROR = 'the recorded run could not be opened (the widget says why)';
+const trusted = (origin) => origin === window.location.origin || Boolean(allowed?.has(origin));
+// Whether an options object names the replay option, however it is spelled (replay, Replay, re-play...).
+const opensFile = (o) => isPlainObject(o) && Object.keys(o).some((k) => k.toLowerCase().replace(/[-_]/g, '') === 'replay');
 const warnedOrigins = new Set();
 
 // parent=ORIGIN[,ORIGIN...]: the origins whose messages are obeyed. A value
@@ -101,7 +111,10 @@ window.addEventListener('message', (event) => {
     }
     return;
   }
-  const why = problem(event.data);
+  let why = problem(event.data);
+  if (!why && opensFile(event.data.options) && !trusted(event.origin)) {
+    why = 'only the widget\'s own origin or a parent= origin may open a recorded run (replay)';
+  }
   if (why) {
     console.warn(`headlab embed: ignored a message from ${event.origin}: ${why}`);
     return;
@@ -128,5 +141,5 @@ window.addEventListener('message', (event) => {
 appReady.then((controller) => {
   app = controller;
   for (const event of ['ready', 'step', 'snapshot']) app.on(event, (state) => broadcast({type: 'event', event, state}));
-  app.on('error', (error) => broadcast({type: 'event', event: 'error', error}));
+  app.on('error', (error, detail) => broadcast({type: 'event', event: 'error', error: detail?.file ? FILE_ERROR : error}));
 }, (error) => broadcast({type: 'event', event: 'error', error: String(error.message || error)}));

@@ -307,9 +307,11 @@ function createWidget(element, options) {
     Object.assign(status.style, {flexDirection: 'column', background: buttons.length ? (dark ? '#111318e0' : '#e9ecf1e0') : ''});
     status.hidden = !text;
   }
-  function emit(event, payload) {
+  // 'error' listeners get a second argument, {file: true}, when the message is
+  // about a run file (it may quote the file): embed.js never passes those on.
+  function emit(event, payload, detail) {
     for (const fn of listeners.get(event)) {
-      try { fn(payload); } catch (e) { console.error(e); }
+      try { fn(payload, detail); } catch (e) { console.error(e); }
     }
   }
   function fail(error) {
@@ -321,10 +323,11 @@ function createWidget(element, options) {
     emit('error', failure);
   }
   // A command that failed without harming the widget: one warning, and 'error' listeners hear why.
-  function report(message) {
+  function report(message, detail) {
     console.warn(`headlab: ${message} (ignored)`);
-    queueMicrotask(() => { if (!destroyed) emit('error', message); });
+    queueMicrotask(() => { if (!destroyed) emit('error', message, detail); });
   }
+  const ABOUT_FILE = Object.freeze({file: true});
   // Runs engine calls for one command; a failure is reported (the engine is
   // left as it was) or, if the engine itself broke, stops the widget.
   function attempt(what, fn, fallback) {
@@ -569,7 +572,7 @@ function createWidget(element, options) {
     },
     // Changes view options (and lr, clip, ...) without a new run.
     set(opts) {
-      if (opts?.replay) openRun(opts.replay).catch((e) => report(`replay: ${e.message}`));
+      if (opts?.replay) openRun(opts.replay).catch((e) => report(`replay: ${e.message}`, ABOUT_FILE));
       const changes = optionPairs(opts);
       return command(() => attempt('set', () => {
         if (!mod._headlab_stage_current_options()) return;
@@ -815,7 +818,7 @@ function createWidget(element, options) {
   }
 
   function update(opts, removed = []) {
-    if (opts?.replay) openRun(opts.replay).catch((e) => report(`replay: ${e.message}`));
+    if (opts?.replay) openRun(opts.replay).catch((e) => report(`replay: ${e.message}`, ABOUT_FILE));
     const changes = optionPairs(opts);
     whenStarted(() => attempt('set', () => {
       // Of the removed option names (attributes taken off an element), the flags turn off.
@@ -910,7 +913,7 @@ function createWidget(element, options) {
           if (autoplayReplay) mod?._headlab_replay(NaN);
         }, (e) => {
           problem(`Could not open the recorded run: ${e.message}`);
-          emit('error', e.message);
+          emit('error', e.message, ABOUT_FILE);
         });
       }
       return controller;

@@ -7,6 +7,9 @@
 
 namespace headlab {
 
+// How many loss-curve points a run keeps (and a run file's reader keeps of its history).
+constexpr size_t kHistoryPoints = 4096;
+
 template <class T>
 class ThinningSeries {
  public:

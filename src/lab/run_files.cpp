@@ -34,26 +34,62 @@ bool read_all(int fd, uint8_t* p, size_t n) {
   return true;
 }
 
-// The whole of a regular file of at most max_bytes into *out; "" or what went wrong.
-template <typename Bytes>
-std::string read_regular_file(const std::string& path, uint64_t max_bytes, Bytes* out) {
+// Opens a regular file of at most max_bytes for reading: *fd, its size, or what is wrong.
+std::string open_regular_file(const std::string& path, uint64_t max_bytes, int* fd, uint64_t* size) {
   const std::string name = quote_path(path);
   // Checked before opening: opening a FIFO would wait for a writer.
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return "cannot open " + name + ": " + std::strerror(errno);
   if (!S_ISREG(st.st_mode)) return name + " is not a regular file";
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "cannot open " + name + ": " + std::strerror(errno);
+  *fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (*fd < 0) return "cannot open " + name + ": " + std::strerror(errno);
   std::string problem;
-  if (fstat(fd, &st) != 0) {
+  if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     problem = "cannot read " + name + ": " + std::strerror(errno);
   } else if (static_cast<uint64_t>(st.st_size) > max_bytes) {
     problem = name + " is " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(max_bytes);
-  } else {
-    out->resize(static_cast<size_t>(st.st_size));
-    errno = 0;
-    if (!read_all(fd, reinterpret_cast<uint8_t*>(out->data()), out->size()))
-      problem = "cannot read " + name + ": " + (errno ? std::strerror(errno) : "file is shorter than it was");
+  }
+  if (!problem.empty()) close(*fd);
+  *size = static_cast<uint64_t>(st.st_size);
+  return problem;
+}
+
+// The whole of a regular file of at most max_bytes into *out; "" or what went wrong.
+template <typename Bytes>
+std::string read_regular_file(const std::string& path, uint64_t max_bytes, Bytes* out) {
+  int fd = -1;
+  uint64_t size = 0;
+  std::string problem = open_regular_file(path, max_bytes, &fd, &size);
+  if (!problem.empty()) return problem;
+  out->resize(static_cast<size_t>(size));
+  errno = 0;
+  if (!read_all(fd, reinterpret_cast<uint8_t*>(out->data()), out->size()))
+    problem = "cannot read " + quote_path(path) + ": " + (errno ? std::strerror(errno) : "file is shorter than it was");
+  close(fd);
+  return problem;
+}
+
+// A run file read in pieces (memory: one piece and the result, whatever the file's size).
+std::string read_run_file(const std::string& path, LabView* view) {
+  int fd = -1;
+  uint64_t size = 0;
+  std::string problem = open_regular_file(path, kMaxRunJsonBytes, &fd, &size);
+  if (!problem.empty()) return problem;
+  RunFileReader reader;
+  std::vector<char> piece(size_t{1} << 20);
+  for (;;) {
+    const ssize_t n = read(fd, piece.data(), piece.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      problem = "cannot read " + quote_path(path) + ": " + std::strerror(errno);
+      break;
+    }
+    problem = n == 0 ? reader.finish(view) : reader.feed(piece.data(), static_cast<size_t>(n));
+    if (!problem.empty()) {
+      problem = quote_path(path) + ": " + problem;
+      break;
+    }
+    if (n == 0) break;
   }
   close(fd);
   return problem;
@@ -99,11 +135,8 @@ std::string run_json_save_file(const std::string& path, const LabView& view) {
 
 std::string run_json_load_file(const std::string& path, LabView* view) {
   try {
-    std::string text;
-    std::string problem = read_regular_file(path, kMaxRunJsonBytes, &text);
+    const std::string problem = read_run_file(path, view);
     if (!problem.empty()) return problem;
-    problem = read_run_json(text, view);
-    if (!problem.empty()) return quote_path(path) + ": " + problem;
     const size_t slash = path.find_last_of('/');
     view->recorded = slash == std::string::npos ? path : path.substr(slash + 1);
     return "";

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "lab/json.h"
@@ -37,56 +38,58 @@ void nested(std::ostream& o, const float* v, const int* dims, int ndims, int dig
   o << ']';
 }
 
+// Every field of kSnapshotArrays and kSnapshotScalars, in table order.
 void snapshot(std::ostream& o, const Snapshot& s, const std::vector<RolePattern>& roles) {
-  const int lh[2] = {s.L, s.H}, lhh[3] = {s.L, s.H, s.H}, lhtt[4] = {s.L, s.H, s.T, s.T};
-  o << "{\"step\":" << s.step << ",\"loss\":";
-  number(o, s.loss);
-  o << ",\"probe_loss\":";
-  number(o, s.probe_loss);
-  o << ",\"attn\":";
-  nested(o, s.attn.data(), lhtt, 4, 4);  // 4 digits is finer than any colour map shows
-  o << ",\"grad_norm\":";
-  nested(o, s.grad_norm.data(), lh, 2);
-  o << ",\"grad_cos\":";
-  nested(o, s.grad_cos.data(), lhh, 3);
-  o << ",\"js\":";
-  nested(o, s.js.data(), lhh, 3);
-  o << ",\"diversity\":";
-  nested(o, s.diversity.data(), lh, 1);
-  o << ",\"entropy\":";
-  nested(o, s.entropy.data(), lh, 2);
-  o << ",\"confidence\":";
-  nested(o, s.confidence.data(), lh, 2);
-  o << ",\"ablation_base\":{\"loss\":";
-  number(o, s.ablation_base_loss);
-  o << ",\"accuracy\":";
-  number(o, s.ablation_base_accuracy);
-  o << "},\"ablation\":";
-  nested(o, s.ablation_loss.data(), lh, 2);
-  o << ",\"ablation_accuracy\":";
-  nested(o, s.ablation_accuracy.data(), lh, 2);
-  o << ",\"roles\":{";
-  for (int r = 0; r < s.R; ++r) {
-    if (r) o << ',';
-    string(o, roles[r].name);
-    o << ":[";
-    for (int l = 0; l < s.L; ++l) {
-      o << (l ? ",[" : "[");
-      for (int h = 0; h < s.H; ++h) {
-        if (h) o << ',';
-        number(o, s.role(l, h, r));
+  o << "{\"step\":" << s.step;
+  for (const SnapshotScalar& f : kSnapshotScalars) {
+    if (f.object) continue;
+    o << ",\"" << f.key << "\":";
+    number(o, s.*f.member);
+  }
+  for (const SnapshotArray& a : kSnapshotArrays) {
+    o << ",\"" << a.key << "\":";
+    const std::vector<float>& v = s.*a.member;
+    if (a.dims != SnapshotDims::LHR) {
+      const SnapshotShape shape = snapshot_shape(a.dims, s.L, s.H, s.T, s.R);
+      nested(o, v.data(), shape.dims, shape.n, a.digits);
+      continue;
+    }
+    o << '{';  // per role: {"add": [L][H], ...}
+    for (int r = 0; r < s.R; ++r) {
+      o << (r ? "," : "");
+      string(o, roles[r].name);
+      o << ":[";
+      for (int l = 0; l < s.L; ++l) {
+        o << (l ? ",[" : "[");
+        for (int h = 0; h < s.H; ++h) {
+          if (h) o << ',';
+          number(o, s.role(l, h, r), a.digits);
+        }
+        o << ']';
       }
       o << ']';
     }
-    o << ']';
+    o << '}';
   }
-  o << "}}";
+  const char* open = nullptr;  // the group being written
+  for (const SnapshotScalar& f : kSnapshotScalars) {
+    if (!f.object) continue;
+    if (!open || std::strcmp(open, f.object) != 0) {
+      o << (open ? "}," : ",") << '"' << f.object << "\":{";
+      open = f.object;
+    } else {
+      o << ',';
+    }
+    o << '"' << f.key << "\":";
+    number(o, s.*f.member);
+  }
+  o << (open ? "}}" : "}");
 }
 
 }  // namespace
 
 void write_run_json(std::ostream& o, const LabView& v) {
-  o << "{\"config\":{";
+  o << "{\"format\":" << kRunFileFormat << ",\n\"config\":{";
   bool first = true;
   for (const auto& [key, value] : describe(v.options)) {
     if (!first) o << ',';

@@ -12,7 +12,6 @@ namespace headlab {
 
 namespace {
 
-constexpr size_t kHistoryCapacity = 4096;
 constexpr int kEvalBatches = 4;
 // Sequences in the ablation batch: each snapshot runs L*H+1 forward passes
 // over it, about a quarter of a step's work at the default sizes.
@@ -73,7 +72,7 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
       data_rng_(options.seed, kSaltData),
       eval_rng_(options.seed, kSaltEval),
       probe_(make_probe(*task_, options)),
-      history_(kHistoryCapacity, 1),
+      history_(kHistoryPoints, 1),
       snapshots_(snapshot_capacity(cfg.n_layers, cfg.n_heads, probe_length()), options.live.snapshot_every) {
   const int T = task_->seq_len();
   batch_tokens_.assign(static_cast<size_t>(options.batch) * T, 0);

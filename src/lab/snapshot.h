@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace headlab {
@@ -36,16 +37,94 @@ struct Snapshot {
   float role(int l, int h, int r) const { return roles[(static_cast<size_t>(l) * H + h) * R + r]; }
 };
 
+// Every per-head measurement of a Snapshot, once, with its shape, its key in
+// run files and how many significant digits they keep. The run file's writer
+// and reader (run_json.h, run_json_read.h), the trainer link (trainer_link.h)
+// and the memory estimate loop over this table; nothing else lists the fields.
+enum class SnapshotDims : uint8_t { L, LH, LH4, LHH, LHTT, LHR };
+struct SnapshotArray {
+  const char* key;  // in run files
+  std::vector<float> Snapshot::*member;
+  SnapshotDims dims;
+  int digits;     // significant digits in run files
+  bool optional;  // a file may lack it (written by an older headlab): read as zeros
+};
+// roles ([L][H][R]) is written per role, as {"role name": [L][H], ...}.
+inline constexpr SnapshotArray kSnapshotArrays[] = {
+    {"attn", &Snapshot::attn, SnapshotDims::LHTT, 4, false},  // 4 digits: finer than any colour map shows
+    {"grad_norm", &Snapshot::grad_norm, SnapshotDims::LH, 6, true},
+    {"grad_qkvo", &Snapshot::grad_qkvo, SnapshotDims::LH4, 6, true},
+    {"grad_cos", &Snapshot::grad_cos, SnapshotDims::LHH, 6, true},
+    {"js", &Snapshot::js, SnapshotDims::LHH, 6, true},
+    {"diversity", &Snapshot::diversity, SnapshotDims::L, 6, true},
+    {"entropy", &Snapshot::entropy, SnapshotDims::LH, 6, true},
+    {"confidence", &Snapshot::confidence, SnapshotDims::LH, 6, true},
+    {"ablation", &Snapshot::ablation_loss, SnapshotDims::LH, 6, true},
+    {"ablation_accuracy", &Snapshot::ablation_accuracy, SnapshotDims::LH, 6, true},
+    {"roles", &Snapshot::roles, SnapshotDims::LHR, 6, true},
+};
+// The float scalars; `object` groups some in run files ({"ablation_base": {"loss": ...}}).
+struct SnapshotScalar {
+  const char* object;  // nullptr: at the snapshot's top level
+  const char* key;
+  float Snapshot::*member;
+  bool optional;
+};
+inline constexpr SnapshotScalar kSnapshotScalars[] = {
+    {nullptr, "loss", &Snapshot::loss, false},
+    {nullptr, "probe_loss", &Snapshot::probe_loss, true},
+    {"ablation_base", "loss", &Snapshot::ablation_base_loss, true},
+    {"ablation_base", "accuracy", &Snapshot::ablation_base_accuracy, true},
+};
+
+// The shape of one array of a snapshot with L layers, H heads, a T-token probe and R roles.
+struct SnapshotShape {
+  int n = 0;
+  int dims[4] = {0, 0, 0, 0};
+  size_t size() const {
+    size_t s = 1;
+    for (int i = 0; i < n; ++i) s *= static_cast<size_t>(dims[i]);
+    return s;
+  }
+};
+inline SnapshotShape snapshot_shape(SnapshotDims d, int L, int H, int T, int R) {
+  switch (d) {
+    case SnapshotDims::L: return {1, {L}};
+    case SnapshotDims::LH: return {2, {L, H}};
+    case SnapshotDims::LH4: return {3, {L, H, 4}};
+    case SnapshotDims::LHH: return {3, {L, H, H}};
+    case SnapshotDims::LHTT: return {4, {L, H, T, T}};
+    case SnapshotDims::LHR: return {3, {L, H, R}};
+  }
+  return {};
+}
+// Sizes every array for L, H, T and R (zeros).
+inline void shape_snapshot(Snapshot* s, int L, int H, int T, int R) {
+  s->L = L, s->H = H, s->T = T, s->R = R;
+  for (const SnapshotArray& a : kSnapshotArrays) (s->*a.member).assign(snapshot_shape(a.dims, L, H, T, R).size(), 0.0f);
+}
+// True when every array has the size L, H, T and R give.
+inline bool snapshot_shaped(const Snapshot& s) {
+  if (s.L <= 0 || s.H <= 0 || s.T <= 0 || s.R < 0) return false;
+  for (const SnapshotArray& a : kSnapshotArrays)
+    if ((s.*a.member).size() != snapshot_shape(a.dims, s.L, s.H, s.T, s.R).size()) return false;
+  return true;
+}
+
 // A run keeps snapshots from step 0 on (thinned as it grows) within a memory
 // budget: as many as fit, but never fewer than kMinSnapshots (a timeline
 // needs a start and a few moments since), so validate() counts
 // kMinSnapshots of them against its memory limit for the largest models.
 constexpr double kSnapshotBudgetBytes = 64.0 * (1 << 20);
 constexpr size_t kMinSnapshots = 4, kMaxSnapshots = 512;
+// More roles than any task scores (the generic five and a task's own), for estimates made before the task is built.
+constexpr int kRolesBound = 10;
 
-// About the bytes one snapshot of L layers x H heads on a T-token probe takes (maps dominate).
-inline double snapshot_bytes(int L, int H, int T) {
-  return static_cast<double>(L) * H * (static_cast<double>(T) * T + 3.0 * H + 16) * 4.0;
+// The bytes one snapshot's arrays take (maps dominate), plus its own size.
+inline double snapshot_bytes(int L, int H, int T, int R = kRolesBound) {
+  double floats = 0;
+  for (const SnapshotArray& a : kSnapshotArrays) floats += static_cast<double>(snapshot_shape(a.dims, L, H, T, R).size());
+  return floats * sizeof(float) + sizeof(Snapshot);
 }
 
 inline size_t snapshot_capacity(int L, int H, int T) {

@@ -3,7 +3,9 @@
 // messages, oversized ones, and messages from opaque (sandboxed) origins, are
 // ignored with one warning each and change nothing; a long step runs sliced
 // (other commands are answered meanwhile) and is replied to when done; with
-// ?parent=ORIGIN only that origin is obeyed.
+// ?parent=ORIGIN only that origin is obeyed; a foreign sender cannot make the
+// widget fetch a file of its site (options.replay), and nothing about a file
+// the widget tried to open (its text, whether it exists) crosses the bridge.
 //
 // Three servers give three origins: the host page (127.0.0.1:A), the widget
 // (localhost:B, another site, so Chromium puts it in its own process) and a
@@ -18,9 +20,13 @@ const t0 = Date.now();
 const inboxScript = `window.inbox = [];
 addEventListener('message', (e) => window.inbox.push({origin: e.origin, data: e.data}));
 window.send = (msg, target = '*', frame = 0) => parent.frames[frame].postMessage(msg, target);`;
+// A file on the widget's site that no other site may read, served late so a frame can subscribe first.
+const SECRET = 's3cr3t-v4lue';
 const frames = await serve(root, {headers: () => ({'Content-Security-Policy': STRICT_CSP}), extra: {
   '/third.html': {body: '<!doctype html><script src="/inbox.js"></script><p>third party</p>'},
   '/inbox.js': {body: inboxScript, type: 'text/javascript'},
+  '/private/secret.json': {body: JSON.stringify({apiToken: SECRET}), type: 'application/json', delayMs: 3000},
+  '/private/missing.json': {body: 'not found', status: 404, delayMs: 3000},
 }});
 const widgetOrigin = `http://localhost:${frames.port}`;
 const thirdOrigin = `http://127.0.0.1:${frames.port}`;  // same server, another origin (host name)
@@ -171,8 +177,42 @@ try {
         !after3.data.state.playing && after3.data.state.step === g.data.state.step,
         `another origin's three messages are ignored, with one warning (${notParent[0]})`);
 
+  // --- run files: a foreign sender opens none, and no file's text crosses the bridge --------------
+  const w4 = log.warnings.length;
+  await page.evaluate(([target]) => {
+    window.send({headlab: 1, id: 'steal-1', type: 'set', options: {replay: '/private/secret.json'}}, target);
+    window.send({headlab: 1, id: 'steal-2', type: 'reset', options: {seed: 3, 'Re_play': '/private/secret.json'}}, target);
+  }, [widgetOrigin]);
+  const refusedReplay = await waitFor(() => warningsFrom(w4, /may open a recorded run/), (w) => w.length >= 2, 10000);
+  await sleep(1000);
+  const stolen = await page.evaluate(() => window.inbox.filter((m) => /^steal-/.test(m.data?.id)).length);
+  check(refusedReplay.length === 2 && stolen === 0 && !frames.requests.has('/private/secret.json'),
+        `a foreign host's set/reset with replay is refused with a warning, not replied to, and nothing is fetched (${frames.requests.get('/private/secret.json') || 0} requests)`);
+  // A foreign host may still frame embed.html?replay=<a file of the widget's site>: the widget
+  // fetches it, but its subscribers hear only that it could not be opened, the same for a missing file.
+  await page.evaluate((origin) => {
+    for (const [id, file] of [['leak-secret', 'secret.json'], ['leak-missing', 'missing.json']]) {
+      const f = document.createElement('iframe');
+      Object.assign(f, {id, width: 200, height: 150, src: `${origin}/embed.html?task=copy&batch=8&replay=/private/${file}`});
+      document.body.append(f);
+    }
+  }, widgetOrigin);
+  const LEAKS = [4, 5];  // window.frames indexes of the two frames just added
+  for (let t1 = Date.now(); Date.now() - t1 < 2500;) {  // subscribe before the (late) files arrive
+    for (const f of LEAKS) await page.evaluate(([m, target, i]) => window.send(m, target, i), [{headlab: 1, type: 'subscribe', id: `sub-${f}`}, widgetOrigin, f]);
+    await sleep(200);
+  }
+  const fileErrors = await waitFor(() => page.evaluate(() => window.inbox.filter((m) => m.data?.event === 'error').map((m) => m.data.error)),
+                                   (e) => e.length >= 2, 60000, 250);
+  const everything = await page.evaluate(() => JSON.stringify(window.inbox));
+  check(fileErrors.length === 2 && fileErrors.every((e) => e === fileErrors[0]) && /could not be opened/.test(fileErrors[0]),
+        `both frames' subscribers hear the same fixed sentence for a JSON file and a missing one (${fileErrors.join(' | ')})`);
+  check(!everything.includes(SECRET) && !everything.includes('apiToken') && !/404|last read/.test(everything),
+        'no message from any frame holds the file\'s text, a key of it, or an HTTP status');
+
   await page.screenshot({path: path.join(outDir, 'embed-iframe.png')});
-  noErrors(log, 'in the host page and its frames');
+  // (Chromium logs the missing file's 404 itself.)
+  noErrors({errors: log.errors.filter((e) => !/status of 404/.test(e))}, 'in the host page and its frames');
   check(hostOrigin !== widgetOrigin, 'host and widget are different origins');
 } finally {
   await browser.close();

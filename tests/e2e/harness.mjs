@@ -23,7 +23,7 @@ export const STRICT_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-ev
 const TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
                '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json'};
 
-// Serves `dir` (plus `extra`: {'/path': {body, type}} for test pages) on 127.0.0.1.
+// Serves `dir` (plus `extra`: {'/path': {body, type, status, delayMs}} for test pages) on 127.0.0.1.
 // headers(urlPath) gives each response's extra headers. Counts requests per path.
 export async function serve(dir, {headers = () => ({}), extra = {}} = {}) {
   const requests = new Map();
@@ -32,8 +32,10 @@ export async function serve(dir, {headers = () => ({}), extra = {}} = {}) {
     const p = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
     requests.set(p, (requests.get(p) || 0) + 1);
     const base = {'Cache-Control': 'no-store', ...headers(p)};
-    if (extra[p]) {
-      res.writeHead(200, {'Content-Type': extra[p].type || TYPES['.html'], ...base}).end(extra[p].body);
+    if (extra[p]) {  // {body, type?, status?, delayMs?}
+      const send = () => res.writeHead(extra[p].status || 200, {'Content-Type': extra[p].type || TYPES['.html'], ...base}).end(extra[p].body);
+      if (extra[p].delayMs) setTimeout(send, extra[p].delayMs);
+      else send();
       return;
     }
     const file = path.join(dir, p);

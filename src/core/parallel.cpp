@@ -3,8 +3,9 @@
 #ifdef __EMSCRIPTEN__
 
 namespace headlab {
-void set_threads(int) {}
+int set_threads(int) { return 1; }
 int threads() { return 1; }
+std::string start_training_threads(int) { return ""; }
 void parallel_run(int tasks, void (*fn)(void*, int), void* ctx) {
   for (int t = 0; t < tasks; ++t) fn(ctx, t);
 }
@@ -18,6 +19,8 @@ void parallel_run(int tasks, void (*fn)(void*, int), void* ctx) {
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -30,7 +33,13 @@ namespace {
 class Pool {
  public:
   explicit Pool(int helpers) {
-    for (int i = 0; i < helpers; ++i) threads_.emplace_back([this] { work(); });
+    for (int i = 0; i < helpers; ++i) {
+      try {
+        threads_.emplace_back([this] { work(); });
+      } catch (const std::system_error&) {
+        break;  // the system allows no more (EAGAIN): train with those that started
+      }
+    }
   }
   ~Pool() {
     {
@@ -101,11 +110,27 @@ std::unique_ptr<Pool> g_pool;
 
 }  // namespace
 
-void set_threads(int n) {
+int set_threads(int n) {
   n = std::max(1, n);
-  if (n == threads()) return;
+  if (n == threads()) return n;
   g_pool.reset();
   if (n > 1) g_pool = std::make_unique<Pool>(n - 1);
+  if (g_pool && g_pool->size() == 1) g_pool.reset();
+  return threads();
+}
+
+std::string start_training_threads(int asked) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int want = asked > 0 ? std::min(asked, cores) : cores;
+  const int got = set_threads(want);
+  std::string note;
+  if (asked > cores)
+    note = "--threads " + std::to_string(asked) + ": this machine has " + std::to_string(cores) + " cores; using " +
+           std::to_string(want);
+  if (got < want)
+    note += (note.empty() ? "" : "; ") + std::string("the system allowed only ") + std::to_string(got) + " of " +
+            std::to_string(want) + " threads: training with " + std::to_string(got);
+  return note;
 }
 
 int threads() { return g_pool ? g_pool->size() : 1; }

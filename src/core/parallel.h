@@ -4,13 +4,19 @@
 // count (tests/core/test_parallel.cpp). The pool belongs to the process, not
 // to a model, because results never depend on it.
 #pragma once
+#include <string>
 
 namespace headlab {
 
 // Threads used from now on, the caller's included (1: no helper threads).
-// Not to be called while a parallel_for runs.
-void set_threads(int threads);
+// Not to be called while a parallel_for runs. Where the system refuses a
+// thread (a pids limit), fewer run: returns how many do.
+int set_threads(int threads);
 int threads();
+// The programs' --threads: 0 means every core; more than the cores is
+// clamped to them (extra threads only contend). Returns "" or a note for
+// the user saying how many threads train and why not as many as asked.
+std::string start_training_threads(int asked);
 
 // Runs fn(ctx, task) for task in [0, tasks) on the pool and the calling
 // thread, and returns when all are done. Allocates nothing.

@@ -7,6 +7,8 @@
 //   [SECTION] Parsing, validation, description, help
 #include "lab/options.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -141,6 +143,10 @@ bool is_choice(const OptionInfo& row, const std::string& v) {
 
 std::string read_text_file(const OptionInfo& row, const std::string& path, std::string* out) {
   const std::string key = row.key;
+  // Checked before opening: opening a FIFO without a writer would wait for ever.
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return key + ": cannot open " + quote(path);
+  if (!S_ISREG(st.st_mode)) return key + ": " + quote(path) + " is not a regular file";
   std::ifstream in(path, std::ios::binary);
   if (!in) return key + ": cannot open " + quote(path);
   std::string text;

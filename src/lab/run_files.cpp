@@ -151,7 +151,19 @@ std::unique_ptr<Session> resume_session(const CheckpointData& d, const Overrides
   Options o;
   o.run = s->options();
   *error = parse_args(overrides.argc, overrides.argv, overrides.scopes, o);
-  if (error->empty()) *error = s->update_hyperparameters(o.run);
+  if (!error->empty()) return nullptr;
+  // Options that define the run (even the probe, which changes only what is
+  // measured) stay as the checkpoint has them: name them and what can change.
+  if (const auto fixed = changed_options(s->options(), o.run, kScopeRun); !fixed.empty()) {
+    std::string names, live;
+    for (const std::string& k : fixed) names += (names.empty() ? "" : ", ") + k;
+    for (const OptionInfo& row : option_table())
+      if (row.scope == kScopeLive) live += (live.empty() ? "" : ", ") + std::string(row.key);
+    *error = "--load continues the checkpoint's run as it was: " + names + (fixed.size() > 1 ? " are" : " is") +
+             " part of it (only " + live + " may change); to train with another " + names + ", leave out --load";
+    return nullptr;
+  }
+  *error = s->update_hyperparameters(o.run);
   if (!error->empty()) return nullptr;
   return s;
 }

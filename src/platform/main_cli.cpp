@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
   Options opt;
   std::string error = parse_args(argc, argv, kScopes, opt);
   if (!error.empty()) return usage_error(error);
-  set_threads(opt.program.threads > 0 ? opt.program.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  if (const std::string note = start_training_threads(opt.program.threads); !note.empty())
+    std::fprintf(stderr, "headlab-train: %s\n", note.c_str());
   if (opt.program.help) {
     std::printf(
         "headlab-train: train a tiny transformer and record how its attention heads learn.\n\n"

@@ -75,6 +75,22 @@ for args, needle in [
 ]:
     expect("option " + " ".join(args)[:40], args, 2, needle)
 
+# [SECTION] threads: clamped to the cores; where the system refuses threads, fewer train and a note says so
+cores = os.cpu_count() or 1
+expect("threads 256", TINY + ["--task", "copy", "--threads", "256", "--steps", "2"], 0,
+       f"--threads 256: this machine has {cores} cores; using {cores}")
+
+
+def one_process_as_nobody():  # RLIMIT_NPROC binds only a user without CAP_SYS_RESOURCE
+    resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+if os.getuid() == 0 and cores >= 2:
+    expect("threads refused by a process limit", TINY + ["--task", "copy", "--steps", "2"], 0,
+           f"the system allowed only 1 of {cores} threads: training with 1", preexec_fn=one_process_as_nobody)
+
 # [SECTION] numerical faults: training stops, restores the last good state, exit 1
 expect("lr 1e6", TINY + ["--lr", "1e6", "--clip", "0", "--steps", "200"], 1, "training stopped")
 # Adam bounds each update by lr, so lr 10 may survive (with a useless model): finishing or
@@ -107,6 +123,8 @@ expect("text: for another task", ["--task", "copy", "--text-file", path("emoji.t
 expect("text: missing file", ["--task", "text", "--text-file", path("nope.txt")], 2, "text-file: cannot open")
 expect("text: over 4 MiB", ["--task", "text", "--text-file", path("too-big.txt")], 2, "larger than")
 expect("text: shorter than the context", ["--task", "text", "--text", "abc"], 2, "too short")
+os.mkfifo(path("text.fifo"))  # no writer: opening it would wait for ever
+expect("text: a FIFO", ["--task", "text", "--text-file", path("text.fifo")], 2, "is not a regular file", timeout=10)
 expect("text: emoji", TINY + ["--task", "text", "--text-file", path("emoji.txt"), "--steps", "20"], 0,
        "final loss", "stdout")
 expect("text: 1 MB", TINY + ["--task", "text", "--text-file", path("megabyte.txt"), "--steps", "20"], 0,
@@ -132,7 +150,10 @@ for name, blob in bad.items():
         f.write(blob)
     expect("checkpoint " + name, ["--load", path(name.replace(" ", "-") + ".ckpt")], 2, "checkpoint:")
 expect("checkpoint missing", ["--load", path("missing.ckpt")], 2, "checkpoint:")
-expect("checkpoint changes shape", ["--load", good, "--heads", "4"], 2, "start a new run")
+expect("checkpoint changes shape", ["--load", good, "--heads", "4"], 2, "heads is part of it")
+# A probe changes only what is measured, yet it is part of the run: the message says what --load allows.
+expect("checkpoint with a typed probe", ["--load", good, "--probe", "a b c"], 2, "to train with another probe, leave out --load")
+expect("checkpoint with another seed", ["--load", good, "--seed", "9"], 2, "only lr, weight-decay, clip")
 expect("unwritable --out", TINY + ["--steps", "1", "--out", "/nonexistent/dir/run.json"], 2, "--out: cannot write")
 
 # [SECTION] typed probes: in the task's tokens, or refused with which word is not

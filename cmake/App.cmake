@@ -77,7 +77,7 @@ endforeach()
 # --- Web app -------------------------------------------------------------------
 if(EMSCRIPTEN)
   add_executable(headlab_web src/platform/main_web.cpp src/platform/web_page.cpp src/platform/web_state.cpp
-                 src/platform/worker_runner.cpp src/platform/web_trainer.cpp)
+                 src/platform/worker_channel.cpp src/platform/web_trainer.cpp)
   target_link_libraries(headlab_web PRIVATE headlab_ui)
   headlab_warnings(headlab_web)
   set(HEADLAB_WEB_DIR ${CMAKE_BINARY_DIR}/web)

@@ -1,5 +1,5 @@
 # The desktop app `headlab` (src/platform/main_desktop.cpp): the web page's App
-# in a GLFW window, with training on a worker thread (threaded_runner.cpp).
+# in a GLFW window, each run training on a thread of its own (thread_channel.cpp).
 # Included from App.cmake, so headlab_ui exists; its tests are registered in
 # tests/CMakeLists.txt. ThreadSanitizer: the native-tsan preset (HEADLAB_TSAN).
 if(EMSCRIPTEN)
@@ -14,7 +14,7 @@ if(NOT STB_INCLUDE_DIR)
 endif()
 
 # --- The threading part, without GL: also what the ThreadSanitizer test links --
-add_library(headlab_threads STATIC src/platform/threaded_runner.cpp src/platform/file_writer.cpp)
+add_library(headlab_threads STATIC src/platform/thread_channel.cpp src/platform/file_writer.cpp)
 target_link_libraries(headlab_threads PUBLIC headlab_lab Threads::Threads)
 headlab_warnings(headlab_threads)
 

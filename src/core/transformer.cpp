@@ -22,10 +22,20 @@ struct Carver {
 
 }  // namespace
 
-Transformer::Transformer(const ModelConfig& cfg, int max_batch)
+Transformer::Transformer(const ModelConfig& cfg, int max_batch) : Transformer(cfg, max_batch, false) {}
+
+size_t Transformer::memory_floats(const ModelConfig& cfg, int max_batch) {
+  const Transformer sized(cfg, max_batch, true);
+  return 2 * sized.layout_.size() + sized.acts_floats_ + sized.dacts_floats_;
+}
+
+// size_only: only works out the buffers' sizes (memory_floats()), allocating none of them.
+Transformer::Transformer(const ModelConfig& cfg, int max_batch, bool size_only)
     : cfg_(cfg), layout_(cfg), max_batch_(max_batch) {
-  params_.setZero(static_cast<Eigen::Index>(layout_.size()));
-  grads_.setZero(static_cast<Eigen::Index>(layout_.size()));
+  if (!size_only) {
+    params_.setZero(static_cast<Eigen::Index>(layout_.size()));
+    grads_.setZero(static_cast<Eigen::Index>(layout_.size()));
+  }
   const size_t N = static_cast<size_t>(max_batch) * cfg.ctx;
   const size_t C = cfg.d_model, F = cfg.d_mlp, V = cfg.vocab;
   const size_t att = static_cast<size_t>(max_batch) * cfg.n_heads * cfg.ctx * cfg.ctx;
@@ -56,8 +66,7 @@ Transformer::Transformer(const ModelConfig& cfg, int max_batch)
     losses_ = c.take(N);
     return c.used;
   };
-  acts_.setZero(static_cast<Eigen::Index>(carve(nullptr)));
-  carve(acts_.data());
+  acts_floats_ = carve(nullptr);
   const size_t widest = std::max({3 * C, F, V});
   auto carve_grads = [&](float* base) {
     Carver c{base};
@@ -68,7 +77,11 @@ Transformer::Transformer(const ModelConfig& cfg, int max_batch)
     attn_scratch_ = c.take(attention_scratch_size(cfg.ctx, cfg.d_head()) * attn_slots_);
     return c.used;
   };
-  dacts_.setZero(static_cast<Eigen::Index>(carve_grads(nullptr)));
+  dacts_floats_ = carve_grads(nullptr);
+  if (size_only) return;
+  acts_.setZero(static_cast<Eigen::Index>(acts_floats_));
+  carve(acts_.data());
+  dacts_.setZero(static_cast<Eigen::Index>(dacts_floats_));
   carve_grads(dacts_.data());
   tokens_.assign(N, 0);
   targets_.assign(N, -1);

@@ -18,6 +18,9 @@ namespace headlab {
 class Transformer {
  public:
   Transformer(const ModelConfig& cfg, int max_batch);
+  // The floats a model of this size holds (weights, gradients, activations
+  // and their gradients), as the constructor sizes them, without building it.
+  static size_t memory_floats(const ModelConfig& cfg, int max_batch);
 
   const ModelConfig& config() const { return cfg_; }
   const ParamLayout& layout() const { return layout_; }
@@ -60,6 +63,8 @@ class Transformer {
   CMat probs() const;
 
  private:
+  Transformer(const ModelConfig& cfg, int max_batch, bool size_only);
+
   struct LayerActs {
     float *ln1, *ln1_mean, *ln1_rstd, *qkv, *att, *atty, *res1;
     float *ln2, *ln2_mean, *ln2_rstd, *fc, *fc_gelu, *res2;
@@ -70,6 +75,7 @@ class Transformer {
   Eigen::VectorXf params_, grads_;
   Eigen::VectorXf acts_;   // forward activations
   Eigen::VectorXf dacts_;  // gradient scratch for backward, carved into the pointers below
+  size_t acts_floats_ = 0, dacts_floats_ = 0;
   float *dres_, *dtmp_, *dwide_, *dwide2_, *attn_scratch_;
   int attn_slots_ = threads();  // attention scratch for this many threads (core/parallel.h) at construction
   std::vector<LayerActs> layer_acts_;

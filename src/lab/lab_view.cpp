@@ -1,9 +1,11 @@
-#include "lab/runner.h"
+#include "lab/lab_view.h"
+
+#include <algorithm>
 
 namespace headlab {
 
 void start_view(const Session& s, LabView* v) {
-  ++v->generation;
+  v->recorded.clear();
   v->task_description = s.task().description();
   v->vocab = s.task().vocab();
   v->probe = s.probe_tokens();
@@ -28,6 +30,17 @@ void update_view(const Session& s, LabView* v) {
   const auto& snaps = s.snapshots().items();
   if (v->snapshots.size() != snaps.size() || (!snaps.empty() && v->snapshots.back() != snaps.back()))
     v->snapshots = snaps;
+}
+
+void trim_view(int step, LabView* v) {
+  if (v->step <= step) return;
+  v->step = step;
+  while (!v->history.empty() && v->history.back().step > step) v->history.pop_back();
+  while (v->snapshots.size() > 1 && v->snapshots.back()->step > step) v->snapshots.pop_back();
+  if (!v->history.empty()) {
+    v->loss = v->history.back().loss;
+    v->accuracy = v->history.back().accuracy;
+  }
 }
 
 }  // namespace headlab

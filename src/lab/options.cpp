@@ -522,60 +522,26 @@ std::string set_option(Options& o, const std::string& key, const std::string& va
   return row->field->set(o, *row, value);
 }
 
-std::string validate(const RunOptions& r) {
-  // Each option exactly as the parser would check its text, with its message.
+std::string check_options(const RunOptions& r, unsigned scopes) {
   for (const OptionInfo& row : option_table()) {
-    if (!(row.scope & kScopeRunAndLive) || !row.field->run_text) continue;
+    if (!(row.scope & scopes) || !row.field->run_text) continue;
     Options scratch;
     const std::string e = row.field->set(scratch, row, row.field->run_text(r, row));
     if (!e.empty()) return e;
   }
-  if (r.task != "text" && !r.text.empty())
-    return "text: only task=text trains on a text (this run's task is " + r.task + "); leave text and text-file out";
-  if (r.d_model % r.heads != 0)
-    return "d-model: must be divisible by heads (" + std::to_string(r.heads) + "), got " + std::to_string(r.d_model);
-  for (const HeadId& h : r.live.off)
-    if (h.layer >= r.layers || h.head >= r.heads)
-      return "off: L" + std::to_string(h.layer) + "H" + std::to_string(h.head) + " is not a head of this model (" +
-             std::to_string(r.layers) + " layers x " + std::to_string(r.heads) + " heads, counted from 0)";
-  std::string error;
-  const auto task = make_task(task_spec(r), &error);
-  if (!task) return error;
-  ModelConfig cfg;
-  cfg.vocab = task->vocab_size();
-  cfg.ctx = r.ctx;
-  cfg.d_model = r.d_model;
-  cfg.n_heads = r.heads;
-  cfg.n_layers = r.layers;
-  cfg.d_mlp = r.d_mlp;
-  // Parameters x4 (weights, grads, two moments), the activation arena and the
-  // snapshot store; keeps a browser tab (and a laptop) well clear of running out of memory.
-  const double params = static_cast<double>(ParamLayout(cfg).size()) * 4;
-  const double rows = static_cast<double>(r.batch) * r.ctx;
-  const double acts = rows * (r.layers * (9.0 * r.d_model + 2.0 * r.d_mlp) + 3.0 * cfg.vocab) * 2 +
-                      static_cast<double>(r.batch) * r.heads * r.ctx * r.ctx * r.layers;
-  std::vector<int> probe;
-  if (!r.probe.empty()) {
-    const std::string e = task->read_probe(r.probe, &probe);
-    if (!e.empty()) return "probe: " + e;
-  }
-  const int T = r.probe.empty() ? task->seq_len() : static_cast<int>(probe.size());
-  const double snapshots = snapshot_capacity(r.layers, r.heads, T) * snapshot_bytes(r.layers, r.heads, T);
-  const double mb = ((params + acts) * 4.0 + snapshots) / (1 << 20);
-  if (mb > 1024.0)
-    return "model too large: needs about " + std::to_string(static_cast<int>(mb)) +
-           " MB (limit 1024 MB); reduce batch, ctx, d-model, d-mlp or layers";
   return "";
 }
 
-std::string validate(const Options& o) {
+std::string check_options(const ViewOptions& v) {
+  Options o;
+  o.view = v;
   for (const OptionInfo& row : option_table()) {
     if (row.scope != kScopeView) continue;
     Options scratch;
     const std::string e = row.field->set(scratch, row, row.field->text(o, row));
     if (!e.empty()) return e;
   }
-  return validate(o.run);
+  return "";
 }
 
 std::string parse_args(int argc, const char* const* argv, unsigned scopes, Options& o) {
@@ -614,10 +580,12 @@ std::string parse_args(int argc, const char* const* argv, unsigned scopes, Optio
   return "";
 }
 
-std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r) {
+std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r) { return describe(r, kScopeRunAndLive); }
+
+std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r, unsigned scopes) {
   std::vector<std::pair<std::string, std::string>> kv;
   for (const OptionInfo& row : option_table()) {
-    if (!(row.scope & kScopeRunAndLive) || !row.field->run_text) continue;
+    if (!(row.scope & scopes) || !row.field->run_text) continue;
     std::string value = row.field->run_text(r, row);
     if (row.kind == OptionKind::Text && value.empty()) continue;  // runs without a text
     kv.emplace_back(row.key, std::move(value));

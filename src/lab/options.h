@@ -77,7 +77,7 @@ struct ViewOptions {
   // headlab-train --out or the Share menu (web: its URL; headlab-train prints it).
   std::string replay;
   // Compare mode: a twin run differing in one option, "KEY:VALUE" (e.g.
-  // init:clone-all), drawn beside this one (lab/pair_runner.h); "" = off.
+  // init:clone-all), drawn beside this one (lab/run_host.h); "" = off.
   std::string compare;
 };
 
@@ -154,11 +154,11 @@ const std::vector<std::string>& theme_names();
 // groups the calling program accepts; others are reported as unknown.
 std::string set_option(Options& o, const std::string& key, const std::string& value, unsigned scopes);
 
-// Every run, live and view option within its row's range (with the parser's
-// message), then cross-option checks (d_model divisible by heads, task fits
-// ctx, text only for task=text, memory). "" when the options describe a valid run.
-std::string validate(const Options& o);
-std::string validate(const RunOptions& r);
+// Each option of `scopes` exactly as the parser checks its text, with its
+// message: "" when every one is within its row's range. The checks across
+// options and of whole runs are lab/run_checks.h's.
+std::string check_options(const RunOptions& r, unsigned scopes);
+std::string check_options(const ViewOptions& v);
 
 // Parses argv in either grammar: `--key value`, `--key=value`, `key=value`,
 // and bare `--flag` for flags. Stops at the first error.
@@ -168,6 +168,8 @@ std::string parse_args(int argc, const char* const* argv, unsigned scopes, Optio
 // only when there is one), e.g. for the JSON "config", share links and
 // checkpoints. Numbers are exact: set_option() reads back the same run.
 std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r);
+// Only the options of `scopes` (e.g. kScopeLive: a few short values, never the training text).
+std::vector<std::pair<std::string, std::string>> describe(const RunOptions& r, unsigned scopes);
 // The view options as text, same form.
 std::vector<std::pair<std::string, std::string>> describe(const ViewOptions& v);
 // The run, live and view options that differ from the defaults, same form:

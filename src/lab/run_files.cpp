@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <sstream>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "lab/atomic_file.h"
 #include "lab/run_json.h"
+#include "lab/run_checks.h"
 #include "lab/run_json_read.h"
 
 namespace headlab {
@@ -69,30 +71,40 @@ std::string read_regular_file(const std::string& path, uint64_t max_bytes, Bytes
   return problem;
 }
 
-// A run file read in pieces (memory: one piece and the result, whatever the file's size).
-std::string read_run_file(const std::string& path, LabView* view) {
+}  // namespace
+
+std::string read_file_pieces(const std::string& path, uint64_t max_bytes,
+                             const std::function<std::string(const char* data, size_t size)>& piece) {
   int fd = -1;
   uint64_t size = 0;
-  std::string problem = open_regular_file(path, kMaxRunJsonBytes, &fd, &size);
+  std::string problem = open_regular_file(path, max_bytes, &fd, &size);
   if (!problem.empty()) return problem;
-  RunFileReader reader;
-  std::vector<char> piece(size_t{1} << 20);
+  std::vector<char> buffer(size_t{1} << 20);
   for (;;) {
-    const ssize_t n = read(fd, piece.data(), piece.size());
+    const ssize_t n = read(fd, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       problem = "cannot read " + quote_path(path) + ": " + std::strerror(errno);
       break;
     }
-    problem = n == 0 ? reader.finish(view) : reader.feed(piece.data(), static_cast<size_t>(n));
-    if (!problem.empty()) {
-      problem = quote_path(path) + ": " + problem;
-      break;
-    }
-    if (n == 0) break;
+    problem = piece(buffer.data(), static_cast<size_t>(n));
+    if (!problem.empty() || n == 0) break;
   }
   close(fd);
   return problem;
+}
+
+namespace {
+
+// A run file read in pieces (memory: one piece and the result, whatever the file's size).
+std::string read_run_file(const std::string& path, LabView* view) {
+  RunFileReader reader;
+  std::string refused;  // what the reader found wrong (the file's own problems name the file already)
+  const std::string problem = read_file_pieces(path, kMaxRunJsonBytes, [&](const char* data, size_t size) {
+    refused = size ? reader.feed(data, size) : reader.finish(view);
+    return refused;
+  });
+  return problem.empty() || problem != refused ? problem : quote_path(path) + ": " + problem;
 }
 
 bool load(const std::string& path, CheckpointData* out, std::string* error) {
@@ -145,25 +157,38 @@ std::string run_json_load_file(const std::string& path, LabView* view) {
   }
 }
 
-std::unique_ptr<Session> resume_session(const CheckpointData& d, const Overrides& overrides, std::string* error) {
-  auto s = Session::from_checkpoint(d, error);
-  if (!s) return nullptr;
-  Options o;
-  o.run = s->options();
-  *error = parse_args(overrides.argc, overrides.argv, overrides.scopes, o);
-  if (!error->empty()) return nullptr;
+std::string resumed_options(const CheckpointData& d, const Overrides& overrides, RunOptions* out) {
+  Options kept;
+  for (const auto& [key, value] : d.options) {
+    const std::string e = set_option(kept, key, value, kScopeRunAndLive);
+    if (!e.empty()) return "checkpoint: " + e;
+  }
+  Options o = kept;
+  std::string error = parse_args(overrides.argc, overrides.argv, overrides.scopes, o);
+  if (!error.empty()) return error;
   // Options that define the run (even the probe, which changes only what is
   // measured) stay as the checkpoint has them: name them and what can change.
-  if (const auto fixed = changed_options(s->options(), o.run, kScopeRun); !fixed.empty()) {
+  if (const auto fixed = changed_options(kept.run, o.run, kScopeRun); !fixed.empty()) {
     std::string names, live;
     for (const std::string& k : fixed) names += (names.empty() ? "" : ", ") + k;
     for (const OptionInfo& row : option_table())
       if (row.scope == kScopeLive) live += (live.empty() ? "" : ", ") + std::string(row.key);
-    *error = "--load continues the checkpoint's run as it was: " + names + (fixed.size() > 1 ? " are" : " is") +
-             " part of it (only " + live + " may change); to train with another " + names + ", leave out --load";
-    return nullptr;
+    return "--load continues the checkpoint's run as it was: " + names + (fixed.size() > 1 ? " are" : " is") +
+           " part of it (only " + live + " may change); to train with another " + names + ", leave out --load";
   }
-  *error = s->update_hyperparameters(o.run);
+  error = validate_live(o.run.live, o.run.layers, o.run.heads);
+  if (!error.empty()) return error;
+  *out = o.run;
+  return "";
+}
+
+std::unique_ptr<Session> resume_session(const CheckpointData& d, const Overrides& overrides, std::string* error) {
+  RunOptions o;
+  *error = resumed_options(d, overrides, &o);
+  if (!error->empty()) return nullptr;
+  auto s = Session::from_checkpoint(d, error);
+  if (!s) return nullptr;
+  *error = s->update_hyperparameters(o);
   if (!error->empty()) return nullptr;
   return s;
 }

@@ -4,12 +4,14 @@
 // Every file is written through write_file_atomically (lab/atomic_file.h);
 // core/checkpoint.h only turns checkpoints into bytes and back.
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "core/checkpoint.h"
 #include "lab/options.h"
-#include "lab/runner.h"
+#include "lab/lab_view.h"
 #include "lab/session.h"
 
 namespace headlab {
@@ -21,6 +23,10 @@ bool checkpoint_load_file(const std::string& path, CheckpointData* out, std::str
 std::string checkpoint_save_file(const std::string& path, const CheckpointData& d);
 // The run as JSON (lab/run_json.h). Returns "" or one line.
 std::string run_json_save_file(const std::string& path, const LabView& view);
+// A regular file of at most max_bytes, in pieces of up to 1 MiB, then an
+// empty piece at its end; `piece` returns "" or why to stop. "" or one line.
+std::string read_file_pieces(const std::string& path, uint64_t max_bytes,
+                             const std::function<std::string(const char* data, size_t size)>& piece);
 // A run file read back (lab/run_json_read.h), view->recorded set to its file
 // name. Returns "" or one line naming the file.
 std::string run_json_load_file(const std::string& path, LabView* view);
@@ -32,6 +38,9 @@ struct Overrides {
   const char* const* argv = nullptr;
   unsigned scopes = 0;
 };
+// The options a --load run goes on with: the checkpoint's, with the live
+// options of the command line on top. "" or why not.
+std::string resumed_options(const CheckpointData& d, const Overrides& overrides, RunOptions* out);
 std::unique_ptr<Session> resume_session(const CheckpointData& d, const Overrides& overrides, std::string* error);
 // checkpoint_load_file + resume_session.
 std::unique_ptr<Session> load_session_file(const std::string& path, const Overrides& overrides, std::string* error);

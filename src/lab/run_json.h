@@ -9,7 +9,7 @@
 #pragma once
 #include <ostream>
 
-#include "lab/runner.h"
+#include "lab/lab_view.h"
 
 namespace headlab {
 

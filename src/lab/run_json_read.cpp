@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "lab/history.h"
+#include "lab/run_checks.h"
 #include "lab/run_task.h"
 
 namespace headlab {

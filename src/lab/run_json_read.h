@@ -23,7 +23,7 @@
 
 #include "lab/json_push.h"
 #include "lab/run_json.h"
-#include "lab/runner.h"
+#include "lab/lab_view.h"
 
 namespace headlab {
 

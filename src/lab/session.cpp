@@ -5,6 +5,7 @@
 
 #include "core/init.h"
 #include "lab/metrics.h"
+#include "lab/run_checks.h"
 #include "lab/rate_meter.h"
 #include "lab/recorder.h"
 
@@ -167,13 +168,13 @@ void Session::fail(Fault f, const std::string& message) {
 
 void Session::set_whole_steps(bool on) { g_whole_steps = on; }
 
-int Session::advance(double budget_ms) {
+int Session::advance(double budget_ms, int last_step) {
   const double start = now_ms();
   const int start_step = step_;
   int chunks = 0;
   // Chunks, not whole steps, are the unit of work, so a frame never waits for
   // a whole large batch; a step may span several calls.
-  while (fault_ == Fault::None) {
+  while (fault_ == Fault::None && (pending_.active || step_ < last_step)) {
     step_chunk();
     ++chunks;
     const double elapsed = now_ms() - start;
@@ -214,9 +215,9 @@ void Session::clear_fault() {
 }
 
 std::string Session::update_hyperparameters(const RunOptions& o) {
-  const std::string error = validate(o);
-  if (!error.empty()) return error;
   if (!changed_options(options_, o, kScopeRun).empty()) return kNeedsNewRun;
+  const std::string error = validate_live(o.live, options_.layers, options_.heads);  // builds no task
+  if (!error.empty()) return error;
   // The snapshot store keeps how often it has thinned out: the same factor times the new cadence.
   const int thinned = snapshots_.stride() / options_.live.snapshot_every;
   snapshots_.set_stride(o.live.snapshot_every * thinned);

@@ -3,6 +3,7 @@
 // platforms drive it (time-sliced on the web, on a worker thread natively).
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,9 +48,10 @@ class Session {
   // accumulating); returns true when that chunk completed a step.
   bool step_chunk();
   int chunk_sequences() const { return chunk_seqs_; }
-  // Runs steps until budget_ms of wall time is spent (at least one step,
-  // unless faulted). Returns the number of steps taken.
-  int advance(double budget_ms);
+  // Runs steps until budget_ms of wall time is spent (at least one chunk,
+  // unless faulted), starting no step past `last_step` (compare mode's
+  // lockstep). Returns the number of steps completed.
+  int advance(double budget_ms, int last_step = std::numeric_limits<int>::max());
 
   int step_count() const { return step_; }
   float last_loss() const { return last_loss_; }

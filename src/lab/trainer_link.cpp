@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 namespace headlab {
 
@@ -82,19 +83,22 @@ class Reader {
   bool ok_ = true;
 };
 
-void write_options(Writer& w, const RunOptions& o) {
-  const auto pairs = describe(o);
+// The run's options as describe() gives them: all of them, or only the live ones.
+void write_options(Writer& w, const RunOptions& o, unsigned scopes = kScopeRunAndLive) {
+  const auto pairs = describe(o, scopes);
   w.pod(static_cast<uint32_t>(pairs.size()));
   for (const auto& [key, value] : pairs) w.str(key), w.str(value);
 }
 
-std::string read_options(Reader& r, RunOptions* out) {
+// Reads what write_options wrote over *out (live only: over out->live).
+std::string read_options(Reader& r, RunOptions* out, unsigned scopes = kScopeRunAndLive) {
   Options o;
+  o.run = *out;
   const uint32_t n = r.pod<uint32_t>();
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     const std::string key = r.str(), value = r.str();
     if (!r.ok()) break;
-    const std::string error = set_option(o, key, value, kScopeRunAndLive);
+    const std::string error = set_option(o, key, value, scopes);
     if (!error.empty()) return error;
   }
   if (!r.ok()) return "truncated options";
@@ -102,31 +106,26 @@ std::string read_options(Reader& r, RunOptions* out) {
   return "";
 }
 
+std::string live_text(const RunOptions& o) {
+  std::string s;
+  for (const auto& [key, value] : describe(o, kScopeLive)) s += key + "=" + value + ";";
+  return s;
+}
+
+// Every field of the snapshot tables (snapshot.h), in table order.
 void write_snapshot(Writer& w, const Snapshot& s) {
-  w.pod(s.step), w.pod(s.loss), w.pod(s.probe_loss);
-  w.pod(s.L), w.pod(s.H), w.pod(s.T), w.pod(s.R);
-  for (const auto* v : {&s.attn, &s.grad_norm, &s.grad_qkvo, &s.grad_cos, &s.js, &s.diversity, &s.entropy,
-                        &s.confidence, &s.roles, &s.ablation_loss, &s.ablation_accuracy})
-    w.vec(*v);
-  w.pod(s.ablation_base_loss), w.pod(s.ablation_base_accuracy);
+  w.pod(s.step), w.pod(s.L), w.pod(s.H), w.pod(s.T), w.pod(s.R);
+  for (const SnapshotScalar& f : kSnapshotScalars) w.pod(s.*f.member);
+  for (const SnapshotArray& a : kSnapshotArrays) w.vec(s.*a.member);
 }
 
 std::shared_ptr<const Snapshot> read_snapshot(Reader& r) {
   auto s = std::make_shared<Snapshot>();
-  s->step = r.pod<int>(), s->loss = r.pod<float>(), s->probe_loss = r.pod<float>();
-  s->L = r.pod<int>(), s->H = r.pod<int>(), s->T = r.pod<int>(), s->R = r.pod<int>();
-  for (auto* v : {&s->attn, &s->grad_norm, &s->grad_qkvo, &s->grad_cos, &s->js, &s->diversity, &s->entropy,
-                  &s->confidence, &s->roles, &s->ablation_loss, &s->ablation_accuracy})
-    *v = r.vec<float>();
-  s->ablation_base_loss = r.pod<float>(), s->ablation_base_accuracy = r.pod<float>();
+  s->step = r.pod<int>(), s->L = r.pod<int>(), s->H = r.pod<int>(), s->T = r.pod<int>(), s->R = r.pod<int>();
+  for (const SnapshotScalar& f : kSnapshotScalars) (*s).*f.member = r.pod<float>();
+  for (const SnapshotArray& a : kSnapshotArrays) (*s).*a.member = r.vec<float>();
   // The UI indexes these by L, H, T and R: their sizes must agree.
-  const size_t L = s->L, H = s->H, T = s->T, R = s->R, heads = L * H;
-  const bool sizes = s->L > 0 && s->H > 0 && s->T > 0 && s->R >= 0 && s->attn.size() == heads * T * T &&
-                     s->grad_norm.size() == heads && s->grad_qkvo.size() == heads * 4 &&
-                     s->grad_cos.size() == heads * H && s->js.size() == heads * H && s->diversity.size() == L &&
-                     s->entropy.size() == heads && s->confidence.size() == heads && s->roles.size() == heads * R &&
-                     s->ablation_loss.size() == heads && s->ablation_accuracy.size() == heads;
-  return r.ok() && sizes ? s : nullptr;
+  return r.ok() && snapshot_shaped(*s) ? s : nullptr;
 }
 
 bool same_point(const HistoryPoint& a, const HistoryPoint& b) {
@@ -143,24 +142,29 @@ void encode_command(const TrainerMessage& m, std::vector<uint8_t>* out) {
   w.pod(kCommandTag);
   w.pod(static_cast<uint8_t>(m.command));
   w.pod(m.seq);
+  w.pod(m.run);
   w.pod(m.steps);
-  if (m.command == TrainerCommand::Reset || m.command == TrainerCommand::Hyperparameters) write_options(w, m.options);
-  if (m.command == TrainerCommand::LoadCheckpoint) w.vec(m.checkpoint);
+  if (m.command == TrainerCommand::Reset) write_options(w, m.options);
+  if (m.command == TrainerCommand::SetLive) write_options(w, m.options, kScopeLive);
+  if (m.command == TrainerCommand::LoadCheckpoint || m.command == TrainerCommand::RunData) w.vec(m.bytes);
+  if (m.command == TrainerCommand::OpenRun || m.command == TrainerCommand::SaveFile) w.str(m.text);
 }
 
 std::string decode_command(const uint8_t* data, size_t size, TrainerMessage* m) {
   Reader r(data, size);
   if (r.pod<uint8_t>() != kCommandTag) return "not a command";
   const auto c = r.pod<uint8_t>();
-  if (c > static_cast<uint8_t>(TrainerCommand::SaveCheckpoint)) return "unknown command";
+  if (c > static_cast<uint8_t>(TrainerCommand::SaveFile)) return "unknown command";
   m->command = static_cast<TrainerCommand>(c);
   m->seq = r.pod<uint64_t>();
+  m->run = r.pod<uint64_t>();
   m->steps = r.pod<int>();
-  if (m->command == TrainerCommand::Reset || m->command == TrainerCommand::Hyperparameters) {
-    const std::string error = read_options(r, &m->options);
-    if (!error.empty()) return error;
-  }
-  if (m->command == TrainerCommand::LoadCheckpoint) m->checkpoint = r.vec<uint8_t>();
+  std::string error;
+  if (m->command == TrainerCommand::Reset) error = read_options(r, &m->options);
+  if (m->command == TrainerCommand::SetLive) error = read_options(r, &m->options, kScopeLive);
+  if (!error.empty()) return error;
+  if (m->command == TrainerCommand::LoadCheckpoint || m->command == TrainerCommand::RunData) m->bytes = r.vec<uint8_t>();
+  if (m->command == TrainerCommand::OpenRun || m->command == TrainerCommand::SaveFile) m->text = r.str();
   return r.done() ? "" : "malformed command";
 }
 
@@ -170,8 +174,9 @@ bool ViewEncoder::changed(const LabView& v, const TrainerStatus& status) const {
   const auto& h = v.history;
   return v.generation != generation_ || v.step != step_ || v.playing != playing_ || v.fault != fault_ ||
          status.applied_seq != status_.applied_seq || status.steps_queued != status_.steps_queued ||
-         !status.error.empty() || !status.checkpoint.empty() || h.size() != history_sent_ || v.snapshots.size() != snapshots_.size() ||
-         (!v.snapshots.empty() && v.snapshots.back() != snapshots_.back());
+         !status.error.empty() || !status.notice.empty() || !status.checkpoint.empty() || h.size() != history_sent_ ||
+         v.snapshots.size() != snapshots_.size() || (!v.snapshots.empty() && v.snapshots.back() != snapshots_.back()) ||
+         live_text(v.options) != live_;
 }
 
 void ViewEncoder::encode(const LabView& v, const TrainerStatus& status, std::vector<uint8_t>* out) {
@@ -186,11 +191,15 @@ void ViewEncoder::encode(const LabView& v, const TrainerStatus& status, std::vec
   w.pod(v.last_good_step);
   w.pod(status.applied_seq), w.pod(status.steps_queued);
   w.str(status.error);
+  w.str(status.notice);
   w.vec(status.checkpoint);
+  w.pod(status.checkpoint_step);
+  write_options(w, v.options, kScopeLive);  // a few values: sent every time, so the receiver sees every change
 
   w.pod(static_cast<uint8_t>(new_run));
   if (new_run) {
     write_options(w, v.options);
+    w.str(v.recorded);
     w.str(v.task_description);
     w.pod(static_cast<uint32_t>(v.vocab.size()));
     for (const std::string& s : v.vocab) w.str(s);
@@ -232,6 +241,7 @@ void ViewEncoder::encode(const LabView& v, const TrainerStatus& status, std::vec
   }
   snapshots_ = v.snapshots;
   generation_ = v.generation, step_ = v.step, playing_ = v.playing, fault_ = v.fault;
+  live_ = live_text(v.options);
   status_.applied_seq = status.applied_seq, status_.steps_queued = status.steps_queued;  // error, checkpoint: sent once
 }
 
@@ -251,11 +261,17 @@ std::string apply_view(const uint8_t* data, size_t size, LabView* v, TrainerStat
   next.last_good_step = r.pod<int>();
   st.applied_seq = r.pod<uint64_t>(), st.steps_queued = r.pod<int>();
   st.error = r.str();
+  st.notice = r.str();
   st.checkpoint = r.vec<uint8_t>();
+  st.checkpoint_step = r.pod<int>();
+  RunOptions live = next.options;
+  std::string error = read_options(r, &live, kScopeLive);
+  if (!error.empty()) return error;
 
   if (r.pod<uint8_t>()) {
-    const std::string error = read_options(r, &next.options);
+    error = read_options(r, &next.options);
     if (!error.empty()) return error;
+    next.recorded = r.str();
     next.task_description = r.str();
     next.vocab.assign(std::min<size_t>(r.pod<uint32_t>(), size), "");
     for (std::string& s : next.vocab) s = r.str();
@@ -298,6 +314,7 @@ std::string apply_view(const uint8_t* data, size_t size, LabView* v, TrainerStat
     }
   }
   if (!r.done()) return "malformed view";
+  next.options.live = std::move(live.live);
   next.snapshots = std::move(snapshots);
   *v = std::move(next);
   *status = std::move(st);

@@ -52,8 +52,8 @@ bool path_row(const char* label, std::string* path, const char* button, const ch
 
 }  // namespace
 
-DesktopActions::DesktopActions(ThreadedRunner& runner, FileWriter& writer, DesktopPaths paths)
-    : runner_(runner), writer_(writer), paths_(std::move(paths)) {}
+DesktopActions::DesktopActions(RunHost& runner, ui::App& app, FileWriter& writer, DesktopPaths paths)
+    : runner_(runner), app_(app), writer_(writer), paths_(std::move(paths)) {}
 
 // [SECTION] Actions ----------------------------------------------------------------
 
@@ -65,17 +65,20 @@ void DesktopActions::report(const Notice& n) {
 }
 
 void DesktopActions::save_checkpoint() {
-  // Written by the worker between two steps; the result comes back as a notice.
-  runner_.save_checkpoint_file(paths_.checkpoint);
+  // Written by the training thread between two steps; the result comes back as a notice.
+  runner_.save_file(paths_.checkpoint);
 }
 
 void DesktopActions::load_checkpoint() {
-  // Reading a big model's checkpoint takes seconds: the worker does it, and
-  // the window switches to the loaded run when it is ready (or reports why not).
+  // Checked here; building the run from it (seconds for a big model) is the
+  // training thread's, and the window switches to it when it is ready.
   const std::string path = paths_.checkpoint;
-  runner_.start_run([path](std::string* error) { return load_session_file(path, Overrides{}, error); },
-                    "loaded " + path);
-  report({"loading " + path + " ...", true});
+  CheckpointData d;
+  std::string error;
+  if (!checkpoint_load_file(path, &d, &error)) return report({error, false});
+  const std::vector<uint8_t> bytes = checkpoint_encode(d, &error);
+  if (bytes.empty() || !(error = runner_.load_checkpoint(bytes, 0)).empty()) return report({error, false});
+  report({"loaded " + path + " (step " + std::to_string(d.step) + ")", true});
 }
 
 void DesktopActions::export_run() {
@@ -132,16 +135,13 @@ void DesktopActions::shortcut(const KeyPress& k) {
     if (k.key == GLFW_KEY_Q) quit_requested_ = true;
     return;
   }
-  if (k.mods & GLFW_MOD_ALT) return;
-  if (k.key == GLFW_KEY_S) runner_.step(1);  // held down, it keeps stepping
-  if (k.repeat) return;
-  const LabView& v = runner_.view();
-  // While keyboard navigation highlights a control, Space activates it instead.
-  if (k.key == GLFW_KEY_SPACE && !ImGui::GetIO().NavVisible) v.playing ? runner_.pause() : runner_.play();
-  if (k.key == GLFW_KEY_R) {
-    std::string error = runner_.reset(v.options);
-    if (!error.empty()) report({"reset: " + error, false});
+  const bool modifier = k.mods & GLFW_MOD_ALT;
+  const char shared = k.key == GLFW_KEY_SPACE ? ' ' : k.key == GLFW_KEY_S ? 's' : k.key == GLFW_KEY_R ? 'r' : 0;
+  if (shared) {
+    const std::string message = app_.key(runner_, shared, modifier, k.repeat);
+    if (!message.empty()) report({message, false});
   }
+  if (modifier || k.repeat) return;
   if (k.key == GLFW_KEY_F1) show_window_ = !show_window_;
   if (k.key == GLFW_KEY_F12) want_window_png_ = true;
 }

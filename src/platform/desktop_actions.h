@@ -1,5 +1,5 @@
-// What the desktop window adds around the shared App: keyboard shortcuts,
-// the F1 window (keys, checkpoint save/load, run export) and a short-lived
+// What the desktop window adds around the shared App: the keys only the
+// desktop has (Ctrl+S/O/E/P/Q, F1, F12; Space, S and R are the App's), the F1 window (keys, checkpoint save/load, run export) and a short-lived
 // line for each result. Files go to plain paths (the working directory by
 // default); no native file dialogs.
 #pragma once
@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "lab/options.h"
+#include "lab/run_host.h"
 #include "platform/file_writer.h"
-#include "platform/threaded_runner.h"
 #include "ui/app.h"
 
 namespace headlab {
@@ -33,7 +33,7 @@ struct DesktopPaths {
 
 class DesktopActions {
  public:
-  DesktopActions(ThreadedRunner& runner, FileWriter& writer, DesktopPaths paths);
+  DesktopActions(RunHost& runner, ui::App& app, FileWriter& writer, DesktopPaths paths);
 
   // Between ImGui::NewFrame() and Render(), after App::frame(): shortcuts
   // (the presses since the last frame), the F1 window and the result lines.
@@ -60,7 +60,8 @@ class DesktopActions {
   void draw_results();
   void draw_starting();
 
-  ThreadedRunner& runner_;
+  RunHost& runner_;
+  ui::App& app_;
   FileWriter& writer_;
   DesktopPaths paths_;
   bool show_window_ = false;

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "platform/notice.h"
+#include "lab/notice.h"
 
 namespace headlab {
 

@@ -12,7 +12,8 @@
 #include "core/parallel.h"
 #include "lab/options.h"
 #include "lab/run_files.h"
-#include "lab/runner.h"
+#include "lab/lab_view.h"
+#include "lab/run_checks.h"
 #include "lab/session.h"
 #include "platform/stop_signals.h"
 

@@ -1,6 +1,7 @@
 // headlab, the desktop app: the web page's App in a native window (GLFW 3.3,
-// OpenGL 3.3 core, Dear ImGui). Training runs on a worker thread
-// (threaded_runner.h) so drawing keeps its pace however long a step takes.
+// OpenGL 3.3 core, Dear ImGui). Each run's trainer has a thread of its own
+// (thread_channel.h), so drawing keeps its pace however long a step takes,
+// and compare mode's two runs train in lockstep on two cores.
 //   headlab task=induction heads=4 seed=3        (or --task induction ...)
 //   headlab --load run.ckpt --save run.ckpt      (continue a run, save it on exit)
 //   headlab --frames 300 --screenshot out.png autoplay=1   (tests, docs)
@@ -34,8 +35,10 @@
 #include "platform/file_writer.h"
 #include "platform/png_file.h"
 #include "platform/stop_signals.h"
-#include "lab/pair_runner.h"
-#include "platform/threaded_runner.h"
+#include "lab/run_checks.h"
+#include "lab/run_host.h"
+#include "lab/run_json_read.h"
+#include "platform/thread_channel.h"
 #include "ui/app.h"
 #include "ui/gl.h"
 
@@ -69,18 +72,45 @@ int usage_error(const std::string& message) {
 // window opens, not when it closes and the run would be lost.
 // --load continues a checkpoint; options given with it apply on top, as in
 // headlab-train, so only those that keep the model's shape may change.
-ThreadedRunner::SessionFactory first_run(int argc, char** argv, const Options& opt, std::string* error) {
-  *error = check_output_files(opt.program);
-  if (!error->empty()) return nullptr;
+struct FirstRun {
+  RunOptions options;
+  std::vector<uint8_t> checkpoint;  // --load's, or empty
+};
+
+std::string first_run(int argc, char** argv, const Options& opt, FirstRun* first) {
+  std::string error = check_output_files(opt.program);
+  if (!error.empty()) return error;
   if (opt.program.load.empty()) {
-    *error = validate(opt);
-    const RunOptions run = opt.run;
-    return [run](std::string* e) { return Session::create(run, e); };
+    first->options = opt.run;
+    return validate(opt);
   }
-  auto d = std::make_shared<CheckpointData>();
-  if (!checkpoint_load_file(opt.program.load, d.get(), error)) return nullptr;
-  const Overrides overrides{argc, argv, kScopes};
-  return [d, overrides](std::string* e) { return resume_session(*d, overrides, e); };
+  CheckpointData d;
+  if (!checkpoint_load_file(opt.program.load, &d, &error)) return error;
+  error = resumed_options(d, Overrides{argc, argv, kScopes}, &first->options);
+  if (!error.empty()) return error;
+  first->checkpoint = checkpoint_encode(d, &error);
+  return error;
+}
+
+// --replay: the trainer reads the run file as its pieces arrive (a few at a
+// time in flight, so memory stays that of a piece) and shows it.
+std::string open_recorded(RunHost& host, const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  host.open_begin(slash == std::string::npos ? path : path.substr(slash + 1));
+  std::string error = read_file_pieces(path, kMaxRunJsonBytes, [&](const char* data, size_t size) {
+    if (size) host.open_data(reinterpret_cast<const uint8_t*>(data), size);
+    else host.open_end();
+    while (host.unapplied() > 4) {
+      host.frame(0.0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return std::string(host.open_result() == "pending" ? "" : host.open_result());
+  });
+  while (error.empty() && host.open_result() == "pending") {
+    host.frame(0.0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return error.empty() ? host.open_result() : error;
 }
 
 // [SECTION] Window, GL context, ImGui frames (HiDPI) ---------------------------------
@@ -227,10 +257,8 @@ int main(int argc, char** argv) {
         help_text(kScopes).c_str());
     return 0;
   }
-  if (!opt.view.replay.empty())
-    return usage_error("--replay: the desktop app does not open recorded runs; the web page does (Share > Open a "
-                       "recorded run, or ?replay=FILE.json), and headlab-train --replay FILE.json prints one");
-  ThreadedRunner::SessionFactory first = first_run(argc, argv, opt, &error);
+  FirstRun first;
+  error = first_run(argc, argv, opt, &first);
   if (!error.empty()) return usage_error(error);
   catch_stop_signals();
 
@@ -263,33 +291,34 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   {
-    // Each new view from the training thread wakes a sleeping loop (thread-safe GLFW call).
-    ThreadedRunner runner(std::move(first), [] { glfwPostEmptyEvent(); });
-    // Compare mode's twin trains on its own thread too (the second core).
-    PairRunner pair(
-        [](const RunOptions& o, std::string*) -> std::unique_ptr<Runner> {
-          return std::make_unique<ThreadedRunner>([o](std::string* e) { return Session::create(o, e); },
-                                                  [] { glfwPostEmptyEvent(); });
-        },
-        runner);
-    bool compare_applied = opt.view.compare.empty();
+    // Each new view from a training thread wakes a sleeping loop (thread-safe GLFW call).
+    RunHost runner([] { return std::make_unique<ThreadChannel>([] { glfwPostEmptyEvent(); }); }, first.options,
+                   first.checkpoint.empty() ? nullptr : &first.checkpoint);
+    if (!first.checkpoint.empty()) runner.set_live(first.options.live);  // the command line's, on top of the checkpoint's
+    const std::string compare = runner.set_compare(opt.view.compare);
+    if (!compare.empty()) std::fprintf(stderr, "headlab: %s\n", compare.c_str());
+    if (!opt.view.replay.empty()) {
+      error = open_recorded(runner, opt.view.replay);
+      if (!error.empty()) std::fprintf(stderr, "headlab: --replay: %s\n", error.c_str()), exit_code = kExitUsage;
+    }
     FileWriter writer;
     DesktopPaths paths;
     if (!opt.program.save.empty()) paths.checkpoint = opt.program.save;
     else if (!opt.program.load.empty()) paths.checkpoint = opt.program.load;
-    DesktopActions actions(runner, writer, paths);
     ui::App app;
+    DesktopActions actions(runner, app, writer, paths);
     if (!app.init(opt.view, &error)) {
       std::fprintf(stderr, "headlab: %s\n", error.c_str());
       exit_code = kExitFailed;
     }
     if (exit_code == 0 && opt.view.autoplay) runner.play();  // counts for the first run, however long it takes to build
+    const auto has_run = [&runner] { return runner.view().generation != 0; };
     FramePacer pacer;
     int active_frames = kSettleFrames;  // frames left to draw before the loop may sleep
     while (exit_code == 0) {
       // Paused and still, the window sleeps until input or a new view arrives
       // (then draws a few frames, which ImGui needs to settle). --frames never sleeps.
-      if (opt.program.frames == 0 && runner.has_run() && active_frames <= 0) {
+      if (opt.program.frames == 0 && has_run() && active_frames <= 0) {
         const Clock::time_point t0 = Clock::now();
         glfwWaitEventsTimeout(kIdleWaitSeconds);
         if (ms_between(t0, Clock::now()) < kIdleWaitSeconds * 900.0) active_frames = kSettleFrames;
@@ -297,29 +326,25 @@ int main(int argc, char** argv) {
       } else {
         glfwPollEvents();
       }
-      if (!runner.has_run()) {
+      if (!has_run()) {
+        runner.frame(0.0);
         for (const Notice& n : runner.take_notices())  // the first run failed to build: nothing to show
           if (!n.ok) std::fprintf(stderr, "headlab: %s\n", n.text.c_str()), exit_code = kExitUsage;
         if (exit_code) break;
       }
       if (g_stop_signal) glfwSetWindowShouldClose(window, GLFW_TRUE);  // seen within kIdleWaitSeconds
       const bool last = glfwWindowShouldClose(window) ||
-                        (opt.program.frames > 0 && runner.has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames));
+                        (opt.program.frames > 0 && has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames));
       if (!last && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {  // nothing to draw; training goes on
         keys.clear();
         glfwWaitEventsTimeout(0.1);
         continue;
       }
       pacer.frame_start();
-      const bool has_run = runner.has_run();
+      const bool shown = has_run();
       const FrameSize f = new_frame(window, app);
-      if (has_run && !compare_applied) {  // the twin copies the first run's settings, so it waits for them
-        compare_applied = true;
-        const std::string e = pair.set_compare(opt.view.compare);
-        if (!e.empty()) std::fprintf(stderr, "headlab: %s\n", e.c_str());
-      }
-      if (has_run) {
-        app.frame(pair);
+      if (shown) {
+        app.frame(runner);
         actions.frame(keys);
         if (actions.quit_requested()) glfwSetWindowShouldClose(window, GLFW_TRUE);  // the next frame is the last
       } else {
@@ -328,24 +353,24 @@ int main(int argc, char** argv) {
       }
       keys.clear();
       render(f, app.clear_color());
-      if (has_run) actions.after_render(app, f.fb_width, f.fb_height, f.scale);
+      if (shown) actions.after_render(app, f.fb_width, f.fb_height, f.scale);
       if (last && !opt.program.screenshot.empty()) {
         error = write_png(opt.program.screenshot, read_framebuffer(0, 0, f.fb_width, f.fb_height, f.fb_width, f.fb_height));
         if (!error.empty()) std::fprintf(stderr, "headlab: --screenshot: %s\n", error.c_str()), exit_code = kExitFailed;
       }
-      if (has_run) pacer.work_done();
+      if (shown) pacer.work_done();
       glfwSwapBuffers(window);
       pacer.frame_end();
       if (last) break;
-      const bool moving = !has_run || runner.view().playing || runner.starting() || app.animating() || actions.busy() ||
+      const bool moving = !shown || runner.view().playing || runner.starting() || app.animating() || actions.busy() ||
                           ImGui::GetIO().WantTextInput || ImGui::IsAnyMouseDown();
       active_frames = moving ? kSettleFrames : active_frames - 1;
     }
 
     if (g_stop_signal) std::fprintf(stderr, "headlab: %s; closing as the close button does\n", stop_reason());
     // Queued saves and exports are finished before the process ends.
-    if (!opt.program.save.empty() && runner.has_run()) runner.save_checkpoint_file(opt.program.save);
-    runner.stop();
+    if (!opt.program.save.empty() && has_run()) runner.save_file(opt.program.save);
+    runner.finish();
     writer.finish();
     std::vector<Notice> notices = runner.take_notices();
     for (Notice& n : writer.take_notices()) notices.push_back(std::move(n));

@@ -1,5 +1,8 @@
-// The web engine: ImGui over WebGL2 on the module's canvas, training
-// time-sliced inside each animation frame (no threads, so it embeds anywhere).
+// The web engine: ImGui over WebGL2 on the module's canvas. Each run trains
+// in a Web Worker of its own (platform/worker_channel.h: the same engine,
+// platform/web_trainer.cpp), or, where no worker can start, inside the
+// animation frames, time-sliced (lab/direct_channel.h); the RunHost
+// (lab/run_host.h) hides which.
 //
 // web/headlab.js instantiates one module per widget and drives it through the
 // small C API at the bottom (floooh's webapi pattern): every function is safe
@@ -33,15 +36,12 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
-#include "core/checkpoint.h"
-#include "lab/pair_runner.h"
+#include "lab/run_checks.h"
+#include "lab/run_host.h"
 #include "lab/run_json.h"
-#include "lab/runner.h"
-#include "lab/recorded_runner.h"
-#include "lab/run_json_read.h"
 #include "platform/web_page.h"
 #include "platform/web_state.h"
-#include "platform/worker_runner.h"
+#include "platform/worker_channel.h"
 #include "ui/app.h"
 #include "ui/gl.h"
 #include "ui/panels.h"
@@ -69,8 +69,7 @@ enum Event { kEventReady = 1, kEventStep = 2, kEventSnapshot = 4, kEventFault = 
 
 struct WebApp {
   GLFWwindow* window = nullptr;
-  std::unique_ptr<Runner> first;       // the run as configured...
-  std::unique_ptr<PairRunner> runner;  // ...and, in compare mode, its twin (lab/pair_runner.h)
+  std::unique_ptr<RunHost> runner;  // the run and, in compare mode, its twin
   ui::App app;
   int drawn_step = -1;     // the run as last drawn: a change (step(n), reset) is worth a frame
   uint64_t drawn_generation = 0;
@@ -105,7 +104,7 @@ std::vector<uint8_t> g_bytes;  // backing store for a checkpoint handed to JS
 int64_t g_bytes_step = -1;     // the step that checkpoint was taken at (-1: none)
 double g_awake_until = 0;  // emscripten_get_now() time (ms) until which every frame is drawn
 char g_error[512];         // the last failure caught by guarded(): a fixed buffer, as memory may have run out
-std::string g_trainer;     // where training runs: "worker", or "page (why)" (state().trainer)
+std::string g_open_url;    // where the run file being opened came from (the replay option once it shows)
 
 // Runs one entry point from JS (a C API function or the frame) so that no C++
 // exception reaches JS, where it would surface as a bare number: the failure
@@ -159,9 +158,18 @@ void install_input(GLFWwindow* w) {
 // [SECTION] events, context restore
 // =============================================================================
 
-// Tells JS what changed since it was last told.
+// Tells JS what changed since it was last told; the trainers' refusals and
+// results (a worker that died, a setting refused) reach 'error' listeners and the top bar.
 void notify() {
   WebApp& a = *g_app;
+  for (const Notice& n : a.runner->take_notices()) {
+    a.app.show_notice(n.text);
+    if (!n.ok) {
+      std::snprintf(g_error, sizeof g_error, "%s", n.text.c_str());
+      emscripten_console_warnf("headlab: %s", g_error);
+      web::notify_js(kEventError, g_error);
+    }
+  }
   const LabView& v = a.runner->view();
   const int latest = v.snapshots.empty() ? -1 : v.snapshots.back()->step;
   int events = 0;
@@ -237,17 +245,11 @@ void pace_drawing(WebApp& a, double now) {
 // gets keys while it has focus). Not while a text field is edited, nor Space
 // while keyboard navigation highlights a control (Space activates it then).
 void handle_keys(WebApp& a) {
-  const ImGuiIO& io = ImGui::GetIO();
   for (const WebApp::Key& k : std::exchange(a.keys, {})) {
-    if (io.WantTextInput || (k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER))) continue;
-    Runner& r = *a.runner;
-    if (k.key == GLFW_KEY_S) r.step(1);  // held down, it keeps stepping
-    if (k.repeat) continue;
-    if (k.key == GLFW_KEY_SPACE && !io.NavVisible) a.app.toggle_play(r);
-    if (k.key == GLFW_KEY_R) {
-      const std::string err = r.reset(r.view().options);
-      if (!err.empty()) emscripten_console_warnf("headlab: reset: %s", err.c_str());
-    }
+    const char key = k.key == GLFW_KEY_SPACE ? ' ' : k.key == GLFW_KEY_S ? 's' : k.key == GLFW_KEY_R ? 'r' : 0;
+    const bool modifier = k.mods & (GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER);
+    const std::string message = key ? a.app.key(*a.runner, key, modifier, k.repeat) : "";
+    if (!message.empty()) emscripten_console_warnf("headlab: %s", message.c_str());
   }
 }
 
@@ -365,13 +367,6 @@ std::vector<ui::ShareAction> share_actions() {
            "Replay a run file (from headlab-train --out or \"Save the run as JSON\") without training."}};
 }
 
-// The widget's worker, if one trains its run (a recorded run has one only once it trains live).
-WorkerRunner* worker_of(WebApp& a) {
-  Runner* r = a.first.get();
-  if (auto* recorded = dynamic_cast<RecordedRunner*>(r)) r = recorded->live_runner();
-  return dynamic_cast<WorkerRunner*>(r);
-}
-
 // A run the lab rejects as a whole (e.g. d_model not divisible by heads) falls back to the defaults.
 void check_run_options() {
   std::string err = validate(g_options);
@@ -459,10 +454,9 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_start() {
     ImGui_ImplGlfw_InitForOpenGL(a->window, true);
     ImGui_ImplOpenGL3_Init(kGlslVersion);
     std::string error;
-    a->first = make_web_runner(g_options.run, &error, &g_trainer);
-    // A compare-mode twin trains in the page's frames: each widget has one worker.
-    if (a->first) a->runner = std::make_unique<PairRunner>(make_inline_runner, *a->first);
-    if (!a->runner || !a->app.init(g_options.view, &error)) {
+    a->runner = std::make_unique<RunHost>(make_web_channel, g_options.run);
+    a->runner->set_fallback(make_page_channel);  // a worker that dies: its run goes on in the page
+    if (!a->app.init(g_options.view, &error)) {
       g_text = error.empty() ? "could not start" : error;
       return g_text.c_str();
     }
@@ -488,7 +482,6 @@ EMSCRIPTEN_KEEPALIVE void headlab_destroy() {
     if (g_app->window) ImGui_ImplGlfw_Shutdown();  // (no window after a failed recreate_gl())
     ImGui::DestroyContext();
     g_app->runner.reset();
-    g_app->first.reset();
     glfwDestroyWindow(g_app->window);
     glfwTerminate();
     delete g_app;
@@ -523,12 +516,12 @@ EMSCRIPTEN_KEEPALIVE int headlab_apply() {
     wake();
     g_app->app.set_view(g_options.view);
     const RunOptions staged = staged_run();
-    RunOptions live = g_app->runner->view().options;
-    live.live = staged.live;
-    std::string err = g_app->runner->set_hyperparameters(live);
+    const RunOptions& now = g_app->runner->view().options;
+    std::string err;
+    if (changed_options(now, staged, kScopeLive).size()) err = g_app->runner->set_live(staged.live);
     if (!err.empty()) emscripten_console_warnf("headlab: set: %s (ignored)", err.c_str());
     std::string need_reset;
-    for (const std::string& key : changed_options(live, staged, kScopeRun))
+    for (const std::string& key : changed_options(now, staged, kScopeRun))
       need_reset += (need_reset.empty() ? "" : ", ") + key;
     if (!need_reset.empty())
       emscripten_console_warnf("headlab: set: %s change the model or its data; use reset() to start a run with them (ignored)",
@@ -549,33 +542,28 @@ EMSCRIPTEN_KEEPALIVE void headlab_pause() {
   else g_options.view.autoplay = false;
 }
 
-// One slice of the page's step(n): pauses, then runs whole steps, at most n,
-// until about budget_ms have passed (at least one step, so a slow model still
-// advances). headlab.js calls it once per task until n steps are done, so the
-// page (and a host page in the same process) keeps answering in between.
-// Returns the steps run: 0 once the run has faulted. With a worker the n
-// steps are handed to it at once (headlab_steps_done() says when they ran).
-EMSCRIPTEN_KEEPALIVE int headlab_step(int n, double budget_ms) {
+// The page's step(n): pauses and asks for n more steps, which the trainer
+// runs (in a worker, or in this page's headlab_pump() calls). Returns n.
+EMSCRIPTEN_KEEPALIVE int headlab_step(int n) {
   return guarded("step", 0, [&] {
     wake();
     if (!g_app || n <= 0) return 0;
-    Runner& r = *g_app->runner;
-    if (!r.trains_in_frame()) {
-      r.step(n);
-      return n;
-    }
-    const double start = emscripten_get_now();
-    int done = 0;
-    while (done < n) {
-      const int before = r.view().step;
-      r.step(1);
-      if (r.view().step == before) break;  // faulted: the run stays where its last good step left it
-      ++done;
-      const double elapsed = emscripten_get_now() - start;
-      if (elapsed + elapsed / done > budget_ms) break;  // the next step would likely overrun the slice
-    }
+    g_app->runner->step(n);
     notify();
-    return done;
+    return n;
+  });
+}
+
+// Takes the views that arrived and, where the page's frames train, trains for
+// about budget_ms (0: only looks). Returns 1 once every command sent has been
+// carried out and every step asked for run. headlab.js calls it while it
+// waits for a command (step(n), openRun()), also off screen, when no frames run.
+EMSCRIPTEN_KEEPALIVE int headlab_pump(double budget_ms) {
+  return guarded("step", 1, [&] {
+    if (!g_app) return 1;
+    g_app->runner->frame(budget_ms);
+    notify();
+    return static_cast<int>(g_app->runner->idle());
   });
 }
 
@@ -609,20 +597,8 @@ EMSCRIPTEN_KEEPALIVE int headlab_wheel_wanted(double delta_y) {
   return g_app && !g_app->gl_lost && web::wheel_scrolls_panel(delta_y);
 }
 
-// 1 when a worker trains (step(n) then waits for headlab_steps_done()), 0 when the page's frames do.
+// 1 when a worker trains, 0 when the page's frames do (headlab_pump() then trains).
 EMSCRIPTEN_KEEPALIVE int headlab_trains_in_worker() { return g_app && !g_app->runner->trains_in_frame(); }
-
-// With a worker: takes the views that arrived (the frame loop may be paused
-// off screen) and returns 1 once the worker has run every step asked for.
-EMSCRIPTEN_KEEPALIVE int headlab_steps_done() {
-  return guarded("step", 1, [] {
-    WorkerRunner* w = g_app ? worker_of(*g_app) : nullptr;
-    if (!w) return 1;
-    w->frame(0);
-    notify();
-    return static_cast<int>(w->idle());
-  });
-}
 
 // The app's state as JSON: {ready, step, loss, accuracy, playing, suspended, contextLost,
 // fault, stepsPerSec, tokensPerSec, frameMs, trainMs, uiMs, generation, snapshots, frames,
@@ -635,9 +611,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
     if (!g_app) {
       g_text = "{\"ready\":false}";
     } else {
-      const WorkerRunner* w = worker_of(*g_app);
-      g_text = web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames,
-                               w ? w->note() : g_trainer);
+      g_text = web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames);
     }
     return g_text.c_str();
   });
@@ -693,9 +667,8 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_run_json() {
 EMSCRIPTEN_KEEPALIVE int headlab_checkpoint(int twin) {
   return guarded("keep", 0, [&] {
     if (!g_app) return 0;
-    g_bytes = twin ? g_app->runner->save_twin_checkpoint() : g_app->runner->save_checkpoint();
-    CheckpointData d;
-    g_bytes_step = !g_bytes.empty() && checkpoint_decode(g_bytes.data(), g_bytes.size(), &d, nullptr) ? d.step : -1;
+    g_bytes = g_app->runner->checkpoint(twin);
+    g_bytes_step = g_bytes.empty() ? -1 : g_app->runner->checkpoint_step(twin);
     return static_cast<int>(g_bytes.size());
   });
 }
@@ -708,7 +681,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_load_checkpoint(const uint8_t* data, in
   return guarded("resume", static_cast<const char*>(g_error), [&]() -> const char* {
     if (!g_app) return "not started";
     const std::vector<uint8_t> bytes(data, data + size);
-    g_text = twin ? g_app->runner->load_twin_checkpoint(bytes) : g_app->runner->load_checkpoint(bytes);
+    g_text = g_app->runner->load_checkpoint(bytes, twin);
     wake();
     notify();
     return g_text.c_str();
@@ -728,30 +701,54 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_set_probe(const char* text) {
   });
 }
 
-// Shows a recorded run (a run file, lab/run_json_read.h) in place of the
+// Opening a recorded run (a run file, lab/run_json_read.h) in place of the
 // current one, without training, until the reader trains it or starts
-// another run (lab/recorded_runner.h). `name` is what the top bar shows;
+// another run. headlab.js reads the file (a download, a dropped file) and
+// hands it over in pieces; the trainer reads them as they come (in the
+// worker: the page's thread only copies them), keeping at most the snapshot
+// store's budget however large the file. `name` is what the top bar shows;
 // `url` where it came from ("" for a local file), kept as the replay option
-// so a shared link opens it again. Returns "" or why not (the run shown stays).
-EMSCRIPTEN_KEEPALIVE const char* headlab_open_run(const char* text, int size, const char* name, const char* url) {
-  return guarded("open", static_cast<const char*>(g_error), [&]() -> const char* {
+// so a shared link opens it again.
+EMSCRIPTEN_KEEPALIVE void headlab_open_begin(const char* name, const char* url) {
+  guarded("open", 0, [&] {
+    if (!g_app) return 0;
+    g_open_url = url;
+    g_app->runner->open_begin(name);
+    return 0;
+  });
+}
+// The next piece of the file. Returns the commands the trainer has not
+// carried out yet: headlab.js waits while there are many, so memory stays that of a few pieces.
+EMSCRIPTEN_KEEPALIVE int headlab_open_data(const uint8_t* data, int size) {
+  return guarded("open", 0, [&] {
+    if (!g_app) return 0;
+    g_app->runner->open_data(data, static_cast<size_t>(std::max(size, 0)));
+    g_app->runner->frame(0.0);
+    return static_cast<int>(g_app->runner->unapplied());
+  });
+}
+EMSCRIPTEN_KEEPALIVE void headlab_open_end() {
+  guarded("open", 0, [&] {
+    if (g_app) g_app->runner->open_end();
+    return 0;
+  });
+}
+// "pending" until the trainer has read the whole file, then "" (the recording
+// is shown) or why not (the run shown stays).
+EMSCRIPTEN_KEEPALIVE const char* headlab_open_result() {
+  return guarded("open", static_cast<const char*>(g_error), []() -> const char* {
     if (!g_app) return "not started";
-    LabView v;
-    g_text = read_run_json(std::string(text, static_cast<size_t>(std::max(size, 0))), &v);
-    if (!g_text.empty()) return g_text.c_str();
-    v.recorded = name;
-    WebApp& a = *g_app;
-    a.runner.reset();  // it refers to the old first run
-    a.first = std::make_unique<RecordedRunner>(
-        [](const RunOptions& o, std::string* e) { return make_web_runner(o, e, &g_trainer); }, std::move(v));
-    a.runner = std::make_unique<PairRunner>(make_inline_runner, *a.first);
-    ViewOptions view = a.app.view();
-    view.compare.clear();
-    view.replay = url;
-    a.app.set_view(view);
-    wake();
+    g_app->runner->frame(0.0);
     notify();
-    return "";
+    g_text = g_app->runner->open_result();
+    if (g_text.empty() && !g_app->runner->view().recorded.empty()) {
+      ViewOptions view = g_app->app.view();
+      view.compare.clear();
+      view.replay = g_open_url;
+      g_app->app.set_view(view);
+      wake();
+    }
+    return g_text.c_str();
   });
 }
 

@@ -34,8 +34,7 @@ std::string snapshot_json(const LabView& v) {
 
 }  // namespace
 
-std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames,
-                       const std::string& trainer) {
+std::string state_json(const RunHost& runner, const ui::App& app, bool suspended, bool context_lost, long frames) {
   const LabView& v = runner.view();
   const ui::FrameStats& st = app.stats();
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
@@ -48,7 +47,7 @@ std::string state_json(const Runner& runner, const ui::App& app, bool suspended,
                   ",\"stepsPerSec\":" + json_number(v.steps_per_sec) + ",\"tokensPerSec\":" + json_number(v.tokens_per_sec) +
                   ",\"frameMs\":" + json_number(st.frame_ms) + ",\"trainMs\":" + json_number(st.train_ms) +
                   ",\"uiMs\":" + json_number(st.ui_ms) + ",\"generation\":" + std::to_string(v.generation) +
-                  ",\"frames\":" + std::to_string(frames) + ",\"trainer\":" + json_string(trainer) +
+                  ",\"frames\":" + std::to_string(frames) + ",\"trainer\":" + json_string(runner.where()) +
                   ",\"recorded\":" + (v.recorded.empty() ? std::string("null") : json_string(v.recorded)) +
                   ",\"typing\":" + flag(ImGui::GetIO().WantTextInput) +
                   ",\"probeText\":" + json_string(ui::probe_as_typed(v));

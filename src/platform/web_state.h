@@ -6,14 +6,13 @@
 #pragma once
 #include <string>
 
-#include "lab/runner.h"
+#include "lab/run_host.h"
 #include "ui/app.h"
 
 namespace headlab::web {
 
-// frames: how many frames the widget has drawn (a test waits for one after an input);
-// trainer: where training runs ("worker", or "page (why)").
-std::string state_json(const Runner& runner, const ui::App& app, bool suspended, bool context_lost, long frames,
-                       const std::string& trainer);
+// frames: how many frames the widget has drawn (a test waits for one after an input).
+// "trainer" says where training runs ("worker", or "page (why)").
+std::string state_json(const RunHost& runner, const ui::App& app, bool suspended, bool context_lost, long frames);
 
 }  // namespace headlab::web

@@ -1,32 +1,30 @@
 // The engine as a trainer in a Web Worker (web/headlab-worker.js): the same
-// module as the page's engine, instantiated in the worker, where it owns the
-// Session and never touches GL. The page's WorkerRunner (worker_runner.h)
-// sends commands and applies the views this side sends (lab/trainer_link.h).
+// module as the page's engine, instantiated in the worker, where it owns a
+// Trainer (lab/trainer.h) and never touches GL. The page's client sends
+// commands through platform/worker_channel.cpp and applies the views sent back.
 //
 // headlab-worker.js calls, in a loop while there is work:
 //   headlab_trainer_command(bytes)  for each command that arrived
 //   headlab_trainer_train(ms)       trains for about ms (playing or step(n))
 //   headlab_trainer_view()          a view message, when the page took the previous one
+// and, in compare mode, tells the trainer its peer's progress
+// (headlab_trainer_set_peer) and tells the peer its own (headlab_trainer_run/step).
 // No function lets a C++ exception out: a failure becomes the view's error.
 #include <emscripten.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <exception>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "lab/runner.h"
-#include "lab/trainer_link.h"
+#include "lab/trainer.h"
 
 using namespace headlab;
 
 namespace {
 
-std::unique_ptr<Runner> g_runner;
+Trainer g_trainer;
 ViewEncoder g_encoder;
-TrainerStatus g_status;
 std::vector<uint8_t> g_message;  // the latest view message, read by JS before the next call
 
 template <typename F>
@@ -34,118 +32,39 @@ int guarded(const char* what, F&& f) {
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    g_status.error = std::string(what) + ": out of memory";
+    g_trainer.status().error = std::string(what) + ": out of memory";
   } catch (const std::exception& e) {
-    g_status.error = std::string(what) + ": " + e.what();
+    g_trainer.status().error = std::string(what) + ": " + e.what();
   }
   return 0;
-}
-
-void carry_out(const TrainerMessage& m) {
-  switch (m.command) {
-    case TrainerCommand::Play:
-      g_status.steps_queued = 0;
-      g_runner->play();
-      break;
-    case TrainerCommand::Pause:
-      g_status.steps_queued = 0;
-      g_runner->pause();
-      break;
-    case TrainerCommand::Step:
-      g_runner->pause();
-      g_status.steps_queued = std::clamp(g_status.steps_queued + m.steps, 0, 1 << 30);
-      break;
-    case TrainerCommand::Reset: {
-      const bool was_playing = g_runner->view().playing;
-      g_status.steps_queued = 0;
-      const std::string error = g_runner->reset(m.options);
-      if (!error.empty()) g_status.error = "reset: " + error;
-      if (was_playing) g_runner->play();
-      break;
-    }
-    case TrainerCommand::Hyperparameters: {
-      RunOptions o = g_runner->view().options;
-      o.live = m.options.live;
-      const std::string error = g_runner->set_hyperparameters(o);
-      if (!error.empty()) g_status.error = "set: " + error;
-      break;
-    }
-    case TrainerCommand::RestoreLastGood:
-      g_runner->restore_last_good();
-      break;
-    case TrainerCommand::SaveCheckpoint:
-      g_status.checkpoint = g_runner->save_checkpoint();
-      break;
-    case TrainerCommand::LoadCheckpoint: {
-      g_status.steps_queued = 0;
-      const std::string error = g_runner->load_checkpoint(m.checkpoint);
-      if (!error.empty()) g_status.error = "load: " + error;
-      break;
-    }
-  }
-  g_status.applied_seq = m.seq;
 }
 
 }  // namespace
 
 extern "C" {
 
-// Builds the first run from a Reset command (the page's staged options).
-// Returns 1, or 0 with the reason in the first view's error.
-EMSCRIPTEN_KEEPALIVE int headlab_trainer_start(const uint8_t* data, int size) {
-  return guarded("start", [&] {
-    TrainerMessage m;
-    std::string error = decode_command(data, static_cast<size_t>(size), &m);
-    if (error.empty() && m.command != TrainerCommand::Reset) error = "the first command must be a reset";
-    if (error.empty()) {
-      Session::set_whole_steps(true);
-      g_runner = make_inline_runner(m.options, &error);
-    }
-    if (!g_runner) {
-      g_status.error = "start: " + error;
-      return 0;
-    }
-    g_status.applied_seq = m.seq;
-    return 1;
-  });
-}
+// Called once: a worker has a thread of its own, so a step need not be sliced into chunks.
+EMSCRIPTEN_KEEPALIVE void headlab_trainer_init() { Session::set_whole_steps(true); }
 
 EMSCRIPTEN_KEEPALIVE int headlab_trainer_command(const uint8_t* data, int size) {
   return guarded("command", [&] {
-    if (!g_runner) return 0;
     TrainerMessage m;
     const std::string error = decode_command(data, static_cast<size_t>(size), &m);
     if (!error.empty()) {
-      g_status.error = "command: " + error;
+      g_trainer.status().error = "command: " + error;
       return 0;
     }
-    carry_out(m);
+    g_trainer.command(m);
     return 1;
   });
 }
 
-// Trains for about budget_ms: continuously while playing, else the steps
-// queued by step(n). Returns 1 while there is more to do.
+// Trains for about budget_ms. Returns 1 while there is more it may do now
+// (0 when paused, done, or waiting for the peer's next step).
 EMSCRIPTEN_KEEPALIVE int headlab_trainer_train(double budget_ms) {
   return guarded("train", [&] {
-    if (!g_runner) return 0;
-    Runner& r = *g_runner;
-    if (r.view().playing) {
-      r.frame(budget_ms);
-      return static_cast<int>(r.view().playing);
-    }
-    const double start = emscripten_get_now();
-    while (g_status.steps_queued > 0 && emscripten_get_now() - start < budget_ms) {
-      const int before = r.view().step;
-      r.step(1);
-      if (r.view().step == before) {  // faulted: the run stays where its last good step left it
-        g_status.steps_queued = 0;
-        break;
-      }
-      --g_status.steps_queued;
-    }
-    r.frame(0);
-    return static_cast<int>(g_status.steps_queued > 0);
+    if (g_trainer.wants_to_train()) g_trainer.train(budget_ms);
+    return static_cast<int>(g_trainer.wants_to_train());
   });
 }
 
@@ -153,20 +72,27 @@ EMSCRIPTEN_KEEPALIVE int headlab_trainer_train(double budget_ms) {
 // new). The bytes are at headlab_trainer_view_data() until the next call.
 EMSCRIPTEN_KEEPALIVE int headlab_trainer_view() {
   return guarded("view", [] {
-    if (!g_runner && g_status.error.empty()) return 0;
-    if (!g_runner) {  // the first run failed: a view with only the error
-      g_encoder.encode(LabView(), g_status, &g_message);
-    } else {
-      const LabView& v = g_runner->view();
-      if (!g_encoder.changed(v, g_status)) return 0;
-      g_encoder.encode(v, g_status, &g_message);
-    }
-    g_status.error.clear();
-    g_status.checkpoint.clear();
+    TrainerStatus& status = g_trainer.status();
+    if (!g_trainer.has_run() && status.error.empty()) return 0;
+    const LabView& v = g_trainer.view();
+    if (!g_encoder.changed(v, status)) return 0;
+    g_encoder.encode(v, status, &g_message);
+    status.error.clear();
+    status.notice.clear();
+    status.checkpoint.clear();
     return static_cast<int>(g_message.size());
   });
 }
 
 EMSCRIPTEN_KEEPALIVE const uint8_t* headlab_trainer_view_data() { return g_message.data(); }
+
+// Compare mode's lockstep (lab/trainer.h): the peer worker's run and step,
+// and this one's for the peer. Run numbers are small integers: doubles carry them exactly.
+EMSCRIPTEN_KEEPALIVE void headlab_trainer_set_peer(double run, int step) {
+  g_trainer.set_peer(static_cast<uint64_t>(run), step);
+}
+EMSCRIPTEN_KEEPALIVE void headlab_trainer_clear_peer() { g_trainer.clear_peer(); }
+EMSCRIPTEN_KEEPALIVE double headlab_trainer_run() { return static_cast<double>(g_trainer.run()); }
+EMSCRIPTEN_KEEPALIVE int headlab_trainer_step() { return g_trainer.step(); }
 
 }  // extern "C"

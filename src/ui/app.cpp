@@ -60,7 +60,20 @@ void App::show_notice(const std::string& text) {
   s_.notice_until = ImGui::GetTime() + 4.0;
 }
 
-void App::toggle_play(Runner& runner) { ui::toggle_play(runner, runner.view(), s_); }
+void App::toggle_play(RunHost& runner) { ui::toggle_play(runner, runner.view(), s_); }
+
+std::string App::key(RunHost& runner, char key, bool modifier, bool repeat) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || modifier) return "";
+  if (key == 's') runner.step(1);
+  if (repeat) return "";
+  if (key == ' ' && !io.NavVisible) toggle_play(runner);
+  if (key == 'r') {
+    const std::string error = runner.reset(runner.view().options);
+    if (!error.empty()) return "reset: " + error;
+  }
+  return "";
+}
 
 void App::replay(float seconds) {
   if (std::isfinite(seconds)) s_.replay_seconds = std::clamp(seconds, 2.0f, 60.0f);
@@ -79,7 +92,7 @@ void App::on_new_run(const LabView& v) {
   s_.head = std::min(s_.head, std::max(v.options.heads - 1, 0));
 }
 
-void App::frame(Runner& runner) {
+void App::frame(RunHost& runner) {
   train(runner);
   const auto ui_start = std::chrono::steady_clock::now();
   const LabView& v = runner.view();
@@ -95,7 +108,7 @@ void App::frame(Runner& runner) {
   s_.heatmaps.set_snapshots(s_.playback.from(), s_.playback.to());
   s_.heatmaps.render(s_.playback.t(), s_.gamma, s_.colormap, theme().masked);
   ready_ = s_.heatmaps.has_data();
-  follow_twin(runner.compare_view(), dt);
+  follow_twin(runner.twin_view(), dt);
 
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
@@ -179,7 +192,7 @@ void App::follow_twin(const LabView* twin, float dt) {
 // stops between chunks of a step, but one chunk may still cost more than the
 // budget (a big model, a slow device): then training runs only on some
 // frames, so drawing keeps its pace instead of waiting on every chunk.
-void App::train(Runner& runner) {
+void App::train(RunHost& runner) {
   using Clock = std::chrono::steady_clock;
   const float budget = s_.view.budget_ms;
   const bool playing = runner.view().playing;

@@ -1,15 +1,16 @@
 // The headlab app, shared by the web page and the desktop window. The
 // platform owns the window, the GL context, the ImGui context and backends
 // and the loop; each frame it calls prepare() before ImGui::NewFrame() and
-// frame() between NewFrame() and Render(). The App trains through a Runner
-// for the frame's budget and draws what the Runner's LabView shows. It never
-// touches a Session or weights.
+// frame() between NewFrame() and Render(). The App trains through the
+// RunHost (lab/run_host.h) for the frame's budget, draws what its views show
+// and handles the keys both platforms share (Space, S, R). It never touches a
+// Session or weights.
 #pragma once
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "lab/runner.h"
+#include "lab/run_host.h"
 #include "ui/ui_state.h"
 
 namespace headlab::ui {
@@ -26,7 +27,7 @@ class App {
   // Rebuilds fonts if the framebuffer scale (devicePixelRatio) changed.
   void prepare(float framebuffer_scale);
   // Trains for view().budget_ms (clamped) and draws all panels.
-  void frame(Runner& runner);
+  void frame(RunHost& runner);
 
   // View options can change at run time (e.g. the page's reset(options)).
   void set_view(const ViewOptions& view);
@@ -46,7 +47,14 @@ class App {
   // Shows a short line in the top bar for a few seconds (e.g. "Link copied").
   void show_notice(const std::string& text);
   // Space: play/pause a live run, replay/stop a recorded one.
-  void toggle_play(Runner& runner);
+  void toggle_play(RunHost& runner);
+  // The keys both platforms share, pressed while the app has the keyboard:
+  // ' ' (Space) trains or pauses (not while keyboard navigation highlights a
+  // control: Space activates it then), 's' steps (held down, it keeps
+  // stepping), 'r' starts this run again from step 0; other keys do
+  // nothing. Not while a text field has the keyboard, nor with a modifier
+  // (Ctrl, Alt, Cmd). Returns a message for the reader, or "".
+  std::string key(RunHost& runner, char key, bool modifier, bool repeat);
   // The timeline's Replay: step 0 to now over `seconds` (2..60), then live again.
   void replay(float seconds);
   bool replaying() const { return s_.playback.replaying(); }
@@ -59,7 +67,7 @@ class App {
  private:
   void on_new_run(const LabView& v);
   void follow_twin(const LabView* twin, float dt);
-  void train(Runner& runner);
+  void train(RunHost& runner);
 
   UiState s_;
   uint64_t generation_ = ~uint64_t{0}, twin_generation_ = ~uint64_t{0};

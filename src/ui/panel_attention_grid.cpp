@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "lab/pair_runner.h"
+#include "lab/run_host.h"
 
 #include "ui/fonts.h"
 #include "ui/panels.h"
@@ -90,12 +90,13 @@ void repeat_marks(const MapGeometry& g, int T, const std::vector<Repeat>& repeat
 }
 
 // One run's grid: its view, the moment shown and its maps. In compare mode
-// the twin is the second pane (lab/pair_runner.h).
+// the twin is the second pane (lab/run_host.h).
 struct Pane {
   const LabView& v;
   const Playback& playback;
   const HeatmapRenderer& heatmaps;
   bool twin;
+  bool pair;  // compare mode: a switch applies to both runs
 };
 
 // One head's map from the heatmap atlas, outlined, with hover readout and click-to-select.
@@ -149,10 +150,12 @@ bool head_switch(const Pane& pane, int l, int h, ImVec2 at, float size, ImU32 co
   dl->PathArcTo(c, r, -1.5708f + 0.7f, -1.5708f + 6.2832f - 0.7f, 16);
   dl->PathStroke(ink, 0, 1.5f);
   dl->AddLine(ImVec2(c.x, c.y - r - 1), ImVec2(c.x, c.y), ink, 1.5f);
-  if (hot)
-    ImGui::SetTooltip(is_off ? "Head L%dH%d is off: its output is zeroed and it does not learn.\nClick to switch it back on."
-                             : "Switch head L%dH%d off: its output is zeroed and it stops learning,\nso you can watch the other heads take over.",
-                      l, h);
+  if (hot) {
+    const char* both = pane.pair ? "\nIn compare mode it switches in both runs: they stay alike but for the compared option." : "";
+    ImGui::SetTooltip(is_off ? "Head L%dH%d is off: its output is zeroed and it does not learn.\nClick to switch it back on.%s"
+                             : "Switch head L%dH%d off: its output is zeroed and it stops learning,\nso you can watch the other heads take over.%s",
+                      l, h, both);
+  }
   return clicked;
 }
 
@@ -167,7 +170,7 @@ float min_grid_height(int L, int T) { return L * (title_height() + min_tile(T) +
 
 // The grid of one run in the rectangle below the cursor, `avail` big; with
 // `focus`, the selected head enlarged below it when there is room.
-void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool focus_allowed, const char* caption) {
+void draw_grid(const Pane& pane, RunHost* runner, UiState& s, ImVec2 avail, bool focus_allowed, const char* caption) {
   const LabView& v = pane.v;
   const std::vector<Repeat> repeats = repeated_stretches(v.probe);
   const Snapshot* snap = pane.playback.nearest();
@@ -259,15 +262,8 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
       }
       axis_labels(v, g, T, h == 0, l == L - 1, s.brush);
     }
-  if (runner && !toggled.empty()) {
-    RunOptions r = v.options;
-    for (const HeadId& id : toggled) {
-      auto it = std::find(r.live.off.begin(), r.live.off.end(), id);
-      if (it != r.live.off.end()) r.live.off.erase(it);
-      else r.live.off.insert(std::upper_bound(r.live.off.begin(), r.live.off.end(), id), id);
-    }
-    s.message = runner->set_hyperparameters(r);
-  }
+  if (runner)
+    for (const HeadId& id : toggled) s.message = runner->switch_head(id);
 
   if (show_focus) {
     ImVec2 p = ImGui::GetCursorScreenPos();
@@ -287,7 +283,7 @@ void draw_grid(const Pane& pane, Runner* runner, UiState& s, ImVec2 avail, bool 
 
 }  // namespace
 
-void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
+void panel_attention_grid(RunHost& runner, const LabView& v, UiState& s) {
   // A short panel (a widget a few hundred pixels tall) gives the caption's
   // lines to the maps, and its (?) moves beside the colour bar. Decided on
   // heights measured in earlier frames that do not depend on the decision,
@@ -344,10 +340,10 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
     s.head = std::clamp(s.head, 0, snap->H - 1);
     s.grid_rest_min_h = ImGui::GetCursorPosY() - rest_top + editor_h + min_grid_height(snap->L, snap->T);
   }
-  const LabView* twin = runner.compare_view();
+  const LabView* twin = runner.twin_view();
   ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const Pane first{v, s.playback, s.heatmaps, false};
+  const Pane first{v, s.playback, s.heatmaps, false, twin != nullptr};
   if (!twin) {
     draw_grid(first, &runner, s, avail, true, nullptr);
   } else {
@@ -366,8 +362,8 @@ void panel_attention_grid(Runner& runner, const LabView& v, UiState& s) {
     ImGui::EndChild();
     if (side) ImGui::SameLine(0, gap);
     ImGui::BeginChild("twin", half, false, ImGuiWindowFlags_NoScrollbar);
-    // The twin's heads cannot be switched alone: its settings follow the first run's.
-    draw_grid(Pane{*twin, s.twin_playback, s.twin_heatmaps, true}, nullptr, s, ImGui::GetContentRegionAvail(), false,
+    // A switch on either grid switches the head in both runs (RunHost::switch_head).
+    draw_grid(Pane{*twin, s.twin_playback, s.twin_heatmaps, true, true}, &runner, s, ImGui::GetContentRegionAvail(), false,
               b.c_str());
     ImGui::EndChild();
   }

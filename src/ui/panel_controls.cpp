@@ -7,6 +7,7 @@
 
 #include "imgui.h"
 #include "imgui_stdlib.h"  // after imgui.h, which it needs
+#include "lab/run_checks.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -69,7 +70,7 @@ const char* const kInitHelp =
 
 }  // namespace
 
-void panel_controls(Runner& runner, const LabView& v, UiState& s) {
+void panel_controls(RunHost& runner, const LabView& v, UiState& s) {
   if (v.fault != Fault::None) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme().bad));
     ImGui::TextWrapped("Training stopped: %s", v.fault_message.c_str());
@@ -130,9 +131,9 @@ void panel_controls(Runner& runner, const LabView& v, UiState& s) {
   float lr = p.live.lr;
   if (ImGui::SliderFloat("##lr", &lr, 1e-4f, 3e-2f, "lr %.1e", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
     p.live.lr = lr;
-    RunOptions now = v.options;
-    now.live.lr = lr;
-    s.message = runner.set_hyperparameters(now);
+    LiveOptions now = v.options.live;
+    now.lr = lr;
+    s.message = runner.set_live(now);
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("AdamW learning rate; applies immediately.");
   const float seed_w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.4f;

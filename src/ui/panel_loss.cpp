@@ -4,7 +4,7 @@
 // million steps as after ten.
 #include <cmath>
 
-#include "lab/pair_runner.h"
+#include "lab/run_host.h"
 
 #include "ui/panels.h"
 #include "ui/theme.h"
@@ -25,7 +25,7 @@ void add_history(const LabView& v, PlotLine* loss, PlotLine* acc) {
 
 }  // namespace
 
-void panel_loss(Runner& runner, const LabView& v, UiState& s) {
+void panel_loss(RunHost& runner, const LabView& v, UiState& s) {
   panel_intro("Loss and held-out accuracy.",
               "Loss: the model's average surprise at the next token, on each training batch. The "
               "dashed line is a uniform guess over the vocabulary (ln V): below it, the model has "
@@ -33,7 +33,7 @@ void panel_loss(Runner& runner, const LabView& v, UiState& s) {
               "it never trained on. Sudden drops in loss often coincide with a head changing role - "
               "compare with the attention grid. The blue line marks the step shown by the timeline. "
               "In compare mode the twin run's curves are drawn in orange.");
-  const LabView* twin = runner.compare_view();
+  const LabView* twin = runner.twin_view();
   const std::string spec = runner.compare_spec();
   const std::string a = twin ? compare_label(v.options, spec) : "loss", b = twin ? compare_label(twin->options, spec) : "";
   std::vector<PlotLine> loss{{a, theme().accent, {}, {}}}, acc{{twin ? a : "accuracy", twin ? theme().accent : theme().good, {}, {}}};

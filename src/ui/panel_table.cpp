@@ -12,8 +12,8 @@ namespace {
 // mode, a click on the twin's grid selects the twin. The panel then gets the
 // twin's view and, for as long as it draws, the twin's playback in
 // s.playback (swapped back after), so panels need not know about pairs.
-void for_selected_run(Runner& runner, const LabView& v, UiState& s, void (*panel)(const LabView&, UiState&)) {
-  const LabView* twin = runner.compare_view();
+void for_selected_run(RunHost& runner, const LabView& v, UiState& s, void (*panel)(const LabView&, UiState&)) {
+  const LabView* twin = runner.twin_view();
   if (!twin || !s.twin_selected) return panel(v, s);
   std::swap(s.playback, s.twin_playback);
   panel(*twin, s);
@@ -30,11 +30,11 @@ const std::vector<PanelInfo>& panel_table() {
       {"controls", "Controls", panel_controls, 0, R::Settings, 1.0f, "Controls", false},
       {"loss", "Loss & accuracy", panel_loss, 0, R::Curves, 1.0f, "Loss", false},
       {"grid", "Attention grid", panel_attention_grid, kFits, R::Main, 1.0f, "Grid", false},
-      {"head", "Head view", [](Runner& r, const LabView& v, UiState& s) { for_selected_run(r, v, s, panel_head_view); },
+      {"head", "Head view", [](RunHost& r, const LabView& v, UiState& s) { for_selected_run(r, v, s, panel_head_view); },
        kFits, R::Detail, 0.48f, "Head", false},
-      {"timeline", "Timeline", [](Runner&, const LabView& v, UiState& s) { panel_timeline(v, s); }, 0, R::Strip, 1.0f,
+      {"timeline", "Timeline", [](RunHost&, const LabView& v, UiState& s) { panel_timeline(v, s); }, 0, R::Strip, 1.0f,
        "Time", false},
-      {"why", "Why heads differ", [](Runner& r, const LabView& v, UiState& s) { for_selected_run(r, v, s, panel_why_heads); },
+      {"why", "Why heads differ", [](RunHost& r, const LabView& v, UiState& s) { for_selected_run(r, v, s, panel_why_heads); },
        0, R::Detail, 0.52f, "Why", true},
   };
   return table;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "imgui.h"
-#include "lab/runner.h"
+#include "lab/run_host.h"
 #include "ui/layout.h"
 #include "ui/ui_state.h"
 
@@ -18,7 +18,7 @@ namespace headlab::ui {
 struct PanelInfo {
   const char* key;
   const char* title;  // on its window, or its tab
-  void (*draw)(Runner& runner, const LabView& v, UiState& s);
+  void (*draw)(RunHost& runner, const LabView& v, UiState& s);
   ImGuiWindowFlags flags;  // added to its window when it is alone in it (or the first of its tabs)
   LayoutRole role;
   float weight;  // share of its cell when stacked with panels of the same role

@@ -4,25 +4,25 @@
 #pragma once
 #include <vector>
 
-#include "lab/runner.h"
+#include "lab/run_host.h"
 #include "ui/annotations.h"
 #include "ui/ui_state.h"
 
 namespace headlab::ui {
 
-void top_bar(Runner& runner, const LabView& v, UiState& s);
+void top_bar(RunHost& runner, const LabView& v, UiState& s);
 // Play/pause (the top bar's first button, Space): trains or pauses a live
 // run; replays or stops replaying a recorded one.
-void toggle_play(Runner& runner, const LabView& v, UiState& s);
+void toggle_play(RunHost& runner, const LabView& v, UiState& s);
 // Below the top bar: the three experiments, one click each, and what to watch
 // for in the one running. Its height in a window `width` wide, for the layout: experiment_strip_height().
-void experiment_strip(Runner& runner, const LabView& v, UiState& s, bool with_text);
-float experiment_strip_height(Runner& runner, const LabView& v, float width, bool with_text);
+void experiment_strip(RunHost& runner, const LabView& v, UiState& s, bool with_text);
+float experiment_strip_height(RunHost& runner, const LabView& v, float width, bool with_text);
 // The top bar's Glossary button and its popup (ui/glossary.cpp).
 void glossary_button(const LabView& v);
-void panel_controls(Runner& runner, const LabView& v, UiState& s);
-void panel_loss(Runner& runner, const LabView& v, UiState& s);
-void panel_attention_grid(Runner& runner, const LabView& v, UiState& s);
+void panel_controls(RunHost& runner, const LabView& v, UiState& s);
+void panel_loss(RunHost& runner, const LabView& v, UiState& s);
+void panel_attention_grid(RunHost& runner, const LabView& v, UiState& s);
 void panel_head_view(const LabView& v, UiState& s);
 void panel_timeline(const LabView& v, UiState& s);
 void panel_why_heads(const LabView& v, UiState& s);
@@ -31,7 +31,7 @@ void panel_why_heads(const LabView& v, UiState& s);
 float probe_strip(const LabView& v, UiState& s, const std::vector<Repeat>& repeats);
 
 // Under the probe strip: "Type your own input", and the editor it opens (ui/probe_editor.cpp).
-void probe_editor(Runner& runner, const LabView& v, UiState& s);
+void probe_editor(RunHost& runner, const LabView& v, UiState& s);
 // The width of its buttons while closed (to see whether they fit beside the colour bar).
 float probe_editor_width(const LabView& v);
 // The probe as the reader would type it: tokens separated by spaces (without
@@ -39,7 +39,7 @@ float probe_editor_width(const LabView& v);
 std::string probe_as_typed(const LabView& v);
 // Restarts the run drawn on `probe` ("" = the task's own), playing if it was;
 // training is the same whatever the probe. Returns "" or why not (the run stays).
-std::string restart_on_probe(Runner& runner, const LabView& v, const std::string& probe);
+std::string restart_on_probe(RunHost& runner, const LabView& v, const std::string& probe);
 
 // Token label of the probe at position i ("·" for spaces, so they stay visible).
 std::string token_label(const LabView& v, int i);

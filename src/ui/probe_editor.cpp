@@ -6,13 +6,14 @@
 
 #include "imgui.h"
 #include "imgui_stdlib.h"  // after imgui.h, which it needs
+#include "lab/run_checks.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 
 namespace headlab::ui {
 namespace {
 
-void start_run(Runner& runner, const LabView& v, UiState& s, const std::string& probe) {
+void start_run(RunHost& runner, const LabView& v, UiState& s, const std::string& probe) {
   s.probe_error = restart_on_probe(runner, v, probe);
   if (s.probe_error.empty()) s.editing_probe = false;
 }
@@ -35,7 +36,7 @@ std::string probe_as_typed(const LabView& v) {
   return out;
 }
 
-std::string restart_on_probe(Runner& runner, const LabView& v, const std::string& probe) {
+std::string restart_on_probe(RunHost& runner, const LabView& v, const std::string& probe) {
   RunOptions r = v.options;
   r.probe = probe;
   std::string error = validate(r);
@@ -53,7 +54,7 @@ float probe_editor_width(const LabView& v) {
          st.ItemSpacing.x;
 }
 
-void probe_editor(Runner& runner, const LabView& v, UiState& s) {
+void probe_editor(RunHost& runner, const LabView& v, UiState& s) {
   const bool typed = !v.options.probe.empty();
   if (!s.editing_probe) {
     if (ImGui::SmallButton(typed ? "Edit input" : "Type your own input")) {

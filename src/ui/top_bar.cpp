@@ -29,16 +29,16 @@ void share_menu(UiState& s) {
 
 }  // namespace
 
-void toggle_play(Runner& runner, const LabView& v, UiState& s) {
+void toggle_play(RunHost& runner, const LabView& v, UiState& s) {
   if (v.recorded.empty()) v.playing ? runner.pause() : runner.play();
   else if (s.playback.replaying()) s.playback.stop_replay();
   else s.playback.replay(s.replay_seconds);
 }
 
-void top_bar(Runner& runner, const LabView& v, UiState& s) {
+void top_bar(RunHost& runner, const LabView& v, UiState& s) {
   const Theme& th = theme();
   const ImGuiStyle& style = ImGui::GetStyle();
-  // A recorded run (lab/recorded_runner.h) does not train: Play replays it,
+  // A recorded run (lab/run_json_read.h) does not train: Play replays it,
   // and the reader may train its settings live instead.
   const bool recorded = !v.recorded.empty();
   const bool running = recorded ? s.playback.replaying() : v.playing;
@@ -86,7 +86,7 @@ void top_bar(Runner& runner, const LabView& v, UiState& s) {
   else std::snprintf(buf[n++], 64, "showing step %.0f of %d", s.playback.step(), v.step);
   std::snprintf(buf[n++], 64, "loss %.3f", v.loss);
   if (v.accuracy >= 0) std::snprintf(buf[n++], 64, "acc %.0f%%", v.accuracy * 100);
-  if (const LabView* twin = runner.compare_view(); twin && twin->accuracy >= 0)
+  if (const LabView* twin = runner.twin_view(); twin && twin->accuracy >= 0)
     std::snprintf(buf[n++], 64, "twin acc %.0f%%", twin->accuracy * 100);
   const int plain = n;
   if (s.show_stats) {
@@ -158,20 +158,20 @@ const char* const kOwnSettings =
     "Your own settings. Pick an experiment above to see one part of the answer: why heads end up different, and "
     "when they do not.";
 
-const char* strip_text(Runner& runner, const LabView& v) {
+const char* strip_text(RunHost& runner, const LabView& v) {
   const Experiment* now = matching_experiment(v.options, runner.compare_spec());
   return now ? now->expect.c_str() : kOwnSettings;
 }
 
 }  // namespace
 
-float experiment_strip_height(Runner& runner, const LabView& v, float width, bool with_text) {
+float experiment_strip_height(RunHost& runner, const LabView& v, float width, bool with_text) {
   const float text_w = width - ImGui::GetStyle().WindowPadding.x * 2;
   return ImGui::GetFrameHeightWithSpacing() +
          (with_text ? ImGui::CalcTextSize(strip_text(runner, v), nullptr, false, text_w).y : 0.0f);
 }
 
-void experiment_strip(Runner& runner, const LabView& v, UiState& s, bool with_text) {
+void experiment_strip(RunHost& runner, const LabView& v, UiState& s, bool with_text) {
   const Experiment* now = matching_experiment(v.options, runner.compare_spec());
   // The word "Experiment" only where the three buttons leave room for it (phones do not).
   float buttons = 0;

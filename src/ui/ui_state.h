@@ -1,6 +1,6 @@
 // What the panels share within one App: the moment on screen, the selection,
 // view settings, the Controls panel's pending edits and the frame's cost.
-// Panels read the run only through a LabView and change it only through a Runner.
+// Panels read the run only through a LabView and change it only through the RunHost.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -31,7 +31,7 @@ struct ShareAction {
 struct UiState {
   Playback playback;
   HeatmapRenderer heatmaps;
-  // Compare mode (lab/pair_runner.h): the twin run's moment on screen (it
+  // Compare mode (lab/run_host.h): the twin run's moment on screen (it
   // follows the timeline's step) and its maps.
   Playback twin_playback;
   HeatmapRenderer twin_heatmaps;

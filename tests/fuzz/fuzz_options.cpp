@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lab/options.h"
+#include "lab/run_checks.h"
 #include "lab/session.h"
 
 using namespace headlab;

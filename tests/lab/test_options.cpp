@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "lab/options.h"
+#include "lab/run_checks.h"
 
 using namespace headlab;
 

@@ -111,7 +111,7 @@ TEST_CASE("a checkpoint continues with the command line's overrides", "[files][c
 
   const char* heads[] = {"headlab-train", "--heads", "4"};
   CHECK_FALSE(load_session_file(path, Overrides{3, heads, kScopeRunAndLive}, &error));
-  CHECK(contains(error, "start a new run"));
+  CHECK(contains(error, "heads is part of it"));
   const char* unknown[] = {"headlab-train", "--frobnicate", "1"};
   CHECK_FALSE(load_session_file(path, Overrides{3, unknown, kScopeRun}, &error));
   CHECK(contains(error, "unknown option 'frobnicate'"));

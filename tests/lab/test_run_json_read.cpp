@@ -6,7 +6,8 @@
 #include <sstream>
 
 #include "lab/lab_helpers.h"
-#include "lab/recorded_runner.h"
+#include "host_contract.h"
+#include "lab/direct_channel.h"
 #include "lab/run_json.h"
 #include "lab/run_json_read.h"
 #include "presets.h"
@@ -167,12 +168,19 @@ TEST_CASE("run files written by earlier versions load and replay", "[json][repla
     float sum = 0;
     for (float w : v.snapshots.back()->attn) sum += w;
     CHECK(sum == Approx(v.options.layers * v.options.heads * v.probe.size()).epsilon(1e-3));
-    // It replays: a recorded runner shows it, and "Train it yourself" trains its settings.
-    RecordedRunner runner(make_inline_runner, v);
-    CHECK(runner.view().step == 20);
-    REQUIRE(runner.reset(v.options).empty());
-    runner.step(2);
-    CHECK(runner.view().step == 2);
+    // It replays: a host opens it, and "Train it yourself" trains its settings.
+    RunHost host([] { return std::make_unique<DirectChannel>(); }, v.options);
+    host.open_begin("golden.json");
+    host.open_data(bytes, size);
+    host.open_end();
+    REQUIRE(contract::until(host, [&] { return host.open_result() != "pending" && host.idle(); }));
+    REQUIRE(host.open_result() == "");
+    CHECK(host.view().step == 20);
+    CHECK(host.view().recorded == "golden.json");
+    REQUIRE(host.reset(v.options).empty());
+    host.step(2);
+    REQUIRE(contract::settled(host));
+    CHECK(host.view().step == 2);
   }
 }
 
@@ -232,34 +240,4 @@ TEST_CASE("messages quote at most a little of the file, whatever its tokens", "[
   }
   CHECK(refusal(long_number).find("a number longer than 64 characters") != std::string::npos);
   CHECK(refusal(open_string).find("a string longer than") != std::string::npos);
-}
-
-TEST_CASE("a recorded run shows its recording until a new run is asked for", "[json][replay]") {
-  LabView v;
-  REQUIRE(read_run_json(recorded_run(), &v).empty());
-  v.recorded = "run.json";
-  int made = 0;
-  RecordedRunner runner(
-      [&](const RunOptions& o, std::string* e) {
-        ++made;
-        return make_inline_runner(o, e);
-      },
-      v);
-  const uint64_t generation = runner.view().generation;
-  runner.play();
-  runner.step(5);
-  runner.frame(5);
-  CHECK(made == 0);  // nothing trains
-  CHECK(runner.view().step == 12);
-  CHECK(runner.view().recorded == "run.json");
-  CHECK(runner.save_checkpoint().empty());
-  CHECK(runner.set_hyperparameters(v.options).find("recorded run") != std::string::npos);
-
-  CHECK(runner.reset(v.options).empty());  // "Train it yourself"
-  CHECK(made == 1);
-  CHECK(runner.view().recorded.empty());
-  CHECK(runner.view().step == 0);
-  CHECK(runner.view().generation != generation);  // the UI sees a new run
-  runner.step(3);
-  CHECK(runner.view().step == 3);
 }

@@ -2,6 +2,7 @@
 // whole (history, snapshots, a new run, a rewind), and commands round-trip.
 #include <catch.hpp>
 
+#include "lab/trainer.h"
 #include "lab/trainer_link.h"
 
 using namespace headlab;
@@ -30,6 +31,17 @@ void require_same(const LabView& a, const LabView& b) {
   }
 }
 
+// A trainer with a first run of `o`, as a client starts it.
+void start(Trainer* t, const RunOptions& o, TrainerCommand c = TrainerCommand::Reset, int steps = 0) {
+  TrainerMessage m;
+  m.command = c;
+  m.options = o;
+  m.steps = steps;
+  m.run = 1;
+  t->command(m);
+  REQUIRE(t->status().error == "");
+}
+
 }  // namespace
 
 TEST_CASE("a view arrives whole through delta messages", "[trainer_link]") {
@@ -39,37 +51,44 @@ TEST_CASE("a view arrives whole through delta messages", "[trainer_link]") {
   o.d_model = 16;
   o.d_mlp = 32;
   o.live.snapshot_every = 2;
-  std::string error;
-  auto trainer = make_inline_runner(o, &error);
-  REQUIRE(trainer);
+  Trainer trainer;
+  start(&trainer, o);
   ViewEncoder encoder;
   LabView received;
   TrainerStatus status, got;
   std::vector<uint8_t> bytes;
   size_t last = 0;
   auto send = [&] {
-    REQUIRE(encoder.changed(trainer->view(), status));
-    encoder.encode(trainer->view(), status, &bytes);
+    REQUIRE(encoder.changed(trainer.view(), status));
+    encoder.encode(trainer.view(), status, &bytes);
     REQUIRE(apply_view(bytes.data(), bytes.size(), &received, &got) == "");
-    REQUIRE_FALSE(encoder.changed(trainer->view(), status));
-    require_same(trainer->view(), received);
+    REQUIRE_FALSE(encoder.changed(trainer.view(), status));
+    require_same(trainer.view(), received);
     last = bytes.size();
   };
   send();
   for (int i = 0; i < 6; ++i) {
-    trainer->step(3);
+    start(&trainer, o, TrainerCommand::Step, 3);
+    while (trainer.wants_to_train()) trainer.train(100.0);
     send();
   }
   ViewEncoder fresh;
   std::vector<uint8_t> whole;
-  fresh.encode(trainer->view(), status, &whole);
+  fresh.encode(trainer.view(), status, &whole);
   CHECK(last < whole.size() / 4);  // the new snapshots, not all of them
-  trainer->restore_last_good();
+  start(&trainer, o, TrainerCommand::RestoreLastGood);
   status.applied_seq = 7;
   send();
   CHECK(got.applied_seq == 7);
+  // A live change reaches the receiver without a new run; a new run brings everything.
+  o.live.lr = 3e-3f;
+  o.live.off = {{0, 1}};
+  start(&trainer, o, TrainerCommand::SetLive);
+  send();
+  CHECK(received.options.live.lr == 3e-3f);
+  CHECK(received.options.live.off.size() == 1);
   o.seed = 2;
-  REQUIRE(trainer->reset(o) == "");
+  start(&trainer, o);
   send();
   CHECK(received.options.seed == 2);
 }
@@ -78,12 +97,11 @@ TEST_CASE("a malformed view message changes nothing", "[trainer_link]") {
   RunOptions o;
   o.task = "copy";
   o.batch = 4;
-  std::string error;
-  auto trainer = make_inline_runner(o, &error);
-  REQUIRE(trainer);
+  Trainer trainer;
+  start(&trainer, o);
   ViewEncoder encoder;
   std::vector<uint8_t> bytes;
-  encoder.encode(trainer->view(), TrainerStatus(), &bytes);
+  encoder.encode(trainer.view(), TrainerStatus(), &bytes);
   LabView v;
   TrainerStatus st;
   for (size_t cut : {size_t{0}, size_t{1}, bytes.size() / 2, bytes.size() - 1}) {
@@ -105,6 +123,18 @@ TEST_CASE("commands round-trip", "[trainer_link]") {
   REQUIRE(decode_command(bytes.data(), bytes.size(), &back) == "");
   CHECK(back.command == TrainerCommand::Reset);
   CHECK(back.seq == 42);
+  m.command = TrainerCommand::RunData;
+  m.bytes = {1, 2, 3};
+  encode_command(m, &bytes);
+  REQUIRE(decode_command(bytes.data(), bytes.size(), &back) == "");
+  CHECK(back.bytes == m.bytes);
+  m.command = TrainerCommand::OpenRun;
+  m.text = "division.json";
+  encode_command(m, &bytes);
+  REQUIRE(decode_command(bytes.data(), bytes.size(), &back) == "");
+  CHECK(back.text == "division.json");
+  m.command = TrainerCommand::Reset;
+  encode_command(m, &bytes);
   CHECK(describe(back.options) == describe(m.options));
   CHECK(decode_command(bytes.data(), bytes.size() - 1, &back) != "");
 }

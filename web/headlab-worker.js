@@ -1,19 +1,23 @@
-// headlab-worker.js: one widget's trainer, a module Web Worker that web/headlab.js
-// starts per widget. It runs the page's own engine (headlab-engine.js with the
-// WebAssembly.Module the page compiled, so nothing is downloaded or compiled
-// twice), which owns the run here and never draws (src/platform/web_trainer.cpp).
+// headlab-worker.js: one run's trainer, a module Web Worker that web/headlab.js
+// starts per run (compare mode's twin has its own: two cores). It runs the
+// page's own engine (headlab-engine.js with the WebAssembly.Module the page
+// compiled, so nothing is downloaded or compiled twice), which owns the run
+// here and never draws (src/platform/web_trainer.cpp).
 //
-// Messages in:  {module}    the compiled engine, first
-//               {bytes}     a command from the page's WorkerRunner (the first one starts the run)
-//               {ack: true} the page applied the last view: the next may be sent
-//               {close: true} the widget is gone
-// Messages out: {view}      what changed in the run, as bytes (transferred)
-//               {failure}   the engine could not load or stopped
+// Messages in:  {module}      the compiled engine, first
+//               {bytes}       a command from the page's client (lab/trainer_link.h)
+//               {ack: true}   the page applied the last view: the next may be sent
+//               {peer: port}  compare mode: the twin's worker, for the lockstep (null: alone again)
+//               {close: true} the run is gone
+// Messages out: {view}        what changed in the run, as bytes (transferred)
+//               {failure}     the engine could not load or stopped
+// Peer port, both ways: {run, step}, sent whenever this trainer's changed.
 import createHeadlabEngine from './headlab-engine.js';
 
 const TRAIN_MS = 40;  // trained between two looks at the inbox: commands wait at most this long
 
-let engine = null, started = false, waitingForAck = false, scheduled = false;
+let engine = null, waitingForAck = false, scheduled = false;
+let peer = null, told = '';
 const commands = [];
 const tick = new MessageChannel();  // a task per round: unlike timers, never clamped or throttled
 
@@ -39,14 +43,22 @@ function schedule() {
   tick.port2.postMessage(null);
 }
 
+// Tells the twin's worker how far this run got (only when that changed).
+function tellPeer() {
+  if (!peer) return;
+  const run = engine._headlab_trainer_run(), step = engine._headlab_trainer_step();
+  const now = `${run}:${step}`;
+  if (now === told) return;
+  told = now;
+  peer.postMessage({run, step});
+}
+
 tick.port1.onmessage = () => {
   scheduled = false;
   try {
-    for (const bytes of commands.splice(0)) {
-      if (started) call(engine._headlab_trainer_command, bytes);
-      else call(engine._headlab_trainer_start, bytes), started = true;  // a failure comes back in the first view
-    }
-    const more = started && engine._headlab_trainer_train(TRAIN_MS);
+    for (const bytes of commands.splice(0)) call(engine._headlab_trainer_command, bytes);
+    const more = engine._headlab_trainer_train(TRAIN_MS);
+    tellPeer();
     if (!waitingForAck) {
       const n = engine._headlab_trainer_view();
       if (n) {
@@ -62,6 +74,23 @@ tick.port1.onmessage = () => {
   }
 };
 
+function setPeer(port) {
+  peer?.close();
+  peer = port;
+  told = '';
+  if (!engine) return;
+  if (!peer) engine._headlab_trainer_clear_peer();
+  else {
+    peer.onmessage = (e) => {
+      engine._headlab_trainer_set_peer(e.data.run, e.data.step);
+      schedule();
+    };
+    tellPeer();
+  }
+  schedule();
+}
+
+let pendingPeer;  // a peer port that came before the engine
 onmessage = (e) => {
   const m = e.data;
   if (m.module) {
@@ -75,13 +104,19 @@ onmessage = (e) => {
       printErr: (text) => console.error(text),
     }).then((instance) => {
       engine = instance;
+      engine._headlab_trainer_init();
+      if (pendingPeer !== undefined) setPeer(pendingPeer);
       schedule();
     }, fail);
   } else if (m.close) {
+    peer?.close();
     close();
   } else if (m.ack) {
     waitingForAck = false;
     schedule();
+  } else if ('peer' in m) {
+    if (engine) setPeer(m.peer);
+    else pendingPeer = m.peer;
   } else if (m.bytes) {
     commands.push(m.bytes);
     schedule();

@@ -25,7 +25,7 @@ import {canvasPng, shareAction} from './share.js';
 const ENGINE_JS = new URL('headlab-engine.js', import.meta.url).href;
 const ENGINE_WASM = new URL('headlab-engine.wasm', import.meta.url).href;
 const WORKER_JS = new URL('headlab-worker.js', import.meta.url).href;
-const STEP_POLL_MS = 20;  // with a worker, how often step(n) looks whether its steps have run
+const STEP_POLL_MS = 20;  // with a worker, how often a command's promise looks whether it was carried out
 const EVENTS = ['ready', 'step', 'snapshot', 'error'];
 // Bits of the engine's onHeadlabEvents(bits), in the order of EVENTS (src/platform/main_web.cpp).
 const EVENT_BITS = {ready: 1, step: 2, snapshot: 4, error: 8};
@@ -42,8 +42,12 @@ const SLICE_MS = 8;  // step(n) trains in slices of about this long, one per tas
 // of names and values together. Anything longer is refused with one warning
 // before it is copied anywhere, as is NUL in a name or value (C strings would
 // silently cut it short).
-// The largest run file openRun() takes (the engine's kMaxRunJsonBytes).
+// The largest run file openRun() takes (the engine's kMaxRunJsonBytes), the
+// pieces it goes to the engine in (each read in about 10 ms in the page's
+// frames, where no worker reads them), and how long a download may stall.
 const MAX_RUN_BYTES = 512 << 20;
+const RUN_PIECE = 256 << 10;
+const NO_ANSWER_MS = 30000;
 export const LIMITS = Object.freeze({name: 64, value: 4 << 20, options: 64, total: (4 << 20) + (64 << 10)});
 
 // A short printable form of a name or value for warnings (never the whole of a huge one).
@@ -142,33 +146,58 @@ function optionPairs(options) {
   return pairs;
 }
 
-// The widget's trainer: a module worker running the same engine
-// (headlab-worker.js) and the link src/platform/worker_runner.cpp talks
-// through. Where workers cannot start (an old browser, a policy without
-// worker-src 'self'), failure is set and the engine trains in the page's
-// frames instead, saying so in state().trainer.
-function startTrainer(wasm) {
-  const link = {
-    inbox: [], failure: null, worker: null,
-    post(bytes) { if (this.worker) this.worker.postMessage({bytes}, [bytes.buffer]); },
-    took() { if (this.worker) this.worker.postMessage({ack: true}); },
+// The widget's trainers: one module worker per run (compare mode's twin has
+// its own, on another core), each running the same engine
+// (headlab-worker.js), and the channel src/platform/worker_channel.cpp talks
+// through (Module.headlabTrainers). Where workers cannot start (an old
+// browser, a policy without worker-src 'self'), start() returns -1 and the
+// engine trains in the page's frames instead, saying why in state().trainer.
+function trainers(wasm) {
+  const workers = new Map();  // id -> {worker, inbox, failure}
+  let next = 0, refused = null;
+  return {
+    start() {
+      if (refused) return -1;
+      let worker;
+      try {
+        worker = new Worker(WORKER_JS, {type: 'module'});
+      } catch (e) {
+        refused = `no worker (${e.message || e})`;
+        return -1;
+      }
+      const id = next++;
+      const w = {worker, inbox: [], failure: null};
+      worker.onmessage = (e) => {
+        if (e.data.view) w.inbox.push(e.data.view);
+        else if (e.data.failure) w.failure = e.data.failure;
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        w.failure = e.message || `${WORKER_JS} could not run`;
+      };
+      worker.postMessage({module: wasm});
+      workers.set(id, w);
+      return id;
+    },
+    post(id, bytes) { workers.get(id)?.worker.postMessage({bytes}, [bytes.buffer]); },
+    inbox(id) { return workers.get(id)?.inbox || []; },
+    took(id) { workers.get(id)?.worker.postMessage({ack: true}); },
+    failure(id) { return id < 0 ? refused : workers.get(id)?.failure || null; },
+    // Compare mode: the two runs' workers talk directly (a channel of their
+    // own), so the lockstep never waits for the page's thread; b = -1: alone again.
+    pair(a, b) {
+      if (b < 0) return workers.get(a)?.worker.postMessage({peer: null});
+      const link = new MessageChannel();
+      workers.get(a)?.worker.postMessage({peer: link.port1}, [link.port1]);
+      workers.get(b)?.worker.postMessage({peer: link.port2}, [link.port2]);
+    },
+    // Closed by a message rather than terminate(), which would abort a worker still loading its script.
+    close(id) {
+      workers.get(id)?.worker.postMessage({close: true});
+      workers.delete(id);
+    },
+    closeAll() { for (const id of [...workers.keys()]) this.close(id); },
   };
-  try {
-    link.worker = new Worker(WORKER_JS, {type: 'module'});
-  } catch (e) {
-    link.failure = `no worker (${e.message || e})`;
-    return link;
-  }
-  link.worker.onmessage = (e) => {
-    if (e.data.view) link.inbox.push(e.data.view);
-    else if (e.data.failure) link.failure = e.data.failure;
-  };
-  link.worker.onerror = (e) => {
-    e.preventDefault();
-    link.failure = e.message || `${WORKER_JS} could not run`;
-  };
-  link.worker.postMessage({module: wasm});
-  return link;
 }
 
 // A call the engine could not carry out (out of memory, a value too long once
@@ -253,7 +282,7 @@ function createWidget(element, options) {
   let onScreen = false;  // until the IntersectionObserver's first report, which comes right after observe()
 
   const encoder = new TextEncoder(), decoder = new TextDecoder();
-  let trainer = null;  // this widget's worker link (Module.headlabWorker), or null: training in the page's frames
+  let workers = null;  // this widget's trainers (Module.headlabTrainers), or null: training in the page's frames
   // Calls an engine function with JS strings as C strings. Every copy checks its
   // allocation: when the engine's memory cannot grow, _malloc returns 0, and
   // writing there would overwrite the engine's own data.
@@ -319,7 +348,6 @@ function createWidget(element, options) {
     failure = String(error && error.message || error);
     showStatus((started ? 'headlab stopped: ' : 'headlab could not start: ') + failure);
     queue.length = 0;
-    endSteps();
     emit('error', failure);
   }
   // A command that failed without harming the widget: one warning, and 'error' listeners hear why.
@@ -374,38 +402,30 @@ function createWidget(element, options) {
     });
   }
 
-  // step(n): slices of at most SLICE_MS, one per task (a MessageChannel message,
-  // which browsers neither clamp nor throttle in hidden tabs), so the page, and
-  // a host page sharing its process, handle input and draw in between.
-  let stepsLeft = 0, slicer = null;
-  const stepWaiters = [];
-  function stepSlice() {
-    if (destroyed || failure || !started || stepsLeft <= 0) return endSteps();
-    const done = attempt('step', () => mod._headlab_step(stepsLeft, SLICE_MS), 0);
-    stepsLeft = done > 0 ? stepsLeft - done : 0;  // 0 steps: the run faulted
-    if (stepsLeft > 0) slicer.port2.postMessage(null);
-    else endSteps();
+  // Waiting for the engine to carry out what was sent (step(n), a command's
+  // promise): with a worker, a look every STEP_POLL_MS; where the page's
+  // frames train, slices of at most SLICE_MS, one per task (a MessageChannel
+  // message, which browsers neither clamp nor throttle in hidden tabs), so
+  // the page, and a host page sharing its process, handle input and draw in
+  // between. Both go on while the widget is off screen and its frames stop.
+  const slices = new MessageChannel();
+  const sliceWaiters = [];
+  slices.port1.onmessage = () => sliceWaiters.splice(0).forEach((fn) => fn());
+  const nextSlice = () => new Promise((resolve) => {
+    sliceWaiters.push(resolve);
+    if (sliceWaiters.length === 1) slices.port2.postMessage(null);
+  });
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  function pump() {
+    if (destroyed || failure || !started) return true;
+    const inWorker = mod._headlab_trains_in_worker();
+    return Boolean(attempt('step', () => mod._headlab_pump(inWorker ? 0 : SLICE_MS), 1));
   }
-  // With a worker, step(n) hands the steps over at once and polls until they ran.
-  let workerWait = 0;
-  function waitForWorker() {
-    clearTimeout(workerWait);
-    if (destroyed || failure || !started || !stepWaiters.length) return endSteps();
-    if (attempt('step', () => mod._headlab_steps_done(), 1)) return endSteps();
-    workerWait = setTimeout(waitForWorker, STEP_POLL_MS);
+  async function settle() {
+    while (!pump()) await (started && mod._headlab_trains_in_worker() ? sleep(STEP_POLL_MS) : nextSlice());
   }
-  // The state once the engine has carried out every command sent: at once when
-  // the page's frames train; with a worker, when its view says so.
-  function settled() {
-    return new Promise((resolve) => {
-      const poll = () => {
-        if (destroyed || failure || !started || !mod._headlab_trains_in_worker() ||
-            attempt('settle', () => mod._headlab_steps_done(), 1)) return resolve(controller.state());
-        setTimeout(poll, STEP_POLL_MS);
-      };
-      poll();
-    });
-  }
+  // The state once the engine has carried out every command sent.
+  const settled = () => settle().then(() => controller.state());
   // Runs a command (now, or once the engine runs) and resolves with the state once it was carried out.
   function command(fn) {
     return new Promise((resolve) => {
@@ -415,23 +435,6 @@ function createWidget(element, options) {
         settled().then(resolve);
       });
     });
-  }
-  // Ends the current step(n) (done, or cut short) and resolves its promises with
-  // the state, once the engine has carried out what ended it.
-  function endSteps() {
-    stepsLeft = 0;
-    clearTimeout(workerWait);
-    if (slicer) {
-      slicer.port1.onmessage = null;
-      slicer.port1.close();
-      slicer.port2.close();
-      slicer = null;
-    }
-    if (!stepWaiters.length) return;
-    const waiters = stepWaiters.splice(0);
-    const resolveAll = (s) => waiters.forEach((resolve) => resolve(s));
-    if (started && !destroyed && !failure && mod._headlab_trains_in_worker()) settled().then(resolveAll);
-    else resolveAll(controller.state());
   }
 
   // Off screen or in a hidden tab the engine stops its frame loop; the run is kept.
@@ -482,46 +485,113 @@ function createWidget(element, options) {
 
   // A recorded run (lab/run_json_read.h) shown in place of the current one,
   // without training. `source`: a URL (relative to the page), a File or Blob,
-  // bytes (ArrayBuffer or typed array) or the JSON text itself.
+  // bytes (ArrayBuffer or typed array) or the JSON text itself. The file goes
+  // to the engine in pieces as it arrives, and the trainer (in the widget's
+  // worker where there is one) reads each as it comes: neither the page's
+  // thread nor its memory ever holds the whole file, and the run kept is at
+  // most the snapshot store's budget however long the file.
+  let opening = 0;  // the latest openRun(): an earlier one still reading stops
   async function openRun(source, name = '') {
-    let bytes, url = '';
+    const serial = ++opening;
+    let url = '', pieces, watchdog = 0;
     if (typeof source === 'string' && source.trimStart().startsWith('{')) {
-      bytes = encoder.encode(source);
+      pieces = [encoder.encode(source)];
     } else if (typeof source === 'string' || source instanceof URL) {
       url = String(source);
-      const response = await fetch(new URL(url, document.baseURI));
-      if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`);
-      if (Number(response.headers.get('content-length')) > MAX_RUN_BYTES) throw new Error(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
-      bytes = new Uint8Array(await response.arrayBuffer());
       name ||= decodeURIComponent(new URL(url, document.baseURI).pathname.split('/').pop() || url);
+      pieces = download(url, (timer) => { watchdog = timer; });
     } else if (source instanceof Blob) {
       if (source.size > MAX_RUN_BYTES) throw new Error(`the file is larger than ${MAX_RUN_BYTES >> 20} MiB`);
-      bytes = new Uint8Array(await source.arrayBuffer());
       name ||= source.name || 'run.json';
+      pieces = blobPieces(source);
     } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-      bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+      pieces = [source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength)];
     } else {
       throw new TypeError('openRun: expected a URL, a File or Blob, bytes or the JSON text');
     }
-    if (bytes.length > MAX_RUN_BYTES) throw new Error(`the run file is larger than ${MAX_RUN_BYTES >> 20} MiB`);
     name = String(name || 'run.json').slice(0, LIMITS.name);
     await new Promise((resolve, reject) => {
       if (destroyed || failure) return reject(new Error('the widget is not running'));
       whenStarted(resolve);
     });
-    const why = attempt('open', () => {
-      endSteps();
-      const p = mod._malloc(bytes.length + 1);
-      if (!p) throw new Refused(`out of memory (could not copy ${bytes.length} bytes into the engine)`);
+    attempt('open', () => call(mod._headlab_open_begin, name, url));
+    let total = 0, ended = false;
+    const live = () => serial === opening && !destroyed && !failure;
+    try {
+      for await (const chunk of pieces) {
+        for (let at = 0; at < chunk.length && live(); at += RUN_PIECE) {
+          const piece = chunk.subarray(at, at + RUN_PIECE);
+          total += piece.length;
+          if (total > MAX_RUN_BYTES) throw new Error(`the run file is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+          let backlog = feed(piece);
+          // A few pieces in flight at most: the worker reads them as fast as they come.
+          while (backlog > 4 && live()) {
+            await sleep(5);
+            backlog = attempt('open', () => mod._headlab_open_backlog(), 0);
+          }
+          await nextSlice();  // the page handles input and draws between pieces
+        }
+        if (!live()) break;
+      }
+      if (!live()) throw new Error(destroyed || failure ? 'the widget is not running' : 'another run file was opened instead');
+      attempt('open', () => mod._headlab_open_end());
+      ended = true;
+      let why;
+      while ((why = attempt('open', () => cString(mod._headlab_open_result()), 'the engine could not open it')) === 'pending' && live())
+        await (mod._headlab_trains_in_worker() ? sleep(STEP_POLL_MS) : nextSlice());
+      if (why) throw new Error(why === 'pending' ? 'another run file was opened instead' : why);
+      return controller.state();
+    } finally {
+      clearInterval(watchdog);
+      if (!ended && live()) attempt('open', () => mod._headlab_open_end());  // (its refusal is not reported: ours is)
+    }
+  }
+  // One piece into the engine; returns how many commands the trainer has not carried out yet.
+  function feed(piece) {
+    return attempt('open', () => {
+      const p = mod._malloc(piece.length);
+      if (!p) throw new Refused(`out of memory (could not copy ${piece.length} bytes into the engine)`);
       try {
-        mod.HEAPU8.set(bytes, p);
-        return cString(call((n, u) => mod._headlab_open_run(p, bytes.length, n, u), name, url));
+        mod.HEAPU8.set(piece, p);
+        return mod._headlab_open_data(p, piece.length);
       } finally {
         mod._free(p);
       }
-    }, 'the engine could not open it');
-    if (why) throw new Error(why);
-    return controller.state();
+    }, 0);
+  }
+  // A file picked or dropped, a slice at a time (every browser reads Blob slices).
+  async function* blobPieces(blob) {
+    for (let at = 0; at < blob.size; at += RUN_PIECE * 4) yield new Uint8Array(await blob.slice(at, at + RUN_PIECE * 4).arrayBuffer());
+  }
+  // A URL's body, then its pieces. The browser keeps the download as a Blob
+  // (in its own storage, not the page's memory); a copy of the stream only
+  // tells the watchdog that bytes still arrive. A server that stops answering
+  // (no byte for NO_ANSWER_MS) ends it with a message instead of a wait for ever.
+  async function* download(url, setWatchdog) {
+    const abort = new AbortController();
+    let heard = performance.now();
+    setWatchdog(setInterval(() => {
+      if (performance.now() - heard > NO_ANSWER_MS) abort.abort();
+    }, 1000));
+    const failed = (e) => abort.signal.aborted ? new Error(`no answer from ${url} for ${NO_ANSWER_MS / 1000} s`)
+                                                : new Error(`could not load ${url} (${e.message})`);
+    let blob;
+    try {
+      const response = await fetch(new URL(url, document.baseURI), {signal: abort.signal});
+      if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`);
+      if (Number(response.headers.get('content-length')) > MAX_RUN_BYTES) throw new Error(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+      const progress = response.clone().body?.getReader();
+      (async () => {
+        try {
+          while (!(await progress.read()).done) heard = performance.now();
+        } catch {}  // (the download itself reports its failure)
+      })();
+      blob = await response.blob();
+    } catch (e) {
+      throw e.message.startsWith('could not load') || e.message.includes('larger than') ? e : failed(e);
+    }
+    if (blob.size > MAX_RUN_BYTES) throw new Error(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+    yield* blobPieces(blob);
   }
 
   const controller = {
@@ -532,39 +602,21 @@ function createWidget(element, options) {
     openRun(source, name) { return openRun(source, name); },
     // Training continuously (play) or stopping (pause) ends a step(n) that is still running.
     // Each command returns a promise of the state once the engine has carried it out.
-    play() { return command(() => { mod._headlab_play(); endSteps(); }); },
-    pause() { return command(() => { mod._headlab_pause(); endSteps(); }); },
-    // Pauses and runs n optimiser steps (0..100000), sliced so the page keeps
-    // answering. Returns a promise of the state once they are done, or cut short
-    // by play(), pause(), reset(), destroy() or a fault. Steps asked for while
-    // others run are added to them.
+    play() { return command(() => mod._headlab_play()); },
+    pause() { return command(() => mod._headlab_pause()); },
+    // Pauses and runs n optimiser steps (0..100000): in the widget's worker,
+    // or in the page's frames in slices so the page keeps answering. Returns a
+    // promise of the state once they are done, or cut short by play(),
+    // pause(), reset(), destroy() or a fault. Steps asked for while others
+    // run are added to them.
     step(n = 1) {
       const count = Math.max(0, Math.min(Math.trunc(Number(n)) || 0, MAX_STEPS));
-      return new Promise((resolve) => {
-        if (destroyed || failure) {
-          resolve(controller.state());
-          return;
-        }
-        stepWaiters.push(resolve);
-        whenStarted(() => {
-          if (mod._headlab_trains_in_worker()) {  // the worker runs them: wait until it has
-            attempt('step', () => mod._headlab_step(count, 0), 0);
-            return waitForWorker();
-          }
-          stepsLeft = Math.min(stepsLeft + count, MAX_STEPS);
-          mod._headlab_pause();
-          if (slicer) return;
-          slicer = new MessageChannel();
-          slicer.port1.onmessage = stepSlice;
-          slicer.port2.postMessage(null);
-        });
-      });
+      return command(() => attempt('step', () => mod._headlab_step(count), 0));
     },
     // Starts a new run: the current settings, changed by `opts`.
     reset(opts) {
       const changes = optionPairs(opts);
       return command(() => attempt('reset', () => {
-        endSteps();
         if (!mod._headlab_stage_current_options()) return;
         stage(changes);
         mod._headlab_reset();
@@ -619,7 +671,6 @@ function createWidget(element, options) {
       if (destroyed) return;
       destroyed = true;
       queue.length = 0;
-      endSteps();
       stopKeeping();
       clearInterval(announcer);
       prefersDark.removeEventListener('change', followScheme);
@@ -628,8 +679,8 @@ function createWidget(element, options) {
       observer.disconnect();
       document.removeEventListener('visibilitychange', updateVisibility);
       watchContext(canvas, false);
-      // Closed by a message rather than terminate(), which would abort a worker still loading its script.
-      trainer?.worker?.postMessage({close: true});
+      workers?.closeAll();
+      slices.port1.close();
       const gl = mod && mod.ctx;  // the engine's WebGL context, if it made one
       if (mod) {
         if (started) attempt('destroy', () => mod._headlab_destroy());
@@ -795,6 +846,12 @@ function createWidget(element, options) {
     if (controller.state().options.keep === '0') return;
     stopKeeping = keep({
       controller, notice, replaying: Boolean(replaySource),
+      // The options that define the run (and compare mode's twin), as text.
+      settings() {
+        const o = controller.state().options || {};
+        return JSON.stringify(Object.keys(o).sort()
+          .filter((k) => k === 'compare' || call(mod._headlab_option_scope, k) === SCOPE_RUN).map((k) => [k, o[k]]));
+      },
       checkpoint(twin) {
         const n = attempt('keep', () => mod._headlab_checkpoint(twin), 0);
         return n ? {bytes: mod.HEAPU8.slice(mod._headlab_bytes(), mod._headlab_bytes() + n), step: mod._headlab_bytes_step()} : null;
@@ -828,7 +885,6 @@ function createWidget(element, options) {
       stage(changes.filter((p) => !run.includes(p)));
       mod._headlab_apply();
       if (!run.length) return;
-      endSteps();
       if (!mod._headlab_stage_current_options()) return;
       stage(run);
       mod._headlab_reset();
@@ -879,10 +935,10 @@ function createWidget(element, options) {
     if (destroyed) return controller;
     showStatus('Starting headlab…');
     status.prepend(placeholder());
-    if (String(options?.trainer ?? 'worker') !== 'page') trainer = startTrainer(wasm);
+    if (String(options?.trainer ?? 'worker') !== 'page') workers = trainers(wasm);
     return Promise.race([aborted, factory({
       canvas,
-      headlabWorker: trainer,
+      headlabTrainers: workers,
       instantiateWasm(imports, receive) {
         WebAssembly.instantiate(wasm, imports).then((instance) => receive(instance, wasm), abort);
         return {};
@@ -945,6 +1001,9 @@ export class HeadlabWidget extends HTMLElement {
   connectedCallback() {
     if (this.widget) return;
     if (getComputedStyle(this).display === 'inline') this.style.display = 'block';
+    // What the page put inside the element shows only until headlab.js runs
+    // (README: a line saying why, should the script never load).
+    this.replaceChildren();
     const options = {};
     for (const a of this.attributes) if (!HTML_ATTRIBUTES.test(a.name)) options[a.name] = a.value;
     const [widget, ready, update] = createWidget(this, options);

@@ -40,6 +40,7 @@ export function nextKeepKey() {
 
 // Starts keeping widget `w` ({controller, checkpoint(twin) -> {bytes, step}|null,
 // load(bytes, twin) -> '' or why not, prompt(text, buttons), notice(text),
+// settings() -> the run's settings as text (what must match for a kept run to be offered),
 // replaying: the page opens a recorded run, so no kept one is offered}).
 // Returns a function that stops it.
 export function keep(w, key) {
@@ -55,8 +56,8 @@ export function keep(w, key) {
     lastStep = first.step;  // behind s.step: saved again once the newer one has come
     try {
       // Labelled with the checkpoint's own step, which the prompt promises.
-      await putRun(key, {step: first.step, savedAt: Date.now(), compare: s.options.compare, first: first.bytes,
-                         twin: w.checkpoint(1)?.bytes});
+      await putRun(key, {step: first.step, savedAt: Date.now(), compare: s.options.compare, settings: w.settings(),
+                         first: first.bytes, twin: w.checkpoint(1)?.bytes});
     } catch (e) {
       console.warn(`headlab: could not keep the run in this browser (${e.message})`);
       stop();
@@ -72,8 +73,10 @@ export function keep(w, key) {
   async function offer() {
     let kept = null;
     try { kept = await keptRun(key); } catch { return; }
-    // A page that opens a recorded run (replay=) shows that, not a kept one.
-    if (stopped || !kept || !(kept.step > 0) || w.replaying) return;
+    // A page that opens a recorded run (replay=) shows that, not a kept one;
+    // a run kept with other settings (the same page at ?task=copy, then
+    // ?task=sort) is not this widget's: only one of the same settings is offered.
+    if (stopped || !kept || !(kept.step > 0) || w.replaying || kept.settings !== w.settings()) return;
     asking = true;
     const when = new Date(kept.savedAt).toLocaleString();
     w.prompt(`This page kept a run at step ${kept.step} (${when}). Resume it? ` +

@@ -727,6 +727,14 @@ EMSCRIPTEN_KEEPALIVE int headlab_open_data(const uint8_t* data, int size) {
     return static_cast<int>(g_app->runner->unapplied());
   });
 }
+// The commands the trainer has not carried out yet (after taking the views that arrived).
+EMSCRIPTEN_KEEPALIVE int headlab_open_backlog() {
+  return guarded("open", 0, [] {
+    if (!g_app) return 0;
+    g_app->runner->frame(0.0);
+    return static_cast<int>(g_app->runner->unapplied());
+  });
+}
 EMSCRIPTEN_KEEPALIVE void headlab_open_end() {
   guarded("open", 0, [&] {
     if (g_app) g_app->runner->open_end();

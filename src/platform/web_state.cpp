@@ -53,7 +53,7 @@ std::string state_json(const RunHost& runner, const ui::App& app, bool suspended
                   ",\"probeText\":" + json_string(ui::probe_as_typed(v));
   s += ",\"snapshots\":" + std::to_string(v.snapshots.size()) + ",\"snapshot\":" + snapshot_json(v);
   // Compare mode's twin run: the option that tells it apart and how far it got.
-  if (const LabView* twin = runner.compare_view()) {
+  if (const LabView* twin = runner.twin_view()) {
     s += ",\"compare\":{\"options\":" + options_json(*twin, app.view()) + ",\"step\":" + std::to_string(twin->step) +
          ",\"loss\":" + json_number(twin->loss) +
          ",\"accuracy\":" + json_number(twin->accuracy >= 0 ? twin->accuracy : NAN) + ",\"snapshot\":" + snapshot_json(*twin) + "}";

@@ -109,9 +109,13 @@ try {
   check(!s.replaying && s.snapshot.step === last, `the replay ends on the last recorded snapshot (step ${s.snapshot.step})`);
 
   // A broken file is refused; the recording stays.
-  const broken = await rec.page.evaluate(() => window.headlabApp.openRun('{"config":{"task":"addsub"},"vocab":[1,').then(
+  const broken = await rec.page.evaluate(() => window.headlabApp.openRun('{"config":{"task":"addsub"},"vocab":["-9",').then(
     () => 'opened', (e) => e.message));
-  check(/^not valid JSON: parse error at line 1/.test(broken), `a broken run file is refused with what is wrong (${broken})`);
+  check(/^not valid JSON at line 1, column \d+: the text ends before the document does/.test(broken),
+        `a broken run file is refused with what is wrong (${broken})`);
+  const wrong = await rec.page.evaluate(() => window.headlabApp.openRun('{"config":{"task":"addsub"},"vocab":[1]}').then(
+    () => 'opened', (e) => e.message));
+  check(wrong === 'vocab: unexpected number', `a file of the wrong shape is refused where it goes wrong (${wrong})`);
   s = await state(rec.page);
   check(s.recorded === 'division.json', 'the recording shown stays');
 

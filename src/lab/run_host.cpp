@@ -141,10 +141,12 @@ void RunHost::open_data(const uint8_t* data, size_t size) { main_->open_data(dat
 void RunHost::open_end() { main_->open_end(++run_); }
 
 const std::vector<uint8_t>& RunHost::checkpoint(int which) {
-  TrainerClient& c = which && twin_ ? *twin_ : *main_;
-  c.request_checkpoint();
+  // Both runs' at once, so a kept pair's two checkpoints are of the same moment.
+  main_->request_checkpoint();
+  if (twin_) twin_->request_checkpoint();
   static const std::vector<uint8_t> none;
-  return which && !twin_ ? none : c.checkpoint();
+  if (which && !twin_) return none;
+  return (which ? *twin_ : *main_).checkpoint();
 }
 
 int RunHost::checkpoint_step(int which) const {

@@ -667,6 +667,7 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_run_json() {
 EMSCRIPTEN_KEEPALIVE int headlab_checkpoint(int twin) {
   return guarded("keep", 0, [&] {
     if (!g_app) return 0;
+    g_app->runner->frame(0.0);  // the views that arrived (a paused, still widget draws no frames)
     g_bytes = g_app->runner->checkpoint(twin);
     g_bytes_step = g_bytes.empty() ? -1 : g_app->runner->checkpoint_step(twin);
     return static_cast<int>(g_bytes.size());

@@ -221,6 +221,7 @@ void draw_grid(const Pane& pane, RunHost* runner, UiState& s, ImVec2 avail, bool
       dl->AddText(small, fs, ImVec2(g.a.x, g.a.y - title_h + 1), head_color(h), shown);
       float x = g.a.x + small->CalcTextSizeA(fs, FLT_MAX, 0, shown).x + 4;
       if (runner && head_switch(pane, l, h, ImVec2(x, g.a.y - title_h), title_h, theme().text_dim)) toggled.push_back({l, h});
+      if (runner) s.item_rects[std::string(pane.twin ? "twin-switch:" : "switch:") + title] = ImVec4(x, g.a.y - title_h, title_h, title_h);
       x += title_h + 2;
       float right = g.a.x + tile;
       float score = 0;

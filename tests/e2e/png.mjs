@@ -68,7 +68,7 @@ export function regionStats(img, x0, y0, w, h) {
     }
   }
   const mean = n ? sum / n : 0;
-  return {pixels: n, colours: colours.size, std: n ? Math.sqrt(Math.max(0, sum2 / n - mean * mean)) : 0};
+  return {pixels: n, colours: colours.size, mean, std: n ? Math.sqrt(Math.max(0, sum2 / n - mean * mean)) : 0};
 }
 
 // Mean absolute per-channel difference of the same rectangle in two images.

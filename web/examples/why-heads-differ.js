@@ -9,7 +9,8 @@ for (const w of document.querySelectorAll('headlab-widget[experiment=symmetry]')
   const out = w.closest('figure').querySelector('[data-compare]');
   w.addEventListener('headlab-snapshot', ({detail: s}) => {
     if (!s.compare) return;
-    out.textContent = `step ${s.step} · random: accuracy ${pct(s.accuracy)}, diversity ${div(s.snapshot)} · ` +
+    // (Both runs train in lockstep: the widget shows them at the same step.)
+    out.textContent = `step ${s.step}, both runs · random: accuracy ${pct(s.accuracy)}, diversity ${div(s.snapshot)} · ` +
                       `clone-all: accuracy ${pct(s.compare.accuracy)}, diversity ${div(s.compare.snapshot)}`;
   });
 }

@@ -15,7 +15,7 @@ PACKAGES=(
   emscripten                                      # web build (Node comes with it or is already installed)
   libglfw3-dev libgl-dev                          # desktop app
   libstb-dev                                      # desktop app: PNG screenshots and exports (stb_image_write.h)
-  xvfb xauth libgl1-mesa-dri                      # desktop app test under Xvfb
+  xvfb xauth libgl1-mesa-dri xdotool              # desktop app test under Xvfb (xdotool presses its keys)
   chromium                                        # e2e tests (headless)
   python3-torch python3-numpy libopenblas0-openmp # PyTorch reference fixture and peer benchmark (with OpenBLAS)
   fonts-dejavu-core fonttools                     # UI font, subset to the UI's glyphs and embedded at build time

@@ -379,8 +379,9 @@ int main(int argc, char** argv) {
       if (!n.ok && exit_code == 0) exit_code = kExitFailed;
     }
     const LabView& v = runner.view();
-    std::printf("headlab: frames=%zu step=%d loss=%.4f %s train_ms_per_step=%.1f\n", pacer.frames(), v.step, v.loss,
-                pacer.summary().c_str(), v.ms_per_step);
+    const std::string twin = runner.twin_view() ? " twin_step=" + std::to_string(runner.twin_view()->step) : "";
+    std::printf("headlab: frames=%zu step=%d%s loss=%.4f %s train_ms_per_step=%.1f\n", pacer.frames(), v.step,
+                twin.c_str(), v.loss, pacer.summary().c_str(), v.ms_per_step);
     app.shutdown();
   }
 

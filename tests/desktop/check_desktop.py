@@ -11,7 +11,10 @@
    continues at the saved step.
 3. Sends SIGTERM to a running app and checks it closes as its close button
    does: exit 0, the summary line, and the --save checkpoint written.
-4. Gives outputs that cannot be written (--save into a missing folder,
+4. Compare mode's keys (xdotool, in the same X server): S five times, Space
+   twice, R, S three times, then SIGTERM: both runs end at step 3, so every
+   key acted on both runs (each run on its own thread, in lockstep).
+5. Gives outputs that cannot be written (--save into a missing folder,
    --screenshot to a FIFO, --save and --screenshot naming one file) and
    checks each is refused at startup, exit 2 with a line naming the option,
    before any training that a failed save at window close would lose.
@@ -23,6 +26,7 @@ usage: check_desktop.py --app build/.../headlab [--xvfb-run xvfb-run] [--out DIR
 import argparse
 import os
 import re
+import shutil
 import signal
 import struct
 import subprocess
@@ -220,6 +224,40 @@ def check_sigterm(args):
             fail("SIGTERM: --save did not write a checkpoint")
 
 
+KEYS_SCRIPT = """
+"$1" task=addsub layers=1 d-model=32 d-mlp=64 batch=8 compare=init:clone-all &
+pid=$!
+win=$(xdotool search --sync --name headlab | head -n1)
+xdotool windowfocus --sync "$win"
+sleep 4
+xdotool key --delay 200 s s s s s
+sleep 1
+xdotool key space; sleep 2; xdotool key space; sleep 1
+xdotool key r; sleep 1
+xdotool key --delay 200 s s s
+sleep 2
+kill -TERM $pid
+wait $pid
+"""
+
+
+def check_compare_keys(args):
+    """Space, S and R act on both runs of compare mode (issue 18: they acted on the first only)."""
+    if not shutil.which("xdotool"):
+        fail("xdotool is missing (scripts/setup.sh installs it)")
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [args.xvfb_run, "-a", "-s", SCREEN, "sh", "-c", KEYS_SCRIPT, "keys", args.app]
+    print("$ xvfb-run ... headlab compare=init:clone-all (keys: s x5, space, space, r, s x3)", flush=True)
+    try:
+        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=240)
+    except subprocess.TimeoutExpired:
+        fail("compare keys: timed out")
+    sys.stdout.write(p.stdout + p.stderr)
+    m = re.search(r"frames=(\d+) step=(\d+) twin_step=(\d+)", p.stdout)
+    if p.returncode != 0 or not m or (int(m.group(2)), int(m.group(3))) != (3, 3):
+        fail("compare keys: exit %d, wanted 0 and both runs at step 3 (%s)" % (p.returncode, m.group(0) if m else "no summary"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", required=True)
@@ -251,6 +289,7 @@ def main():
         fail("--load continued at step %d, saved at step %d" % (loaded_step, step))
 
     check_sigterm(args)
+    check_compare_keys(args)
     fifo = os.path.join(args.out, "fifo")
     if os.path.exists(fifo):
         os.remove(fifo)
@@ -258,7 +297,8 @@ def main():
     check_refused(args, ["--save", "no-such-folder/run.ckpt"], "--save: cannot write")
     check_refused(args, ["--screenshot", "fifo"], "--screenshot: will not replace")
     check_refused(args, ["--save", "same", "--screenshot", "same"], "name the same file")
-    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded, SIGTERM saved, bad outputs refused"
+    print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded, SIGTERM saved, compare keys on "
+          "both runs, bad outputs refused"
           % (frames, step))
 
 

@@ -92,5 +92,10 @@ build/bench-native/headlab-train task=addsub layers=1 seed=2 steps="$(n 1500 100
 step="$(/usr/bin/python3 bench/roles_step.py "$OUT/addsub.json" addsub || echo "$(n 1500 100)")"
 run $CHROMIUM induction app-dir="$APP_DIR" task=addsub layers=1 seed=2 step="$step"
 
+# Each experiment's promise (its line in the app) on screen, from Play.
+for name in symmetry division redundancy; do
+  run $CHROMIUM experiment app-dir="$APP_DIR" name=$name
+done
+
 say "results ($RES), load now $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 bench/table.py "$RES"

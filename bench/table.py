@@ -99,9 +99,12 @@ def main():
                                           t["frame_p50_ms"], t["frame_p95_ms"], t["main_thread_ms_per_frame"],
                                           t["answer_p50_ms"], t["answer_p95_ms"], t["answer_max_ms"],
                                           p["answer_p95_ms"]))
-        if "seconds" in r and "step" in r:
+        if "seconds" in r and "step" in r and not r["runner"].startswith("promise-"):
             print("%s: step %d after %.1f s from Play (speed %s, trainer %s)"
                   % (r["runner"], r["step"], r["seconds"], r["speed"], r.get("trainer")))
+        if r["runner"].startswith("promise-"):
+            print("%s: the promise on screen %s step %d, %.1f s from Play (trainer %s)"
+                  % (r["runner"], "at" if r["kept"] else "NOT KEPT by", r["step"], r["seconds"], r.get("trainer")))
         if r["runner"].startswith("replay-"):
             print("%s: a %.1f MiB run file opens in %.2f s, peak memory %.1f MiB (kept %d snapshots, %d history points)%s"
                   % (r["runner"], r["file_mib"], r["seconds"], r["peak_rss_mib"] if "peak_rss_mib" in r else r["peak_heap_mib"],
@@ -137,6 +140,10 @@ def targets(rows):
         if runner == "addsub-page-chromium":
             line(r["seconds"] < 10, "division of labour (addsub, 1 layer): heads split in < 10 s: step %d after %.1f s"
                  % (r["step"], r["seconds"]))
+    for (runner, key), r in sorted(rows.items()):
+        if runner.startswith("promise-"):
+            line(r["kept"] and r["seconds"] < 10, "%s: the experiment's promise on screen < 10 s from Play: %.1f s (step %d)"
+                 % (key, r["seconds"], r["step"]))
     t = get("headlab-wasm-chromium", "tiny", "tokens_per_s")
     if t:
         line(t >= 25000, "tiny WASM training loop in Chromium >= 25,000 tokens/s: %.0f" % t)

@@ -11,6 +11,10 @@
 //       then the page's training loop alone (await app.step(5): sliced, frames may be drawn between slices)
 //   node chromium.mjs induction app-dir=DIR step=410 [speed=8] [task=induction] [layers=N] [seed=1] [trainer=page]
 //       wall time from Play until the page's default run of `task` reaches `step` (at most 300 s)
+//   node chromium.mjs experiment app-dir=DIR name=symmetry
+//       wall time from Play until the experiment's promise is on screen (its
+//       badges, as state().snapshot.badges has them; symmetry: a subtracter in
+//       the blue run with both runs at the same step), at most 300 s
 //   node chromium.mjs startup app-dir=DIR rounds=5
 //       a first visit (fresh cache) of the page: time from navigation to the first
 //       attention maps on screen (state().ready, polled every animation frame), and
@@ -171,6 +175,24 @@ try {
     console.log(JSON.stringify({runner: `${task}-page${args.trainer === 'page' ? '-inframe' : ''}-chromium`,
                                 speed: args.speed || 'default', step: s.step, seconds: (Date.now() - t0) / 1000,
                                 trainer: s.trainer}));
+  } else if (mode === 'experiment') {
+    // What each experiment's line promises, as the grid draws it.
+    const promised = {
+      symmetry: (s) => s.compare && s.step === s.compare.step && s.snapshot?.badges.flat().includes('sub'),
+      division: (s) => s.snapshot?.badges.flat().includes('sub'),
+      redundancy: (s) => s.snapshot?.badges[1]?.every((b) => b === 'induct'),
+      composition: (s) => s.accuracy >= 0.9,
+    }[args.name];
+    const page = await openApp(`experiment=${args.name}&keep=0`);
+    const t0 = Date.now();
+    await page.evaluate(() => window.headlabApp.play());
+    let s = await page.evaluate(() => window.headlabApp.state());
+    while (!promised(s) && Date.now() - t0 < 300000) {  // a miss is reported with the step reached
+      await sleep(100);
+      s = await page.evaluate(() => window.headlabApp.state());
+    }
+    console.log(JSON.stringify({runner: `promise-${args.name}-chromium`, shape: args.name, kept: promised(s), step: s.step,
+                                seconds: (Date.now() - t0) / 1000, trainer: s.trainer, speed: 'default'}));
   } else if (mode === 'startup') {
     const times = [];
     let files = {};

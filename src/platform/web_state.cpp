@@ -22,13 +22,24 @@ std::string options_json(const LabView& v, const ViewOptions& view) {
   return "{" + out + "}";
 }
 
-// The latest recorded snapshot: its step and each layer's head diversity (mean pairwise JS
-// divergence of the heads' maps; exactly 0 while a layer's heads are identical).
+// The latest recorded snapshot: its step, each layer's head diversity (mean
+// pairwise JS divergence of the heads' maps; exactly 0 while a layer's heads
+// are identical) and each head's role badge as the grid draws it ("" for none).
 std::string snapshot_json(const LabView& v) {
   if (v.snapshots.empty()) return "null";
   const Snapshot& snap = *v.snapshots.back();
   std::string s = "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
   for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
+  s += "],\"badges\":[";
+  for (int l = 0; l < snap.L; ++l) {
+    s += l ? ",[" : "[";
+    for (int h = 0; h < snap.H; ++h) {
+      float score = 0;
+      const int role = ui::top_role(snap, l, h, &score);
+      s += (h ? "," : "") + json_string(role >= 0 ? ui::role_short(v, role) : "");
+    }
+    s += "]";
+  }
   return s + "]}";
 }
 

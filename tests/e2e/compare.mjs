@@ -5,11 +5,13 @@
 // - the twin is a solo run of its settings (init=clone-all), bit for bit;
 // - a head switched off on a tile shows in state() (both runs), in the address
 //   and as a cover on the tile, and a second click switches it back on;
-// - a reload resumes both runs at their (equal) step.
+// - a reload resumes both runs at their (equal) step;
+// - a worker that dies: both runs go on in the page's frames from their
+//   newest checkpoints, and the widget, state() and 'error' say so.
 //
 //   node compare.mjs --root build/web-release/web --out build/e2e
 import path from 'node:path';
-import {appReady, appState, check, finish, launch, openPage, outDir, root, serve, sleep, waitFor} from './harness.mjs';
+import {appReady, appState, check, finish, launch, noErrors, openPage, outDir, root, serve, sleep, waitFor} from './harness.mjs';
 import {decodePng, regionStats} from './png.mjs';
 
 const t0 = Date.now();
@@ -94,6 +96,33 @@ try {
   check(s.step === kept && s.compare?.step === kept, `both runs resume at step ${kept} (${s.step}, twin ${s.compare?.step})`);
   check(log.errors.length === 0, `no console errors${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
   await context.close();
+
+  // --- a worker that dies ---------------------------------------------------------------------------
+  {
+    const {context: c, page: p, log: l} = await openPage(browser, `${srv.url}?experiment=symmetry&keep=0`);
+    await appReady(p, 'symmetry, for a worker that dies');
+    await p.evaluate(() => {
+      window.errors = [];
+      window.headlabApp.on('error', (e) => window.errors.push(e));
+      return window.headlabApp.play();
+    });
+    await sleep(9000);  // checkpoints are asked for every 4 s while training
+    const before = await appState(p);
+    const workers = p.workers().filter((w) => w.url().endsWith('headlab-worker.js'));
+    check(workers.length === 2 && before.trainer === 'worker', `each run trains in a worker of its own (${workers.length} workers)`);
+    await workers[0].evaluate(() => setTimeout(() => { throw new Error('simulated crash'); }));
+    s = await waitFor(() => appState(p), (x) => x.trainer.startsWith('page ('), 20000);
+    const heard = await p.evaluate(() => window.errors);
+    check(s.trainer.startsWith('page (the worker stopped'), `state().trainer says where training went (${s.trainer})`);
+    check(heard.some((e) => /^training stopped \(the worker stopped: .*\): it goes on in page .* from step \d+, the last checkpoint it sent$/.test(e)),
+          `'error' listeners hear what happened (${heard.join(' | ').slice(0, 160)})`);
+    const from = s.step;
+    s = await waitFor(() => appState(p), (x) => x.step > from + 5, 60000);
+    check(from > 0 && s.step > from + 5 && s.compare.step === s.step && s.playing,
+          `both runs go on from their checkpoint, in lockstep (from step ${from}, was ${before.step}, now ${s.step}, twin ${s.compare.step})`);
+    noErrors({errors: l.errors.filter((e) => !/simulated crash/.test(e))}, 'after the worker died');
+    await c.close();
+  }
 
   // --- the article's symmetry widget -------------------------------------------------------------
   const art = await openPage(browser, `${srv.url}examples/why-heads-differ.html`, {viewport: {width: 1280, height: 800}});

@@ -65,9 +65,13 @@ struct UiState {
   float grid_caption_h = 0, grid_rest_min_h = 0;
   float replay_seconds = 10.0f;
 
-  // Controls panel: edits waiting for Reset, and the last command error.
+  // Controls panel: edits waiting for Reset, the last command error, and
+  // whether the edits make a valid run (validate(), as last checked).
   RunOptions pending;
   std::string message;
+  RunOptions checked_run;
+  std::string check;
+  bool checked = false;
   // The run Reset starts: the text box keeps its draft while another task is
   // chosen, but only task=text takes a text.
   RunOptions wanted_run() const {

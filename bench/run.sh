@@ -92,6 +92,12 @@ build/bench-native/headlab-train task=addsub layers=1 seed=2 steps="$(n 1500 100
 step="$(/usr/bin/python3 bench/roles_step.py "$OUT/addsub.json" addsub || echo "$(n 1500 100)")"
 run $CHROMIUM induction app-dir="$APP_DIR" task=addsub layers=1 seed=2 step="$step"
 
+# Opening the same run files in the page (worker; and in the page's frames for the largest).
+for size in 1 27 100; do
+  run $CHROMIUM replay app-dir="$APP_DIR" files-dir="$OUT" file=replay-${size}mib.json
+  run $CHROMIUM replay app-dir="$APP_DIR" files-dir="$OUT" file=replay-${size}mib.json hidden=1
+done
+
 # Each experiment's promise (its line in the app) on screen, from Play.
 for name in symmetry division redundancy; do
   run $CHROMIUM experiment app-dir="$APP_DIR" name=$name

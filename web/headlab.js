@@ -43,10 +43,10 @@ const SLICE_MS = 8;  // step(n) trains in slices of about this long, one per tas
 // before it is copied anywhere, as is NUL in a name or value (C strings would
 // silently cut it short).
 // The largest run file openRun() takes (the engine's kMaxRunJsonBytes), the
-// pieces it goes to the engine in (each read in about 10 ms in the page's
+// pieces it goes to the engine in (each read in under 30 ms in the page's
 // frames, where no worker reads them), and how long a download may stall.
 const MAX_RUN_BYTES = 512 << 20;
-const RUN_PIECE = 256 << 10;
+const RUN_PIECE = 128 << 10;
 const NO_ANSWER_MS = 30000;
 export const LIMITS = Object.freeze({name: 64, value: 4 << 20, options: 64, total: (4 << 20) + (64 << 10)});
 
@@ -564,33 +564,39 @@ function createWidget(element, options) {
     for (let at = 0; at < blob.size; at += RUN_PIECE * 4) yield new Uint8Array(await blob.slice(at, at + RUN_PIECE * 4).arrayBuffer());
   }
   // A URL's body, then its pieces. The browser keeps the download as a Blob
-  // (in its own storage, not the page's memory); a copy of the stream only
-  // tells the watchdog that bytes still arrive. A server that stops answering
-  // (no byte for NO_ANSWER_MS) ends it with a message instead of a wait for ever.
+  // (in its own storage, not the page's memory), and its progress events
+  // (XMLHttpRequest's: fetch reports none without reading the bytes into the
+  // page, which costs the page's thread long tasks) tell the watchdog that
+  // bytes still arrive. A server that stops answering (no byte for
+  // NO_ANSWER_MS) ends it with a message instead of a wait for ever.
   async function* download(url, setWatchdog) {
-    const abort = new AbortController();
-    let heard = performance.now();
-    setWatchdog(setInterval(() => {
-      if (performance.now() - heard > NO_ANSWER_MS) abort.abort();
-    }, 1000));
-    const failed = (e) => abort.signal.aborted ? new Error(`no answer from ${url} for ${NO_ANSWER_MS / 1000} s`)
-                                                : new Error(`could not load ${url} (${e.message})`);
-    let blob;
-    try {
-      const response = await fetch(new URL(url, document.baseURI), {signal: abort.signal});
-      if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`);
-      if (Number(response.headers.get('content-length')) > MAX_RUN_BYTES) throw new Error(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
-      const progress = response.clone().body?.getReader();
-      (async () => {
-        try {
-          while (!(await progress.read()).done) heard = performance.now();
-        } catch {}  // (the download itself reports its failure)
-      })();
-      blob = await response.blob();
-    } catch (e) {
-      throw e.message.startsWith('could not load') || e.message.includes('larger than') ? e : failed(e);
-    }
-    if (blob.size > MAX_RUN_BYTES) throw new Error(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+    const blob = await new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      let heard = performance.now(), why = null;
+      const stop = (reason) => {
+        why = reason;
+        xhr.abort();
+      };
+      setWatchdog(setInterval(() => {
+        if (performance.now() - heard > NO_ANSWER_MS) stop(`no answer from ${url} for ${NO_ANSWER_MS / 1000} s`);
+      }, 1000));
+      xhr.open('GET', new URL(url, document.baseURI));
+      xhr.responseType = 'blob';
+      xhr.onreadystatechange = () => {
+        heard = performance.now();
+        if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED && Number(xhr.getResponseHeader('content-length')) > MAX_RUN_BYTES)
+          stop(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+      };
+      xhr.onprogress = (e) => {
+        heard = performance.now();
+        if (e.loaded > MAX_RUN_BYTES) stop(`${url} is larger than ${MAX_RUN_BYTES >> 20} MiB`);
+      };
+      xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve(xhr.response)
+                                                                  : reject(new Error(`could not load ${url} (HTTP ${xhr.status})`)));
+      xhr.onerror = () => reject(new Error(`could not load ${url} (the request failed)`));
+      xhr.onabort = () => reject(new Error(why || `could not load ${url} (aborted)`));
+      xhr.send();
+    });
     yield* blobPieces(blob);
   }
 

@@ -15,6 +15,11 @@
 //       wall time from Play until the experiment's promise is on screen (its
 //       badges, as state().snapshot.badges has them; symmetry: a subtracter in
 //       the blue run with both runs at the same step), at most 300 s
+//   node chromium.mjs replay app-dir=DIR files-dir=DIR file=replay-100mib.json
+//       opening a recorded run (bench_replay make writes the files): wall time
+//       until openRun() resolves, the page's engine memory before and after,
+//       and the main thread's longest task meanwhile (PerformanceObserver 'longtask');
+//       hidden=1: the widget draws nothing meanwhile, so only the opening is measured
 //   node chromium.mjs startup app-dir=DIR rounds=5
 //       a first visit (fresh cache) of the page: time from navigation to the first
 //       attention maps on screen (state().ready, polled every animation frame), and
@@ -35,6 +40,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // --- static server: /peers, /node_modules, /shapes.json, /wasm (bench builds), /app (the web app)
 const mounts = {
   '/peers/': here, '/node_modules/': path.join(here, 'node_modules'), '/wasm/': args['wasm-dir'], '/app/': args['app-dir'],
+  '/files/': args['files-dir'],
 };
 const TYPES = {'.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
                '.json': 'application/json', '.svg': 'image/svg+xml'};
@@ -193,6 +199,26 @@ try {
     }
     console.log(JSON.stringify({runner: `promise-${args.name}-chromium`, shape: args.name, kept: promised(s), step: s.step,
                                 seconds: (Date.now() - t0) / 1000, trainer: s.trainer, speed: 'default'}));
+  } else if (mode === 'replay') {
+    const page = await openApp(`task=copy&keep=0${args.trainer ? `&trainer=${args.trainer}` : ''}`);
+    const r = await page.evaluate(async ([file, hidden]) => {
+      // hidden: the widget draws nothing (a zero-size box), so only opening the file is measured.
+      if (hidden) document.querySelector('main').style.height = '0';
+      let longest = 0;
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => { longest = Math.max(longest, e.duration); }))
+        .observe({type: 'longtask'});
+      const before = window.headlabApp.state().memoryBytes;
+      const t0 = performance.now();
+      const s = await window.headlabApp.openRun(`/files/${file}`);
+      const seconds = (performance.now() - t0) / 1000;
+      await new Promise((done) => setTimeout(done, 200));  // the last long task, if any, is reported
+      return {seconds, longest, before, after: window.headlabApp.state().memoryBytes, snapshots: s.snapshots, trainer: s.trainer};
+    }, [args.file, args.hidden === '1']);
+    const mib = fs.statSync(path.join(args['files-dir'], args.file)).size / 1048576;
+    console.log(JSON.stringify({runner: `replay-page${args.trainer === 'page' ? '-inframe' : ''}-chromium`,
+                                shape: args.file.replace(/\.json$/, '') + (args.hidden === '1' ? '-hidden' : ''), file_mib: mib,
+                                seconds: r.seconds, longest_block_ms: r.longest, page_heap_mib_before: r.before / 1048576,
+                                peak_heap_mib: r.after / 1048576, snapshots_kept: r.snapshots, history_kept: -1, trainer: r.trainer}));
   } else if (mode === 'startup') {
     const times = [];
     let files = {};

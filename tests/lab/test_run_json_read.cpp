@@ -3,6 +3,7 @@
 // anything else must be refused with a message saying what is wrong.
 #include <catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 #include "lab/lab_helpers.h"
@@ -240,4 +241,30 @@ TEST_CASE("messages quote at most a little of the file, whatever its tokens", "[
   }
   CHECK(refusal(long_number).find("a number longer than 64 characters") != std::string::npos);
   CHECK(refusal(open_string).find("a string longer than") != std::string::npos);
+}
+
+TEST_CASE("numbers read as strtod reads them, on the fast path and off it", "[json]") {
+  // A handler that keeps the last number.
+  struct Last final : JsonEvents {
+    double value = 0;
+    void begin_object() override {}
+    void key(std::string_view) override {}
+    void end_object() override {}
+    void begin_array() override {}
+    void end_array() override {}
+    void string(std::string_view) override {}
+    void number(const JsonNumber& n) override { value = n.value; }
+    void literal(JsonLiteral) override {}
+  };
+  for (const char* text : {"0", "-0", "1", "0.1", "0.30000000000000004", "123456789012345", "1234567890123456789",
+                           "1e22", "1e23", "4.9406564584124654e-324", "1.7976931348623157e308", "2.5e-7", "-3.14159",
+                           "0.000123456", "9007199254740993", "1E-22", "7.0e+2", "0.1000000000000000055511151231257827"}) {
+    Last last;
+    JsonPushParser parser(&last);
+    parser.feed(text, std::strlen(text));
+    parser.finish();
+    INFO(text);
+    CHECK(last.value == std::strtod(text, nullptr));
+    CHECK(std::signbit(last.value) == std::signbit(std::strtod(text, nullptr)));
+  }
 }

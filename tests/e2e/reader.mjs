@@ -8,7 +8,8 @@
 // - recordReplay() gives a WebM video of the replay, and refuses a length out of range;
 // - exportPng() gives a PNG of the grid, exportRun() the run JSON in the schema
 //   headlab-train --out writes (src/lab/run_json.h);
-// - a reload offers the kept run and resumes it at its step; keep=0 offers nothing;
+// - a reload offers the kept run and resumes it at its step, the same page with
+//   other run settings does not; keep=0 offers nothing;
 // - the aria-live region says what happened.
 import path from 'node:path';
 import {appReady as ready, appState as state, check, finish, launch, openPage, outDir, root, serve, settledScreenshot, sleep,
@@ -137,6 +138,11 @@ try {
   if (await resume.count()) await resume.click();
   s = await waitFor(() => state(page), (x) => x.step === step, 10000);
   check(s.step === step && s.options.init === 'clone-all', `the reload resumes the run at step ${step} (step ${s.step}, init ${s.options.init})`);
+  // The same page with other run settings is another run: the kept one is not offered (issue 20, item 11).
+  await page.goto(`${srv.url}?task=sort&seed=1&batch=8`);
+  await ready(page, 'another task on the same page');
+  await sleep(2000);
+  check(await page.getByRole('button', {name: /Resume/}).count() === 0, 'a run kept at task=copy is not offered at task=sort');
   check(log.errors.length === 0, `no console errors${log.errors.length ? ': ' + log.errors.join(' | ') : ''}`);
   await context.close();
 

@@ -9,7 +9,8 @@
 // - ?replay= opens a run file recorded by headlab-train --out: nothing trains,
 //   Space replays it, "Train it yourself" starts its settings live;
 // - a dropped file and Share > Open a recorded run open a file, and a broken
-//   file is refused with what is wrong while the run shown stays.
+//   file is refused with what is wrong while the run shown stays; a server
+//   that never answers is given up on after 30 s with a message.
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,8 @@ const work = fs.mkdtempSync(path.join(outDir, 'recorded-'));
 const recordedFile = path.join(work, 'division.json');
 execFileSync(cli, ['--experiment', 'division', '--seed', '2', '--steps', '300', '--out', recordedFile], {stdio: 'pipe'});
 const recorded = JSON.parse(fs.readFileSync(recordedFile, 'utf8'));
-const srv = await serve(root, {extra: {'/runs/division.json': {body: fs.readFileSync(recordedFile), type: 'application/json'}}});
+const srv = await serve(root, {extra: {'/runs/division.json': {body: fs.readFileSync(recordedFile), type: 'application/json'},
+                                       '/runs/never.json': {body: '', delayMs: 3600000}}});
 const browser = await launch();
 
 const tokens = (s) => Object.keys(s.ui).filter((k) => k.startsWith('token:')).length;
@@ -119,6 +121,12 @@ try {
   s = await state(rec.page);
   check(s.recorded === 'division.json', 'the recording shown stays');
 
+  // A server that never answers: the widget says so after 30 s (issue 20, item 8), and the recording stays.
+  const silent = await rec.page.evaluate(() => window.headlabApp.openRun('runs/never.json').then(() => 'opened', (e) => e.message));
+  check(silent === 'no answer from runs/never.json for 30 s', `a server that never answers is given up on with a message (${silent})`);
+  s = await state(rec.page);
+  check(s.recorded === 'division.json', 'and the recording shown stays');
+
   // A run file dropped on the widget opens too.
   await rec.page.evaluate((text) => {
     const dt = new DataTransfer();
@@ -147,7 +155,8 @@ try {
   check(s.step === 20, `the live run trains (step ${s.step})`);
   const addr = rec.page.url();
   check(!addr.includes('replay='), `the address no longer opens the recording (${addr.replace(srv.url, '/')})`);
-  check(rec.log.errors.length === 0, `no console errors${rec.log.errors.length ? ': ' + rec.log.errors.join(' | ') : ''}`);
+  const errors = rec.log.errors.filter((e) => !/\/runs\/never\.json net::ERR_ABORTED/.test(e));  // (the one we gave up on)
+  check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
   await rec.context.close();
 } catch (e) {
   check(false, `unexpected: ${e.stack || e}`);

@@ -68,19 +68,28 @@ class AddSubTask : public Task {
     }
   }
 
-  // Every "=" that ends a sum a - b + c: its row looks up a and c (add) or b (subtract).
+  // Every "=" that ends a sum a - b + c: its row looks up a and c (add) or b
+  // (subtract) in one layer. Two layers can split the job across positions
+  // instead: at "+" a first-layer head fetches b (b at +), and at "=" a
+  // second-layer head reads what "+" now holds (reads +).
   std::vector<RolePattern> roles_on(const int* tokens, int T) const override {
     RolePattern add{"add", "add", "at \"=\", attention on the two numbers to add (a and c in a - b + c)", {}};
     RolePattern sub{"subtract", "sub", "at \"=\", attention on the number to subtract (b in a - b + c)", {}};
-    add.keys.assign(static_cast<size_t>(T) * T, 0);
-    sub.keys.assign(static_cast<size_t>(T) * T, 0);
+    RolePattern fetch{"b at +", "b@+",
+                      "at \"+\", attention on b, the number just before it: a first layer can bring b to \"+\" for "
+                      "the next layer to read",
+                      {}};
+    RolePattern read{"reads +", "read+", "at \"=\", attention on \"+\": a second layer reading what a first one put there", {}};
+    for (RolePattern* r : {&add, &sub, &fetch, &read}) r->keys.assign(static_cast<size_t>(T) * T, 0);
     for (int q = 5; q < T; ++q) {
       if (tokens[q] != equals_ || tokens[q - 4] != minus_ || tokens[q - 2] != plus_) continue;
-      const size_t row = static_cast<size_t>(q) * T;
+      const size_t row = static_cast<size_t>(q) * T, plus_row = static_cast<size_t>(q - 2) * T;
       add.keys[row + q - 5] = add.keys[row + q - 1] = 1;
       sub.keys[row + q - 3] = 1;
+      read.keys[row + q - 2] = 1;
+      fetch.keys[plus_row + q - 3] = 1;
     }
-    return {add, sub};
+    return {add, sub, fetch, read};
   }
 
   // As in training, the answer after each "=" is scored (every next token if there is none).

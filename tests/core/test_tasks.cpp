@@ -265,14 +265,18 @@ TEST_CASE("addsub scores r = a - b + c at every equals sign, and its roles mark 
   const Batch p = probe_of(*task);
   CHECK(words(*task, p.tok(0), T) == "3 - 1 + 2 = 4 3 - 1 + 0 = 2 2 - 1 + 2 = 3 0 - 0 + 1 = 1");  // mod 4
   const std::vector<RolePattern> roles = task->roles_on(p.tok(0), T);
-  REQUIRE(roles.size() == 2);
+  REQUIRE(roles.size() == 4);
   CHECK(roles[0].short_name == "add");
   CHECK(roles[1].short_name == "sub");
+  CHECK(roles[2].short_name == "b@+");
+  CHECK(roles[3].short_name == "read+");
   for (int i = 0; i < T; ++i)
     for (int j = 0; j < T; ++j) {
-      const bool equals = i % 7 == 5, same_group = j / 7 == i / 7;
+      const bool equals = i % 7 == 5, plus = i % 7 == 3, same_group = j / 7 == i / 7;
       CHECK(roles[0].keys[i * T + j] == (equals && same_group && (j % 7 == 0 || j % 7 == 4)));
       CHECK(roles[1].keys[i * T + j] == (equals && same_group && j % 7 == 2));
+      CHECK(roles[2].keys[i * T + j] == (plus && same_group && j % 7 == 2));    // at "+", b
+      CHECK(roles[3].keys[i * T + j] == (equals && same_group && j % 7 == 3));  // at "=", "+"
     }
 }
 

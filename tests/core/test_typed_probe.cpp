@@ -87,11 +87,13 @@ TEST_CASE("a typed probe is scored and given roles as the task's own probe is", 
   addsub->probe_targets(ids.data(), T, targets.data());
   for (int i = 0; i < T; ++i) CHECK(targets[i] == (i == 7 ? ids[8] : -1));  // only the answer after "="
   const std::vector<RolePattern> roles = addsub->roles_on(ids.data(), T);
-  REQUIRE(roles.size() == 2);
+  REQUIRE(roles.size() == 4);
   for (int i = 0; i < T; ++i)
     for (int j = 0; j < T; ++j) {
       CHECK(roles[0].keys[i * T + j] == (i == 7 && (j == 2 || j == 6)));  // add: 9 and 2
       CHECK(roles[1].keys[i * T + j] == (i == 7 && j == 4));              // subtract: 4
+      CHECK(roles[2].keys[i * T + j] == (i == 5 && j == 4));              // b at +: 4
+      CHECK(roles[3].keys[i * T + j] == (i == 7 && j == 5));              // reads +
     }
 
   // Without "=" nothing would be scored: every next token is, as for the other tasks.

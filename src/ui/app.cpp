@@ -12,8 +12,10 @@
 namespace headlab::ui {
 namespace {
 
-constexpr float kMaxFrameSeconds = 0.1f;
-constexpr float kStripMinHeight = 400.0f, kStripTextMinHeight = 560.0f;  // CSS pixels  // a stalled tab must not make animations jump ahead
+constexpr float kMaxFrameSeconds = 0.1f;  // a stalled tab must not make animations jump ahead
+// The experiment chooser from this height (CSS pixels), its line (what to
+// watch for: the answer) from this one.
+constexpr float kStripMinHeight = 400.0f, kStripTextMinHeight = 440.0f;
 
 }  // namespace
 
@@ -122,8 +124,10 @@ void App::frame(RunHost& runner) {
   // shortest neither: the maps need the height more.
   const bool strip = !s_.view.compact && s_.view.topbar && display.y >= kStripMinHeight;
   const bool strip_text = display.y >= kStripTextMinHeight;
+  const float bar_w = display.x - ImGui::GetStyle().WindowPadding.x * 2;
+  const float status_row = s_.view.topbar && status_needs_row(runner, v, s_, bar_w) ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
   const float bar_h = !s_.view.topbar ? 0.0f
-                                      : ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.y * 2 +
+                                      : ImGui::GetFrameHeight() + status_row + ImGui::GetStyle().WindowPadding.y * 2 +
                                             (strip ? ImGui::GetStyle().ItemSpacing.y + experiment_strip_height(runner, v, display.x, strip_text) : 0.0f);
   if (s_.view.topbar) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -135,7 +139,12 @@ void App::frame(RunHost& runner) {
   }
 
   int slot_id = 0;
-  for (const PanelSlot& slot : dashboard_layout(ImVec2(0, bar_h), ImVec2(display.x, display.y - bar_h), visible_panels(s_.view))) {
+  // The smallest slot in which the grid is readable (maps of 60 pixels): where the
+  // dashboard would give it less, the layout puts the answer first (ui/layout.h).
+  const GridNeed readable = grid_need(v.options.layers, v.options.heads, runner.twin_view() != nullptr);
+  const ImVec2 area(display.x, display.y - bar_h);
+  const ImVec2 grid_min = readable.side_by_side.x <= area.x ? readable.side_by_side : readable.stacked;
+  for (const PanelSlot& slot : dashboard_layout(ImVec2(0, bar_h), area, visible_panels(s_.view), grid_min)) {
     ImGui::SetNextWindowPos(slot.pos);
     ImGui::SetNextWindowSize(slot.size);
     // One panel: its title on the window. Several: a tab bar, one tab per panel.

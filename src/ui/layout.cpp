@@ -48,7 +48,26 @@ std::vector<RoleColumn> recipe(float W, float Ht) {
 
 }  // namespace
 
-std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible) {
+GridNeed grid_need(int layers, int heads, bool pair, float tile) {
+  // Labels left of the maps, a gap between maps; above each a title row and
+  // below the grid the key; above the grid the caption, probe strip and colour bar.
+  const float labels = 40, gap = 10, title = 16, key = 20, above = 96, tabs = 30;
+  const ImVec2 grid(labels + heads * tile + (heads - 1) * gap, layers * (title + tile + gap) + key);
+  GridNeed n;
+  n.one = ImVec2(grid.x, grid.y + above + tabs);
+  n.side_by_side = ImVec2(2 * grid.x + gap, grid.y + above + tabs + title);
+  n.stacked = ImVec2(grid.x, 2 * (grid.y + title) + gap + above + tabs);
+  if (!pair) n.side_by_side = n.stacked = n.one;
+  return n;
+}
+
+namespace {
+
+bool fits(ImVec2 slot, ImVec2 need) { return slot.x >= need.x && slot.y >= need.y; }
+
+}  // namespace
+
+std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible, ImVec2 grid_min) {
   const float W = size.x, Ht = size.y;
   // The recipe's roles become the visible panels that have them, in table order.
   std::vector<Column> cols;
@@ -99,6 +118,15 @@ std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vect
       y += h;
     }
     x += w;
+  }
+  // Too small a grid: the answer first, in one slot of tabs, the grid's first.
+  for (const PanelSlot& slot : out) {
+    const bool has_grid = std::find(slot.panels.begin(), slot.panels.end(), "grid") != slot.panels.end();
+    if (!has_grid || fits(slot.size, grid_min) || out.size() == 1) continue;
+    PanelSlot one{pos, size, {"grid"}};
+    for (const LayoutPanel& p : visible)
+      if (p.key != "grid") one.panels.push_back(p.key);
+    return {one};
   }
   return out;
 }

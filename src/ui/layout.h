@@ -4,6 +4,10 @@
 // short too, Controls and the loss plot as tabs on the left); the narrowest
 // (phones) one column: the attention grid above, sized to the width its maps
 // can use, the rest as tabs below. Among tabs, the answer (Why) comes first.
+// Wherever that would leave the attention grid too small to read (maps under
+// about 60 pixels, their badges and loss-rise numbers left out), the answer
+// comes first instead: one slot, the grid's tab first and shown, every other
+// panel a tap away.
 //
 // The layouts place layout roles, not panels: every role has a place in
 // every layout, so a panel (ui/panel_table.h) is placed at every size by its role.
@@ -38,7 +42,17 @@ struct PanelSlot {
   std::vector<std::string> panels;  // keys; more than one = tabs
 };
 
-// Places `visible` (in panel-table order) in the rectangle at pos.
-std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible);
+// Places `visible` (in panel-table order) in the rectangle at pos. `grid_min`:
+// the smallest slot in which the attention grid is readable (0 x 0: any).
+std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible,
+                                        ImVec2 grid_min = ImVec2(0, 0));
+
+// The slot the attention grid of L layers x H heads needs for maps of
+// `tile` pixels with their titles, badges and the probe above them; in
+// compare mode two grids, side by side or stacked, whichever fits (both sizes given).
+struct GridNeed {
+  ImVec2 one, side_by_side, stacked;
+};
+GridNeed grid_need(int layers, int heads, bool pair, float tile = 60.0f);
 
 }  // namespace headlab::ui

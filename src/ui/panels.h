@@ -18,6 +18,9 @@ void toggle_play(RunHost& runner, const LabView& v, UiState& s);
 // for in the one running. Its height in a window `width` wide, for the layout: experiment_strip_height().
 void experiment_strip(RunHost& runner, const LabView& v, UiState& s, bool with_text);
 float experiment_strip_height(RunHost& runner, const LabView& v, float width, bool with_text);
+// True when the top bar is too narrow for its buttons and the status (step,
+// loss, accuracy of both runs) on one row: the status then gets a row of its own.
+bool status_needs_row(RunHost& runner, const LabView& v, const UiState& s, float width);
 // The top bar's Glossary button and its popup (ui/glossary.cpp).
 void glossary_button(const LabView& v);
 void panel_controls(RunHost& runner, const LabView& v, UiState& s);

@@ -35,6 +35,77 @@ void toggle_play(RunHost& runner, const LabView& v, UiState& s) {
   else s.playback.replay(s.replay_seconds);
 }
 
+namespace {
+
+float right_buttons_width(const UiState& s) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float right = ImGui::CalcTextSize("Glossary").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  if (!s.share_actions.empty()) right += ImGui::CalcTextSize("Share").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  if (s.view.theme_button) right += ImGui::GetFrameHeight() + style.ItemSpacing.x;
+  return right;
+}
+
+// Glossary, Share and the theme switch.
+void right_buttons(const LabView& v, UiState& s) {
+  const Theme& th = theme();
+  glossary_button(v);
+  if (!s.share_actions.empty()) {
+    ImGui::SameLine();
+    share_menu(s);
+  }
+  if (s.view.theme_button) {
+    ImGui::SameLine();
+    if (ImGui::Button(th.dark ? "\xe2\x98\x80" : "\xe2\x98\xbe", ImVec2(ImGui::GetFrameHeight(), 0))) {
+      s.view.theme = th.dark ? "light" : "dark";
+      apply_theme(s.view.theme);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Light / dark theme");
+  }
+}
+
+// The point of the loss curve at or before `step` (the moment the timeline shows).
+const HistoryPoint* point_at(const LabView& v, float step) {
+  const HistoryPoint* at = nullptr;
+  for (const HistoryPoint& p : v.history)
+    if (p.step <= step) at = &p;
+  return at;
+}
+
+// The status words, most important first: step, loss, accuracy, the twin's accuracy.
+int status_items(RunHost& runner, const LabView& v, const UiState& s, char (*buf)[64]) {
+  int n = 0;
+  const bool live = s.playback.live();
+  const HistoryPoint* at = live ? nullptr : point_at(v, s.playback.step());
+  const float loss = at ? at->loss : v.loss, accuracy = at ? at->accuracy : v.accuracy;
+  if (!v.recorded.empty()) std::snprintf(buf[n++], 64, "recorded: %.40s", v.recorded.c_str());
+  if (live) std::snprintf(buf[n++], 64, "step %d", v.step);
+  else std::snprintf(buf[n++], 64, "showing step %.0f of %d", s.playback.step(), v.step);
+  std::snprintf(buf[n++], 64, "loss %.3f", loss);
+  if (accuracy >= 0) std::snprintf(buf[n++], 64, "acc %.0f%%", accuracy * 100);
+  if (const LabView* twin = runner.twin_view()) {
+    const HistoryPoint* tp = live ? nullptr : point_at(*twin, s.playback.step());
+    const float twin_acc = tp ? tp->accuracy : twin->accuracy;
+    if (twin_acc >= 0) std::snprintf(buf[n++], 64, "twin acc %.0f%%", twin_acc * 100);
+  }
+  return n;
+}
+
+}  // namespace
+
+bool status_needs_row(RunHost& runner, const LabView& v, const UiState& s, float width) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const bool recorded = !v.recorded.empty();
+  float need = ImGui::CalcTextSize(recorded ? "\xe2\x96\xb6 Replay" : "\xe2\x80\x96 Pause").x + style.FramePadding.x * 2;
+  static const char* const kLive[] = {"Step", "Reset"};
+  static const char* const kRecorded[] = {"Train it yourself", ""};
+  for (const char* b : recorded ? kRecorded : kLive)
+    if (*b) need += ImGui::CalcTextSize(b).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  char buf[8][64];
+  const int n = status_items(runner, v, s, buf);
+  for (int i = 0; i < n; ++i) need += ImGui::CalcTextSize(buf[i]).x + style.ItemSpacing.x * 2;
+  return need + right_buttons_width(s) > width;
+}
+
 void top_bar(RunHost& runner, const LabView& v, UiState& s) {
   const Theme& th = theme();
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -72,23 +143,14 @@ void top_bar(RunHost& runner, const LabView& v, UiState& s) {
 
   // Right-hand buttons, measured first so the status items know their room.
   const float gap = style.ItemSpacing.x;
-  const bool share = !s.share_actions.empty();
-  float right = ImGui::CalcTextSize("Glossary").x + style.FramePadding.x * 2 + gap;
-  if (share) right += ImGui::CalcTextSize("Share").x + style.FramePadding.x * 2 + gap;
-  if (s.view.theme_button) right += ImGui::GetFrameHeight() + gap;
+  const float right = right_buttons_width(s);
 
   // Status items, most important first; those that do not fit are left out.
-  // While the timeline shows an earlier moment, the step is the one on screen.
+  // While the timeline shows an earlier moment, the numbers are the ones of
+  // that moment (the loss and accuracy recorded then), not the live run's.
   char buf[8][64];
-  int n = 0;
-  if (recorded) std::snprintf(buf[n++], 64, "recorded: %.40s", v.recorded.c_str());
-  if (s.playback.live()) std::snprintf(buf[n++], 64, "step %d", v.step);
-  else std::snprintf(buf[n++], 64, "showing step %.0f of %d", s.playback.step(), v.step);
-  std::snprintf(buf[n++], 64, "loss %.3f", v.loss);
-  if (v.accuracy >= 0) std::snprintf(buf[n++], 64, "acc %.0f%%", v.accuracy * 100);
-  if (const LabView* twin = runner.twin_view(); twin && twin->accuracy >= 0)
-    std::snprintf(buf[n++], 64, "twin acc %.0f%%", twin->accuracy * 100);
-  const int plain = n;
+  const int plain = status_items(runner, v, s, buf);
+  int n = plain;
   if (s.show_stats) {
     if (v.playing) {
       std::snprintf(buf[n++], 64, "%s steps/s", human_number(v.steps_per_sec).c_str());
@@ -97,18 +159,26 @@ void top_bar(RunHost& runner, const LabView& v, UiState& s) {
     std::snprintf(buf[n++], 64, "frame %.1f ms (%.0f fps)", s.stats.frame_ms, 1000.0f / std::max(s.stats.frame_ms, 1.0f));
     if (runner.trains_in_frame()) std::snprintf(buf[n++], 64, "train %.1f ms/frame", s.stats.train_ms);
   }
+  // A narrow bar (a phone) gives the status a row of its own under the buttons.
+  const bool own_row = status_needs_row(runner, v, s, ImGui::GetWindowContentRegionMax().x);
+  if (own_row) {
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - right + gap);
+    right_buttons(v, s);
+  }
   const float stats_w = ImGui::CalcTextSize(s.show_stats ? "hide stats" : "stats").x + style.FramePadding.x * 2;
+  const float reserve = own_row ? 0.0f : right;
   bool stats_room = true;
   for (int i = 0; i < n; ++i) {
     float need = ImGui::CalcTextSize(buf[i]).x + gap * 2;
-    ImGui::SameLine(0, gap * 2);
-    if (ImGui::GetContentRegionAvail().x < need + right + stats_w + gap) {
-      stats_room = ImGui::GetContentRegionAvail().x >= right + stats_w + gap;
+    if (!(own_row && i == 0)) ImGui::SameLine(0, gap * 2);
+    if (ImGui::GetContentRegionAvail().x < need + reserve + stats_w + gap) {
+      stats_room = ImGui::GetContentRegionAvail().x >= reserve + stats_w + gap;
       break;
     }
     ImGui::AlignTextToFramePadding();
     if (i < plain) ImGui::TextUnformatted(buf[i]);
     else ImGui::TextDisabled("%s", buf[i]);
+    if (i == 0) s.remember_item("status");
     if (std::strncmp(buf[i], "frame", 5) == 0 && ImGui::IsItemHovered()) {
       if (runner.trains_in_frame())
         ImGui::SetTooltip("Time between frames, smoothed. Of it: training %.1f ms, building the panels %.1f ms;\n"
@@ -130,26 +200,15 @@ void top_bar(RunHost& runner, const LabView& v, UiState& s) {
   }
   if (!s.notice.empty()) {
     ImGui::SameLine(0, gap * 2);
-    if (ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(s.notice.c_str()).x + right) {
+    if (ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(s.notice.c_str()).x + reserve) {
       ImGui::AlignTextToFramePadding();
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.good), "%s", s.notice.c_str());
     }
   }
+  if (own_row) return;
 
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - right + gap);
-  glossary_button(v);
-  if (share) {
-    ImGui::SameLine();
-    share_menu(s);
-  }
-  if (s.view.theme_button) {
-    ImGui::SameLine();
-    if (ImGui::Button(th.dark ? "\xe2\x98\x80" : "\xe2\x98\xbe", ImVec2(ImGui::GetFrameHeight(), 0))) {
-      s.view.theme = th.dark ? "light" : "dark";
-      apply_theme(s.view.theme);
-    }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Light / dark theme");
-  }
+  right_buttons(v, s);
 }
 
 namespace {
@@ -165,24 +224,53 @@ const char* strip_text(RunHost& runner, const LabView& v) {
 
 }  // namespace
 
+// The chooser's buttons in rows that fit `width` (a phone gets two rows),
+// after the word "Experiment" where all fit on one row with it.
+struct StripRows {
+  bool word = false;
+  int rows = 1;
+};
+
+float button_width(const Experiment& e) { return ImGui::CalcTextSize(e.title.c_str()).x + ImGui::GetStyle().FramePadding.x * 2; }
+
+StripRows strip_rows(float width) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  float all = 0;
+  for (const Experiment& e : experiments()) all += button_width(e) + gap;
+  StripRows r;
+  r.word = width >= all + ImGui::CalcTextSize("Experiment").x;
+  float x = 0;
+  for (const Experiment& e : experiments()) {
+    const float w = button_width(e);
+    if (x > 0 && x + gap + w > width) ++r.rows, x = 0;
+    x += (x > 0 ? gap : 0) + w;
+  }
+  if (r.word) r.rows = 1;
+  return r;
+}
+
 float experiment_strip_height(RunHost& runner, const LabView& v, float width, bool with_text) {
   const float text_w = width - ImGui::GetStyle().WindowPadding.x * 2;
-  return ImGui::GetFrameHeightWithSpacing() +
+  return ImGui::GetFrameHeightWithSpacing() * static_cast<float>(strip_rows(text_w).rows) +
          (with_text ? ImGui::CalcTextSize(strip_text(runner, v), nullptr, false, text_w).y : 0.0f);
 }
 
 void experiment_strip(RunHost& runner, const LabView& v, UiState& s, bool with_text) {
   const Experiment* now = matching_experiment(v.options, runner.compare_spec());
-  // The word "Experiment" only where the three buttons leave room for it (phones do not).
-  float buttons = 0;
-  for (const Experiment& e : experiments())
-    buttons += ImGui::CalcTextSize(e.title.c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
-  const bool word = ImGui::GetContentRegionAvail().x >= buttons + ImGui::CalcTextSize("Experiment").x;
+  const float width = ImGui::GetContentRegionAvail().x, gap = ImGui::GetStyle().ItemSpacing.x;
+  const StripRows rows = strip_rows(width);
   ImGui::AlignTextToFramePadding();
-  if (word) ImGui::TextDisabled("Experiment");
-  bool first = !word;
+  if (rows.word) ImGui::TextDisabled("Experiment");
+  bool first = !rows.word;
+  float x = rows.word ? ImGui::GetItemRectSize().x : 0.0f;
   for (const Experiment& e : experiments()) {
-    if (!first) ImGui::SameLine();
+    const float w = button_width(e);
+    if (!first && (rows.word || x + gap + w <= width)) {
+      ImGui::SameLine();
+      x += gap + w;
+    } else {
+      x = w;  // a new row
+    }
     first = false;
     const bool on = &e == now;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);

@@ -48,6 +48,8 @@ CONFIGS = {
     "addsub-random-2-layers": ("4 random heads per layer, 2 layers", ["task=addsub", "layers=2"], STEPS),
     "induction": ("the default run: induction, 2 layers x 4 random heads (the redundancy experiment)", ["task=induction"], STEPS),
 }
+# Controls a sceptic would run (more steps, another width, another layer count): half the seeds each.
+CONTROLS = {"addsub-clone-all-long", "addsub-clone-all-d48", "addsub-random-2-layers"}
 TAKEOVER = ("takeover", "addsub-random: its subtracter switched off at step 1,000, then 2,000 more steps")
 TAKEOVER_AT, TAKEOVER_MORE = 1000, 2000
 
@@ -108,7 +110,16 @@ def train(train_bin, args, out):
 
 
 def one(train_bin, work, name, args, steps, seed):
-    run = train(train_bin, args + ["seed=%d" % seed, "steps=%d" % steps], os.path.join(work, "%s-%d.json" % (name, seed)))
+    out = os.path.join(work, "%s-%d.json" % (name, seed))
+    run = None
+    try:  # a run a killed sweep already finished is read, not trained again
+        with open(out) as f:
+            run = json.load(f)
+        if run["history"][-1]["step"] != steps or run["config"].get("snapshot-every") != SNAPSHOT_EVERY:
+            run = None
+    except (OSError, ValueError, KeyError, IndexError):
+        run = None
+    run = run or train(train_bin, args + ["seed=%d" % seed, "steps=%d" % steps], out)
     m = measure(run)
     m["seed"] = seed
     return m
@@ -183,11 +194,14 @@ def cpu_model():
 def sweep(args):
     first, last = (int(x) for x in args.seeds.split("-"))
     seeds = list(range(first, last + 1))
-    names = args.only.split(",") if args.only else list(CONFIGS) + ["takeover"]
+    names = args.only.split(",") if args.only else [n for n in CONFIGS if n not in CONTROLS] + ["takeover"] + sorted(CONTROLS)
     work = os.path.join(ROOT, "build", "experiments")
     os.makedirs(work, exist_ok=True)
     os.makedirs(RESULTS, exist_ok=True)
     for name in names:
+        seeds = list(range(first, last + 1))
+        if name in CONTROLS:
+            seeds = seeds[:max(1, len(seeds) // 2)]
         with ThreadPoolExecutor(args.jobs) as pool:
             if name == "takeover":
                 what, cmd = TAKEOVER[1], ("headlab-train %s seed=S steps=%d save=S.ckpt; headlab-train load=S.ckpt "
@@ -197,7 +211,7 @@ def sweep(args):
                 what, opts, steps = CONFIGS[name]
                 cmd = "headlab-train %s seed=S steps=%d snapshot-every=%d" % (" ".join(opts), steps, SNAPSHOT_EVERY)
                 runs = list(pool.map(lambda s: one(args.train, work, name, opts, steps, s), seeds))
-        result = {"name": name, "what": what, "command": cmd, "seeds": "%d..%d" % (first, last),
+        result = {"name": name, "what": what, "command": cmd, "seeds": "%d..%d" % (seeds[0], seeds[-1]),
                   "commit": git_commit(), "date": datetime.date.today().isoformat(), "cpu": cpu_model(),
                   "summary": summarise(name, runs), "runs": runs}
         with open(os.path.join(RESULTS, name + ".json"), "w") as f:
@@ -287,7 +301,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["sweep", "readme"])
     ap.add_argument("--train", default=os.path.join(ROOT, "build/native-release/headlab-train"))
-    ap.add_argument("--seeds", default="100-119")
+    ap.add_argument("--seeds", default="100-119", help="first-last; the controls of CONTROLS run on the first half")
     ap.add_argument("--only", default="")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()

@@ -1,6 +1,9 @@
 // The glossary: the words the panels use, in plain language, one click or
 // tap away from the top bar (a popup, so it also works without hover and
 // closes with the next click or tap elsewhere).
+#include <algorithm>
+#include <iterator>
+
 #include "ui/panels.h"
 
 namespace headlab::ui {
@@ -25,6 +28,10 @@ const Term kTerms[] = {
     {"lr", "Learning rate: how large a step the optimiser (AdamW) takes along the gradient."},
     {"loss", "The model's average surprise at the next token (cross-entropy, nats). Lower is better."},
     {"ablation", "Switching a head off (its output set to zero) to measure what the model loses without it."},
+    {"if off", "The number over each map: how much the held-out loss would rise if that head were switched off "
+               "now (+0.00: the model would not miss it). Measured at every snapshot on a fixed batch."},
+    {"off", "A head switched off (its switch over the map): its output is zeroed and it stops learning. In "
+            "compare mode a switch applies to both runs, so they stay alike but for the compared option."},
 };
 
 }  // namespace
@@ -32,9 +39,12 @@ const Term kTerms[] = {
 void glossary_button(const LabView& v) {
   if (ImGui::Button("Glossary")) ImGui::OpenPopup("glossary");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("What the words on screen mean");
-  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(ImGui::GetFontSize() * 30, ImGui::GetIO().DisplaySize.y * 0.8f));
   if (!ImGui::BeginPopup("glossary")) return;
-  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+  // A child of its own height scrolls (with the wheel too) where the screen is shorter than the glossary.
+  const float lines = 3.0f * static_cast<float>(v.roles.size() + std::size(kTerms)) + 4.0f;
+  const float width = std::min(ImGui::GetFontSize() * 30, ImGui::GetIO().DisplaySize.x * 0.9f);
+  ImGui::BeginChild("##terms", ImVec2(width, std::min(lines * ImGui::GetTextLineHeight(), ImGui::GetIO().DisplaySize.y * 0.75f)));
+  ImGui::PushTextWrapPos(width - ImGui::GetStyle().ScrollbarSize - 4);
   if (!v.roles.empty()) ImGui::TextDisabled("Roles (the word over a head that does one lookup):");
   for (const RolePattern& r : v.roles) {
     ImGui::Bullet();
@@ -47,6 +57,7 @@ void glossary_button(const LabView& v) {
     ImGui::TextWrapped("%s - %s", t.word, t.meaning);
   }
   ImGui::PopTextWrapPos();
+  ImGui::EndChild();
   ImGui::EndPopup();
 }
 

@@ -240,15 +240,32 @@ void draw_grid(const Pane& pane, RunHost* runner, UiState& s, ImVec2 avail, bool
       // What zeroing this head costs: the held-out loss rise, beside the
       // title where it fits; else in the map's top right corner, which is
       // above the diagonal (a token never looks ahead), so it covers no weight.
-      char cost[24] = "";
+      // Labelled "if off" where there is room for the words.
+      char cost[32] = "";
       ImVec2 cost_at(0, 0);
+      float rise = 0;
       if (!snap->ablation_loss.empty()) {
-        const float rise = snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss;
-        std::snprintf(cost, sizeof cost, "%+.2f", std::abs(rise) < 0.005f ? 0.0f : rise);  // never "-0.00"
-        const float cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
+        rise = snap->head(snap->ablation_loss, l, h) - snap->ablation_base_loss;
+        if (std::abs(rise) < 0.005f) rise = 0.0f;  // never "-0.00"
+        std::snprintf(cost, sizeof cost, "if off %+.2f", rise);
+        float cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
+        if (right - cw < x) {
+          std::snprintf(cost, sizeof cost, "%+.2f", rise);
+          cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
+        }
         if (right - cw >= x) cost_at = ImVec2(right - cw, g.a.y - title_h + 1);
         else if (tile > cw + fs + 8) cost_at = ImVec2(g.a.x + tile - cw - 2, g.a.y + 1);
         else cost[0] = 0;
+        if (cost[0]) {
+          char id[32];
+          std::snprintf(id, sizeof id, "##cost%d_%d_%d", pane.twin, l, h);
+          char text[200];
+          std::snprintf(text, sizeof text,
+                        "If L%dH%d were switched off now, the held-out loss would rise by %+.2f (measured on a fixed "
+                        "batch at this snapshot). The Ablation tab of \"Why heads differ\" has every head.",
+                        l, h, rise);
+          explain_rect(id, cost_at, ImVec2(cost_at.x + cw, cost_at.y + fs), text);
+        }
       }
       head_map(pane, s, g, l, h, T);
       if (cost[0]) dl->AddText(small, fs, cost_at, theme().text_dim, cost);
@@ -296,8 +313,8 @@ void panel_attention_grid(RunHost& runner, const LabView& v, UiState& s) {
               "attention over the earlier tokens (columns, the keys); brighter = more attention, as the "
               "colour bar says. All heads see exactly the same input, the probe written out above the "
               "maps. Above the diagonal is grey: a token may not look at the future. Over each map: the "
-              "head's name, its switch (turn it off to see what the model loses), the loss rise "
-              "measured without it, and its role when one stands out (tap it for its meaning). Hover or "
+              "head's name, its switch (turn it off to see what the model loses), \"if off\": how much "
+              "the held-out loss would rise without it, and its role when one stands out (tap it for its meaning). Hover or "
               "tap a token of the probe to outline its row and column in every map. Click a square to "
               "select that head; hover for exact weights.";
   if (caption) {

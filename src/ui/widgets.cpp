@@ -235,10 +235,14 @@ void head_matrix(const char* id, const float* values, int n, float vmin, float v
   ImGui::InvisibleButton("##m", size);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   char buf[32];
+  // Column labels "h0 h1 ..." where the cells are wide enough, else just the digits (they would overlap).
+  const bool wide = cell >= small->CalcTextSizeA(fs, FLT_MAX, 0, "h00").x;
   for (int i = 0; i < n; ++i) {
     std::snprintf(buf, sizeof buf, "h%d", i);
     dl->AddText(small, fs, ImVec2(p0.x, p0.y + label + cell * (i + 0.5f) - fs * 0.5f), head_color(i), buf);
-    dl->AddText(small, fs, ImVec2(p0.x + label + cell * i + 2, p0.y + label - fs - 2), head_color(i), buf);
+    const char* column = wide ? buf : buf + 1;
+    const float cw = small->CalcTextSizeA(fs, FLT_MAX, 0, column).x;
+    dl->AddText(small, fs, ImVec2(p0.x + label + cell * (i + 0.5f) - cw * 0.5f, p0.y + label - fs - 2), head_color(i), column);
   }
   ImVec2 q0(p0.x + label, p0.y + label);
   const bool show_values = cell >= fs * 2.6f;

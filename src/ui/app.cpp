@@ -142,9 +142,7 @@ void App::frame(RunHost& runner) {
   // The smallest slot in which the grid is readable (maps of 60 pixels): where the
   // dashboard would give it less, the layout puts the answer first (ui/layout.h).
   const GridNeed readable = grid_need(v.options.layers, v.options.heads, runner.twin_view() != nullptr);
-  const ImVec2 area(display.x, display.y - bar_h);
-  const ImVec2 grid_min = readable.side_by_side.x <= area.x ? readable.side_by_side : readable.stacked;
-  for (const PanelSlot& slot : dashboard_layout(ImVec2(0, bar_h), area, visible_panels(s_.view), grid_min)) {
+  for (const PanelSlot& slot : dashboard_layout(ImVec2(0, bar_h), ImVec2(display.x, display.y - bar_h), visible_panels(s_.view), readable)) {
     ImGui::SetNextWindowPos(slot.pos);
     ImGui::SetNextWindowSize(slot.size);
     // One panel: its title on the window. Several: a tab bar, one tab per panel.

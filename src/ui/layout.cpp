@@ -54,20 +54,23 @@ GridNeed grid_need(int layers, int heads, bool pair, float tile) {
   const float labels = 40, gap = 10, title = 16, key = 20, above = 96, tabs = 30;
   const ImVec2 grid(labels + heads * tile + (heads - 1) * gap, layers * (title + tile + gap) + key);
   GridNeed n;
-  n.one = ImVec2(grid.x, grid.y + above + tabs);
+  if (!pair) {
+    n.side_by_side = n.stacked = ImVec2(grid.x, grid.y + above + tabs);
+    return n;
+  }
   n.side_by_side = ImVec2(2 * grid.x + gap, grid.y + above + tabs + title);
   n.stacked = ImVec2(grid.x, 2 * (grid.y + title) + gap + above + tabs);
-  if (!pair) n.side_by_side = n.stacked = n.one;
   return n;
 }
 
 namespace {
 
 bool fits(ImVec2 slot, ImVec2 need) { return slot.x >= need.x && slot.y >= need.y; }
+bool fits(ImVec2 slot, const GridNeed& need) { return fits(slot, need.side_by_side) || fits(slot, need.stacked); }
 
 }  // namespace
 
-std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible, ImVec2 grid_min) {
+std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible, const GridNeed& grid_min) {
   const float W = size.x, Ht = size.y;
   // The recipe's roles become the visible panels that have them, in table order.
   std::vector<Column> cols;

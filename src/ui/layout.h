@@ -42,17 +42,17 @@ struct PanelSlot {
   std::vector<std::string> panels;  // keys; more than one = tabs
 };
 
-// Places `visible` (in panel-table order) in the rectangle at pos. `grid_min`:
-// the smallest slot in which the attention grid is readable (0 x 0: any).
-std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible,
-                                        ImVec2 grid_min = ImVec2(0, 0));
-
 // The slot the attention grid of L layers x H heads needs for maps of
 // `tile` pixels with their titles, badges and the probe above them; in
-// compare mode two grids, side by side or stacked, whichever fits (both sizes given).
+// compare mode two grids, side by side or stacked: a slot that fits either will do.
 struct GridNeed {
-  ImVec2 one, side_by_side, stacked;
+  ImVec2 side_by_side, stacked;
 };
 GridNeed grid_need(int layers, int heads, bool pair, float tile = 60.0f);
+
+// Places `visible` (in panel-table order) in the rectangle at pos, with the
+// attention grid readable (`grid`; a default GridNeed: any slot will do).
+std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vector<LayoutPanel>& visible,
+                                        const GridNeed& grid = GridNeed());
 
 }  // namespace headlab::ui

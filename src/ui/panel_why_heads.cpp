@@ -63,27 +63,52 @@ Split split_plot_matrix(int H) {
   return sp;
 }
 
+// How far head h's gradient is from the mean of its layer's heads, relative
+// to that mean: |g_h - g_mean| / |g_mean|, from the snapshot's norms and
+// cosines (g_h . g_k = cos_hk |g_h| |g_k|). 0 when the heads are identical.
+float gradient_spread(const Snapshot& snap, int l, int h) {
+  const int H = snap.H;
+  auto dot = [&](int a, int b) {
+    return static_cast<double>(snap.pair(snap.grad_cos, l, a, b)) * snap.head(snap.grad_norm, l, a) * snap.head(snap.grad_norm, l, b);
+  };
+  double mean2 = 0, own = 0;
+  for (int a = 0; a < H; ++a) {
+    own += dot(h, a);
+    for (int b = 0; b < H; ++b) mean2 += dot(a, b);
+  }
+  mean2 /= static_cast<double>(H) * H;
+  const double d2 = dot(h, h) - 2.0 * own / H + mean2;
+  return mean2 > 0 ? static_cast<float>(std::sqrt(std::max(d2, 0.0) / mean2)) : 0.0f;
+}
+
 void gradients_tab(const LabView& v, UiState& s, const Snapshot& now) {
   const int H = now.H, l = s.layer;
+  // The mechanism at a glance: each head's gradient against the layer's
+  // average, on a log scale. Random heads start apart and training drives
+  // them further; identical heads get identical gradients, drawn on the
+  // bottom line ("identical"), where they stay.
+  constexpr float kFloor = 1e-4f;
   std::vector<PlotLine> lines(H);
   for (int h = 0; h < H; ++h) {
     lines[h].label = "head " + std::to_string(h);
     lines[h].color = head_color(h);
     for (const auto& snap : v.snapshots) {
       if (snap->H != H || l >= snap->L) continue;
+      const bool identical = snap->diversity[l] == 0.0f;
       lines[h].x.push_back(static_cast<float>(snap->step));
-      lines[h].y.push_back(snap->head(snap->grad_norm, l, h));
+      lines[h].y.push_back(identical ? kFloor : std::max(gradient_spread(*snap, l, h), kFloor));
     }
   }
   const Split sp = split_plot_matrix(H);
   PlotSpec spec;
   spec.size = sp.plot;
   spec.log_y = true;
+  spec.y_min = kFloor;
   spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
   spec.marker_x = s.playback.step();
-  spec.title = "gradient norm per head";
+  spec.title = now.diversity[l] == 0.0f ? "gradients: identical (bottom line)" : "gradient vs the heads' mean";
   spec.y_format = "%.3g";
-  plot("gradnorm", spec, lines);
+  plot("gradspread", spec, lines);
   if (sp.side) ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextDisabled("gradient cosine");
@@ -245,8 +270,9 @@ void panel_why_heads(const LabView& v, UiState& s) {
               "differences - and keeps identical heads identical. Whether heads end up doing different "
               "jobs depends on the task: when it rewards several different lookups at once (addsub) "
               "they divide the work; when one lookup per layer is enough (induction) they converge on "
-              "it and any one of them can be removed. Gradients: each head's gradient and how alike "
-              "they are. Similarity: how different their maps are. Roles: which lookup each does. "
+              "it and any one of them can be removed. Gradients: how far each head's gradient is from "
+              "the layer's average, |g - mean| / |mean| on a log scale (the bottom line: exactly 0, identical "
+              "heads), and how alike any two are (cosine). Similarity: how different their maps are. Roles: which lookup each does. "
               "Ablation: what the model loses without each head.");
   const Snapshot* now = s.playback.nearest();
   if (!now) {

@@ -140,6 +140,7 @@ window.addEventListener('message', (event) => {
 
 appReady.then((controller) => {
   app = controller;
+  window.headlabWidget = controller;  // for tools and tests in the frame's own origin (as index.js's window.headlabApp)
   for (const event of ['ready', 'step', 'snapshot']) app.on(event, (state) => broadcast({type: 'event', event, state}));
   app.on('error', (error, detail) => broadcast({type: 'event', event: 'error', error: detail?.file ? FILE_ERROR : error}));
 }, (error) => broadcast({type: 'event', event: 'error', error: String(error.message || error)}));

@@ -874,8 +874,31 @@ function createWidget(element, options) {
           }
         }, 'could not resume');
       },
+      // A slim bar along the widget's bottom edge, not a veil over it: the
+      // widget (an article's, say) stays readable and usable while it asks.
       prompt(text, buttons) {
-        showStatus(text, ...buttons.map((b) => ({label: b.label, action: () => { showStatus(''); b.action(); }})));
+        const bar = document.createElement('div');
+        bar.setAttribute('role', 'group');
+        bar.setAttribute('aria-label', 'A kept run');
+        Object.assign(bar.style, {position: 'absolute', left: '0', right: '0', bottom: '0', display: 'flex', flexWrap: 'wrap',
+                                  gap: '6px 10px', alignItems: 'center', padding: '6px 10px', font: '13px/1.35 system-ui, sans-serif',
+                                  color: dark ? '#d7dbe2' : '#1d2330', background: dark ? '#1b1f27f0' : '#f4f6f9f0'});
+        const words = document.createElement('span');
+        words.textContent = text;
+        Object.assign(words.style, {flex: '1 1 16em'});
+        bar.append(words);
+        for (const b of buttons) {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.textContent = b.label;
+          Object.assign(button.style, {font: 'inherit', cursor: 'pointer', padding: '2px 10px'});
+          button.addEventListener('click', () => {
+            bar.remove();
+            b.action();
+          });
+          bar.append(button);
+        }
+        box.append(bar);
       },
     }, keepKey);
   }

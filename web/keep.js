@@ -79,8 +79,8 @@ export function keep(w, key) {
     if (stopped || !kept || !(kept.step > 0) || w.replaying || kept.settings !== w.settings()) return;
     asking = true;
     const when = new Date(kept.savedAt).toLocaleString();
-    w.prompt(`This page kept a run at step ${kept.step} (${when}). Resume it? ` +
-             'Its curves restart from that step; the weights and optimiser carry on exactly.', [
+    w.prompt(`Kept from your last visit: step ${kept.step} (${when}). Resume it? Its curves restart there; ` +
+             'the weights and optimiser carry on exactly.', [
       {label: `Resume step ${kept.step}`, action: () => {
         asking = false;
         if (kept.compare !== undefined && kept.compare !== w.controller.state().options.compare) w.controller.set({compare: kept.compare});

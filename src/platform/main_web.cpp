@@ -139,7 +139,11 @@ void on_key(GLFWwindow*, int key, int, int action, int mods) {
   if (g_app && action != GLFW_RELEASE) g_app->keys.push_back({key, mods, action == GLFW_REPEAT});
 }
 void on_char(GLFWwindow*, unsigned) { wake(); }
-void on_enter(GLFWwindow*, int) { wake(); }
+bool g_pointer_outside = false;  // the pointer left the canvas: nothing is hovered (no tooltip stays behind)
+void on_enter(GLFWwindow*, int entered) {
+  g_pointer_outside = !entered;
+  wake();
+}
 
 // Our input callbacks and the page glue, before ImGui's (which chain to them;
 // 1.86 installs no cursor-position callback).
@@ -300,6 +304,7 @@ void draw(WebApp& a) {
   io.DisplayFramebufferScale = ImVec2(scale_x, scale_y);
   if (io.MousePos.x != -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x / scale_x, io.MousePos.y / scale_y);
   forget_lifted_touch(a);
+  if (g_pointer_outside && !io.MouseDown[0]) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
   ImGui::NewFrame();
   a.app.frame(*a.runner);
   handle_keys(a);

@@ -29,13 +29,14 @@ struct RoleColumn {
 
 using R = LayoutRole;
 
-std::vector<RoleColumn> recipe(float W, float Ht) {
+std::vector<RoleColumn> recipe(float W, float Ht, const GridNeed& grid) {
   if (W >= 1000)
     return {{std::clamp(W * 0.23f, 270.0f, 330.0f), {{0.6f, 0, {R::Settings}, false}, {0.4f, 0, {R::Curves}, false}}},
             {0, {{1.0f, 0, {R::Main}, false}, {0, 124, {R::Strip}, false}}},
             {std::clamp(W * 0.31f, 330.0f, 470.0f), {{1.0f, 0, {R::Detail}, true}}}};
-  if (W < 560) {  // too narrow for two columns: the grid on top, as tall as its width fills, the rest as tabs
-    const float main = std::clamp((W + 80.0f) / std::max(Ht, 1.0f), 0.4f, 0.6f);
+  if (W < 560) {  // too narrow for two columns: the grid on top, as tall as its width fills (both grids of a pair: stacked), the rest as tabs
+    const float want = std::max(W + 80.0f, grid.stacked.y * W / std::max(grid.stacked.x, 1.0f));
+    const float main = std::clamp(want / std::max(Ht, 1.0f), 0.4f, 0.72f);
     return {{0, {{main, 0, {R::Main}, false}, {1.0f - main, 0, {R::Detail, R::Settings, R::Curves, R::Strip}, false}}}};
   }
   if (Ht < 480)  // a small embed: Controls and the loss plot share the left column as tabs
@@ -74,7 +75,7 @@ std::vector<PanelSlot> dashboard_layout(ImVec2 pos, ImVec2 size, const std::vect
   const float W = size.x, Ht = size.y;
   // The recipe's roles become the visible panels that have them, in table order.
   std::vector<Column> cols;
-  for (const RoleColumn& rc : recipe(W, Ht)) {
+  for (const RoleColumn& rc : recipe(W, Ht, grid_min)) {
     Column c{rc.width, {}};
     for (const RoleCell& cell : rc.cells) {
       Cell tabs{cell.weight, cell.fixed, {}};

@@ -228,14 +228,17 @@ void draw_grid(const Pane& pane, RunHost* runner, UiState& s, ImVec2 avail, bool
       const int role = top_role(*snap, l, h, &score);
       const char* r = role >= 0 ? role_short(v, role) : "";
       const float rw = small->CalcTextSizeA(fs, FLT_MAX, 0, r).x;
-      if (role >= 0 && right - rw >= x) {  // else no room beside the switch: the Roles tab lists it
+      // The badge beside the title; where the title row has no room (small
+      // maps), inside the map's top right corner, above the diagonal, where no weight is drawn.
+      ImVec2 badge_at(0, 0);
+      bool badge_inside = false;
+      if (role >= 0 && right - rw >= x) {
         right -= rw;
-        dl->AddText(small, fs, ImVec2(right, g.a.y - title_h + 1), theme().text, r);
-        // Hit-tested by hand, as the switch: the grid must end where its maps end.
-        char id[32];
-        std::snprintf(id, sizeof id, "##role%d_%d_%d", pane.twin, l, h);
-        explain_rect(id, ImVec2(right, g.a.y - title_h), ImVec2(right + rw, g.a.y - 2), role_explanation(v, role).c_str());
+        badge_at = ImVec2(right, g.a.y - title_h + 1);
         right -= 6;
+      } else if (role >= 0 && tile > rw + fs + 8) {
+        badge_at = ImVec2(g.a.x + tile - rw - 2, g.a.y + 1);
+        badge_inside = true;
       }
       // What zeroing this head costs: the held-out loss rise, beside the
       // title where it fits; else in the map's top right corner, which is
@@ -254,7 +257,7 @@ void draw_grid(const Pane& pane, RunHost* runner, UiState& s, ImVec2 avail, bool
           cw = small->CalcTextSizeA(fs, FLT_MAX, 0, cost).x;
         }
         if (right - cw >= x) cost_at = ImVec2(right - cw, g.a.y - title_h + 1);
-        else if (tile > cw + fs + 8) cost_at = ImVec2(g.a.x + tile - cw - 2, g.a.y + 1);
+        else if (tile > cw + fs + 8) cost_at = ImVec2(g.a.x + tile - cw - 2, g.a.y + 1 + (badge_inside ? fs + 1 : 0));
         else cost[0] = 0;
         if (cost[0]) {
           char id[32];
@@ -269,6 +272,14 @@ void draw_grid(const Pane& pane, RunHost* runner, UiState& s, ImVec2 avail, bool
       }
       head_map(pane, s, g, l, h, T);
       if (cost[0]) dl->AddText(small, fs, cost_at, theme().text_dim, cost);
+      if (role >= 0 && (badge_at.x != 0 || badge_at.y != 0)) {
+        dl->AddText(small, fs, badge_at, theme().text, r);
+        s.item_rects[std::string(pane.twin ? "twin-badge:" : "badge:") + title] = ImVec4(badge_at.x, badge_at.y - 1, rw, title_h);
+        // Hit-tested by hand, as the switch: the grid must end where its maps end.
+        char id[32];
+        std::snprintf(id, sizeof id, "##role%d_%d_%d", pane.twin, l, h);
+        explain_rect(id, ImVec2(badge_at.x, badge_at.y - 1), ImVec2(badge_at.x + rw, badge_at.y + fs), role_explanation(v, role).c_str());
+      }
       repeat_marks(g, T, repeats);
       const auto& off = v.options.live.off;
       if (std::find(off.begin(), off.end(), HeadId{l, h}) != off.end()) {
@@ -367,10 +378,14 @@ void panel_attention_grid(RunHost& runner, const LabView& v, UiState& s) {
   } else {
     // Side by side or one above the other, whichever gives the bigger maps
     // (a row of maps also needs its caption, head titles and gaps).
+    // Each grid: its caption, then per layer a title row, the maps and a gap, then the key.
     const float L = static_cast<float>(v.options.layers), H = static_cast<float>(v.options.heads);
-    const float row_h = ImGui::GetFontSize() * 2.2f;
-    auto tile = [&](float w, float h) { return std::min((w - 40) / H, (h - row_h) / L - row_h); };
-    const bool side = tile(avail.x * 0.5f, avail.y) > tile(avail.x, avail.y * 0.5f);
+    const float caption_h = ImGui::GetTextLineHeightWithSpacing(), labels = 40.0f;
+    auto tile = [&](float w, float h) {
+      return std::min((w - labels - kGap * (H - 1)) / H, (h - caption_h - key_height()) / L - title_height() - kGap);
+    };
+    const float between = ImGui::GetStyle().ItemSpacing.x * 2;
+    const bool side = tile((avail.x - between) * 0.5f, avail.y) > tile(avail.x, (avail.y - between) * 0.5f);
     const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
     const ImVec2 half = side ? ImVec2((avail.x - gap) * 0.5f, avail.y) : ImVec2(avail.x, (avail.y - gap) * 0.5f);
     const std::string spec = runner.compare_spec();

@@ -80,13 +80,13 @@ int status_items(RunHost& runner, const LabView& v, const UiState& s, char (*buf
   if (!v.recorded.empty()) std::snprintf(buf[n++], 64, "recorded: %.40s", v.recorded.c_str());
   if (live) std::snprintf(buf[n++], 64, "step %d", v.step);
   else std::snprintf(buf[n++], 64, "showing step %.0f of %d", s.playback.step(), v.step);
-  std::snprintf(buf[n++], 64, "loss %.3f", loss);
   if (accuracy >= 0) std::snprintf(buf[n++], 64, "acc %.0f%%", accuracy * 100);
   if (const LabView* twin = runner.twin_view()) {
     const HistoryPoint* tp = live ? nullptr : point_at(*twin, s.playback.step());
     const float twin_acc = tp ? tp->accuracy : twin->accuracy;
     if (twin_acc >= 0) std::snprintf(buf[n++], 64, "twin acc %.0f%%", twin_acc * 100);
   }
+  std::snprintf(buf[n++], 64, "loss %.3f", loss);  // last: the first to go where the bar is short of room
   return n;
 }
 
@@ -179,6 +179,11 @@ void top_bar(RunHost& runner, const LabView& v, UiState& s) {
     if (i < plain) ImGui::TextUnformatted(buf[i]);
     else ImGui::TextDisabled("%s", buf[i]);
     if (i == 0) s.remember_item("status");
+    // Named for tests and tools: what the reader can read in the bar ("status:step", "status:twin-acc", ...).
+    static const char* const kNames[][2] = {{"step ", "status:step"}, {"showing step", "status:step"}, {"loss ", "status:loss"},
+                                           {"acc ", "status:acc"}, {"twin acc", "status:twin-acc"}, {"recorded:", "status:recorded"}};
+    for (const auto& [prefix, name] : kNames)
+      if (i < plain && std::strncmp(buf[i], prefix, std::strlen(prefix)) == 0) s.remember_item(name);
     if (std::strncmp(buf[i], "frame", 5) == 0 && ImGui::IsItemHovered()) {
       if (runner.trains_in_frame())
         ImGui::SetTooltip("Time between frames, smoothed. Of it: training %.1f ms, building the panels %.1f ms;\n"
@@ -292,6 +297,7 @@ void experiment_strip(RunHost& runner, const LabView& v, UiState& s, bool with_t
   ImGui::PushTextWrapPos(0.0f);
   if (!now) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   ImGui::TextUnformatted(strip_text(runner, v));
+  if (now) s.remember_item("promise");
   if (!now) ImGui::PopStyleColor();
   ImGui::PopTextWrapPos();
 }

@@ -35,8 +35,9 @@ std::vector<RoleColumn> recipe(float W, float Ht, const GridNeed& grid) {
             {0, {{1.0f, 0, {R::Main}, false}, {0, 124, {R::Strip}, false}}},
             {std::clamp(W * 0.31f, 330.0f, 470.0f), {{1.0f, 0, {R::Detail}, true}}}};
   if (W < 560) {  // too narrow for two columns: the grid on top, as tall as its width fills (both grids of a pair: stacked), the rest as tabs
-    const float want = std::max(W + 80.0f, grid.stacked.y * W / std::max(grid.stacked.x, 1.0f));
-    const float main = std::clamp(want / std::max(Ht, 1.0f), 0.4f, 0.72f);
+    const bool pair = grid.stacked.y > grid.side_by_side.y;
+    const float want = pair ? std::max(W + 80.0f, grid.stacked.y * W / std::max(grid.stacked.x, 1.0f)) : W + 80.0f;
+    const float main = std::clamp(want / std::max(Ht, 1.0f), 0.4f, pair ? 0.72f : 0.6f);
     return {{0, {{main, 0, {R::Main}, false}, {1.0f - main, 0, {R::Detail, R::Settings, R::Curves, R::Strip}, false}}}};
   }
   if (Ht < 480)  // a small embed: Controls and the loss plot share the left column as tabs

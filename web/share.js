@@ -54,10 +54,20 @@ export function canvasPng(canvas, state) {
   const rect = state.ui && state.ui['panel:grid'];
   const sx = canvas.width / Math.max(canvas.clientWidth, 1), sy = canvas.height / Math.max(canvas.clientHeight, 1);
   const [x, y, w, h] = rect ? [rect[0] * sx, rect[1] * sy, rect[2] * sx, rect[3] * sy] : [0, 0, canvas.width, canvas.height];
+  // Under the grid, a line saying what the picture is: the step shown and the run's settings.
+  const line = Math.round(18 * sy);
   const out = document.createElement('canvas');
   out.width = Math.max(1, Math.round(w));
-  out.height = Math.max(1, Math.round(h));
-  out.getContext('2d').drawImage(canvas, Math.round(x), Math.round(y), out.width, out.height, 0, 0, out.width, out.height);
+  out.height = Math.max(1, Math.round(h)) + line;
+  const g = out.getContext('2d');
+  g.fillStyle = state.options?.theme === 'light' ? '#e9ecf1' : '#111318';
+  g.fillRect(0, 0, out.width, out.height);
+  g.drawImage(canvas, Math.round(x), Math.round(y), out.width, out.height - line, 0, 0, out.width, out.height - line);
+  g.fillStyle = state.options?.theme === 'light' ? '#1d2330' : '#d7dbe2';
+  g.font = `${Math.round(12 * sy)}px system-ui, sans-serif`;
+  const compare = state.compare ? `, twin ${Object.entries(state.compare.options).filter(([k, v]) => state.options[k] !== v).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
+  g.fillText(`headlab: step ${state.step}, task=${state.options?.task} layers=${state.options?.layers} heads=${state.options?.heads} ` +
+             `init=${state.options?.init} seed=${state.options?.seed}${compare}`, Math.round(6 * sx), out.height - Math.round(5 * sy));
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser made no PNG'))), 'image/png'));
 }
 

@@ -22,7 +22,8 @@ struct TaskEntry {
 const TaskEntry kTasks[] = {
     {"induction", 5, 2, kMaxLetters, 26, make_induction_task},
     {"addsub", 14, 2, 16, 10, make_addsub_task},
-    {"coref", 18, 0, 0, 0, make_coref_task},
+    {"coref", 15, 0, 0, 0, make_coref_task},
+    {"coref-it", 18, 0, 0, 0, make_coref_it_task},
     {"copy", 6, 2, kMaxLetters, 16, make_copy_task},
     {"reverse", 6, 2, kMaxLetters, 16, make_reverse_task},
     {"sort", 6, 2, kMaxLetters, 16, make_sort_task},

@@ -17,6 +17,7 @@ std::string letter_label(int i);
 std::unique_ptr<Task> make_induction_task(const TaskSpec& spec, std::string* error);
 std::unique_ptr<Task> make_addsub_task(const TaskSpec& spec, std::string* error);
 std::unique_ptr<Task> make_coref_task(const TaskSpec& spec, std::string* error);
+std::unique_ptr<Task> make_coref_it_task(const TaskSpec& spec, std::string* error);
 std::unique_ptr<Task> make_copy_task(const TaskSpec& spec, std::string* error);
 std::unique_ptr<Task> make_reverse_task(const TaskSpec& spec, std::string* error);
 std::unique_ptr<Task> make_sort_task(const TaskSpec& spec, std::string* error);

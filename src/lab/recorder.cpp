@@ -38,6 +38,7 @@ void measure_heads(const ParamLayout& layout, const ModelConfig& cfg, const floa
   snap->confidence.assign(L * H, 0.0f);
   snap->R = static_cast<int>(roles.size());
   snap->roles.assign(static_cast<size_t>(L) * H * snap->R, 0.0f);
+  snap->roles_heldout.assign(snap->roles.size(), 0.0f);  // (measured on held-out data by the Session's ablation)
   for (int l = 0; l < L; ++l) {
     const LayerSlots& s = layout.layers[l];
     const CMat gqkv = s.w_qkv.view(G);

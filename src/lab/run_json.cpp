@@ -63,7 +63,7 @@ void snapshot(std::ostream& o, const Snapshot& s, const std::vector<RolePattern>
         o << (l ? ",[" : "[");
         for (int h = 0; h < s.H; ++h) {
           if (h) o << ',';
-          number(o, s.role(l, h, r), a.digits);
+          number(o, v[(static_cast<size_t>(l) * s.H + h) * s.R + r], a.digits);
         }
         o << ']';
       }

@@ -143,6 +143,7 @@ class RunFileEvents final : public JsonEvents {
   int group_ = -1;            // kSnapshotScalars index of the group's first scalar
   unsigned group_seen_ = 0;
   unsigned roles_seen_ = 0;   // bit r: role r read
+  const SnapshotArray* per_role_ = nullptr;  // the [L][H][R] array whose roles are being read
   ThinningSeries<std::shared_ptr<const Snapshot>> snapshots_{1, 1};
   std::shared_ptr<const Snapshot> snapshot_tail_;
   size_t snapshot_count_ = 0;
@@ -160,7 +161,7 @@ std::string RunFileEvents::where() const {
     case In::Snapshots: return "snapshots";
     case In::Snap: return snap_where() + "." + key_;
     case In::Group: return snap_where() + "." + kSnapshotScalars[group_].object + "." + key_;
-    case In::Roles: return snap_where() + ".roles." + key_;
+    case In::Roles: return snap_where() + "." + per_role_->key + "." + key_;
   }
   return "";
 }
@@ -191,7 +192,8 @@ void RunFileEvents::begin_object() {
         group_seen_ = 0;
         return stack_.push_back(In::Group);
       }
-      if (key_ == "roles") {
+      if (id >= 1 && id <= kArrays && kSnapshotArrays[id - 1].dims == SnapshotDims::LHR) {
+        per_role_ = &kSnapshotArrays[id - 1];
         roles_seen_ = 0;
         return stack_.push_back(In::Roles);
       }
@@ -299,14 +301,15 @@ void RunFileEvents::begin_array() {
       break;
     case In::Snap: {
       const int id = snapshot_key(key_);
-      if (id >= 1 && id <= kArrays && std::strcmp(kSnapshotArrays[id - 1].key, "roles") != 0)
+      if (id >= 1 && id <= kArrays && kSnapshotArrays[id - 1].dims != SnapshotDims::LHR)
         return shaped_start(kSnapshotArrays[id - 1], 1, 0, key_);
       break;
     }
     case In::Roles:
       for (int r = 0; r < R_; ++r)
-        if (key_ == v_.roles[r].name) return shaped_start({"roles", &Snapshot::roles, SnapshotDims::LH, 6, true},
-                                                          static_cast<size_t>(R_), static_cast<size_t>(r), "roles." + key_);
+        if (key_ == v_.roles[r].name)
+          return shaped_start({per_role_->key, per_role_->member, SnapshotDims::LH, 6, true}, static_cast<size_t>(R_),
+                              static_cast<size_t>(r), std::string(per_role_->key) + "." + key_);
       break;
     default:
       break;

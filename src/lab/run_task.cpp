@@ -24,10 +24,14 @@ Probe make_probe(const Task& task, const RunOptions& o) {
     p.targets.assign(p.tokens.size(), -1);
     task.probe_targets(p.tokens.data(), static_cast<int>(p.tokens.size()), p.targets.data());
   }
-  const int T = static_cast<int>(p.tokens.size());
-  p.roles = task.roles_on(p.tokens.data(), T);
-  for (RolePattern& r : generic_roles(p.tokens.data(), T)) p.roles.push_back(std::move(r));
+  p.roles = roles_of(task, p.tokens.data(), static_cast<int>(p.tokens.size()));
   return p;
+}
+
+std::vector<RolePattern> roles_of(const Task& task, const int* tokens, int T) {
+  std::vector<RolePattern> roles = task.roles_on(tokens, T);
+  for (RolePattern& r : generic_roles(tokens, T)) roles.push_back(std::move(r));
+  return roles;
 }
 
 }  // namespace headlab

@@ -19,5 +19,7 @@ struct Probe {
 
 // The task's own probe, or the typed one (o.probe, which validate() has checked).
 Probe make_probe(const Task& task, const RunOptions& o);
+// The roles scored on any T tokens: the task's own lookups, then the generic ones (Probe::roles' order).
+std::vector<RolePattern> roles_of(const Task& task, const int* tokens, int T);
 
 }  // namespace headlab

@@ -84,6 +84,8 @@ Session::Session(const RunOptions& options, std::unique_ptr<Task> task, const Mo
   ablation_targets_.assign(ablation_tokens_.size(), -1);
   Rng ablation_rng(options.seed, kSaltAblation);
   task_->sample(ablation_rng, kAblationSequences, ablation_tokens_.data(), ablation_targets_.data());
+  for (int b = 0; b < kAblationSequences; ++b)
+    ablation_roles_.push_back(roles_of(*task_, ablation_tokens_.data() + static_cast<size_t>(b) * T, T));
   init_params(model_.params(), model_.layout(), cfg, options.init, options.seed, options.nudge);
   apply_off();
   last_accuracy_ = evaluate(kEvalBatches);
@@ -240,10 +242,15 @@ std::shared_ptr<Snapshot> Session::measure() {
   return snap;
 }
 
-void Session::ablation_eval(float* loss, float* accuracy) {
-  const int T = task_->seq_len();
+void Session::ablation_eval(float* loss, float* accuracy, Snapshot* roles) {
+  const int T = task_->seq_len(), L = model_.config().n_layers, H = model_.config().n_heads;
   double sum = 0.0;
   long long correct = 0, scored = 0;
+  // Held-out role scores: each head's score for each role, averaged over the
+  // sequences in which the role has something to look at.
+  const int R = roles ? roles->R : 0;
+  std::vector<double> mass(static_cast<size_t>(L) * H * R, 0.0);
+  std::vector<int> seen(R, 0);
   for (int first = 0; first < kAblationSequences; first += chunk_seqs_) {
     const int n = std::min(chunk_seqs_, kAblationSequences - first);
     const size_t at = static_cast<size_t>(first) * T;
@@ -251,14 +258,31 @@ void Session::ablation_eval(float* loss, float* accuracy) {
     sum += mean * model_.last_scored();
     correct += model_.last_correct();
     scored += model_.last_scored();
+    for (int b = 0; b < n && roles; ++b) {
+      const std::vector<RolePattern>& patterns = ablation_roles_[first + b];
+      for (int r = 0; r < R; ++r) {
+        if (std::find(patterns[r].keys.begin(), patterns[r].keys.end(), 1) == patterns[r].keys.end()) continue;
+        ++seen[r];
+        for (int l = 0; l < L; ++l)
+          for (int h = 0; h < H; ++h)
+            mass[(static_cast<size_t>(l) * H + h) * R + r] +=
+                role_score(model_.attention(l) + (static_cast<size_t>(b) * H + h) * T * T, patterns[r], T);
+      }
+    }
   }
   *loss = static_cast<float>(scored > 0 ? sum / scored : 0.0);
   *accuracy = static_cast<float>(scored > 0 ? static_cast<double>(correct) / scored : 0.0);
+  if (!roles) return;
+  roles->roles_heldout.assign(mass.size(), 0.0f);
+  for (size_t i = 0; i < mass.size(); ++i) {
+    const int r = static_cast<int>(i % R);
+    roles->roles_heldout[i] = seen[r] > 0 ? static_cast<float>(mass[i] / seen[r]) : 0.0f;
+  }
 }
 
 void Session::measure_ablation(Snapshot* snap) {
   const int L = snap->L, H = snap->H;
-  ablation_eval(&snap->ablation_base_loss, &snap->ablation_base_accuracy);
+  ablation_eval(&snap->ablation_base_loss, &snap->ablation_base_accuracy, snap);
   snap->ablation_loss.assign(static_cast<size_t>(L) * H, snap->ablation_base_loss);
   snap->ablation_accuracy.assign(static_cast<size_t>(L) * H, snap->ablation_base_accuracy);
   for (int l = 0; l < L; ++l)

@@ -109,8 +109,9 @@ class Session {
   void record_snapshot();
   // Switches the heads of options_.live.off off and every other head on.
   void apply_off();
-  // Mean loss and accuracy on the fixed ablation batch with the current heads.
-  void ablation_eval(float* loss, float* accuracy);
+  // Mean loss and accuracy on the fixed ablation batch with the current heads;
+  // with `roles`, also its roles_heldout (each head's role scores there).
+  void ablation_eval(float* loss, float* accuracy, Snapshot* roles = nullptr);
   void measure_ablation(Snapshot* snap);
   void keep_last_good();
   AdamWConfig adamw_config() const;
@@ -124,6 +125,7 @@ class Session {
   std::vector<int> batch_tokens_, batch_targets_;
   std::vector<int> eval_tokens_, eval_targets_;
   std::vector<int> ablation_tokens_, ablation_targets_;  // fixed: every snapshot's ablation uses the same data
+  std::vector<std::vector<RolePattern>> ablation_roles_;  // the roles of each of its sequences
   // The step being computed chunk by chunk.
   struct Pending {
     bool active = false;

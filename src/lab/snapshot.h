@@ -24,7 +24,8 @@ struct Snapshot {
   std::vector<float> diversity;    // [L] mean pairwise JS of the layer
   std::vector<float> entropy;      // [L][H] mean row entropy of the map (nats)
   std::vector<float> confidence;   // [L][H] mean of each row's max weight
-  std::vector<float> roles;        // [L][H][R] attention mass on each role's pattern
+  std::vector<float> roles;        // [L][H][R] attention mass on each role's pattern, on the probe
+  std::vector<float> roles_heldout;  // [L][H][R] the same averaged over held-out sequences (the ablation batch)
   // Ablation on a fixed held-out batch: the loss and accuracy of the model as
   // it is (heads switched off stay off), and with each head's output zeroed in turn.
   float ablation_base_loss = 0.0f, ablation_base_accuracy = 0.0f;
@@ -49,7 +50,7 @@ struct SnapshotArray {
   int digits;     // significant digits in run files
   bool optional;  // a file may lack it (written by an older headlab): read as zeros
 };
-// roles ([L][H][R]) is written per role, as {"role name": [L][H], ...}.
+// [L][H][R] arrays (roles, roles_heldout) are written per role, as {"role name": [L][H], ...}.
 inline constexpr SnapshotArray kSnapshotArrays[] = {
     {"attn", &Snapshot::attn, SnapshotDims::LHTT, 4, false},  // 4 digits: finer than any colour map shows
     {"grad_norm", &Snapshot::grad_norm, SnapshotDims::LH, 6, true},
@@ -62,6 +63,7 @@ inline constexpr SnapshotArray kSnapshotArrays[] = {
     {"ablation", &Snapshot::ablation_loss, SnapshotDims::LH, 6, true},
     {"ablation_accuracy", &Snapshot::ablation_accuracy, SnapshotDims::LH, 6, true},
     {"roles", &Snapshot::roles, SnapshotDims::LHR, 6, true},
+    {"roles_heldout", &Snapshot::roles_heldout, SnapshotDims::LHR, 6, true},
 };
 // The float scalars; `object` groups some in run files ({"ablation_base": {"loss": ...}}).
 struct SnapshotScalar {

@@ -110,7 +110,7 @@ std::vector<int> range(int lo, int hi) {  // [lo, hi)
 
 TEST_CASE("task_names lists every task in menu order", "[tasks]") {
   CHECK(task_names() ==
-        std::vector<std::string>{"induction", "addsub", "coref", "copy", "reverse", "sort", "modadd", "text"});
+        std::vector<std::string>{"induction", "addsub", "coref", "coref-it", "copy", "reverse", "sort", "modadd", "text"});
 }
 
 TEST_CASE("every task samples valid, deterministic batches and a fixed probe", "[tasks]") {
@@ -149,7 +149,7 @@ TEST_CASE("make_task rejects bad specs with one line naming the option", "[tasks
   CHECK(error_of(spec_for("bogus")).rfind("task: unknown task 'bogus'", 0) == 0);
   CHECK(error_of(spec_for("sort", 4)) == "ctx: task sort needs ctx >= 6, got 4");
   CHECK(error_of(spec_for("induction", 4)) == "ctx: task induction needs ctx >= 5, got 4");
-  CHECK(error_of(spec_for("coref", 16)) == "ctx: task coref needs ctx >= 18, got 16");
+  CHECK(error_of(spec_for("coref", 14)) == "ctx: task coref needs ctx >= 15, got 14");
   CHECK(error_of(spec_for("modadd", 3)) == "ctx: task modadd needs ctx >= 5, got 3");
   CHECK(error_of(spec_for("copy", 32, 100)) == "symbols: expected 2..52 for task copy, got 100");
   CHECK(error_of(spec_for("induction", 32, 1)) == "symbols: expected 2..52 for task induction, got 1");
@@ -280,23 +280,30 @@ TEST_CASE("addsub scores r = a - b + c at every equals sign, and its roles mark 
     }
 }
 
-TEST_CASE("coref answers the noun that the adjective decides", "[tasks]") {
+TEST_CASE("coref answers at the clue the noun that the adjective decides", "[tasks]") {
   std::unique_ptr<Task> task = build(spec_for("coref"));
   const std::vector<std::string>& v = task->vocab();
   const int T = task->seq_len();
-  CHECK(T == 18);
+  CHECK(T == 15);
   CHECK(v[0] == "<pad>");
   const Batch p = probe_of(*task);
-  CHECK(words(*task, p.tok(0), T) ==
-        "the animal didn't cross the street because it was too tired . it = animal");
-  CHECK(p.scored(0) == std::vector<int>{13});
+  CHECK(words(*task, p.tok(0), T) == "the animal didn't cross the street because it was too tired animal");
+  CHECK(p.scored(0) == std::vector<int>{10});  // at "tired"
   const std::vector<RolePattern> roles = task->roles_on(p.tok(0), T);
-  REQUIRE(roles.size() == 1);
+  REQUIRE(roles.size() == 3);
+  CHECK(roles[0].name == "referent");
+  CHECK(roles[1].name == "who");
+  CHECK(roles[2].name == "where");
   for (int i = 0; i < T; ++i)
-    for (int j = 0; j < T; ++j) CHECK(roles[0].keys[i * T + j] == ((i == 12 || i == 13) && j == 1));  // "animal"
+    for (int j = 0; j < T; ++j) {
+      CHECK(roles[0].keys[i * T + j] == (i == 10 && j == 1));  // from "tired" to "animal"
+      CHECK(roles[1].keys[i * T + j] == (i == 10 && j == 1));  // a creature's adjective
+      CHECK(roles[2].keys[i * T + j] == 0);                    // no place's adjective here
+    }
 
-  // Parse every sentence: the answer must be the first noun (before "didn't")
-  // for one set of adjectives and the second noun (before "because") for the other.
+  // Parse every sentence: the answer, right after the adjective, must be the
+  // first noun (before "didn't") for one set of adjectives and the second
+  // noun (before "because") for the other.
   const Batch x = draw(*task, 11, 400);
   std::set<int> lengths, first_role, second_role;
   for (int b = 0; b < x.B; ++b) {
@@ -305,12 +312,18 @@ TEST_CASE("coref answers the noun that the adjective decides", "[tasks]") {
       return static_cast<int>(std::find_if(t, t + T, [&](int id) { return v[id] == w; }) - t);
     };
     const int len = static_cast<int>(std::find_if(t, t + T, [&](int id) { return v[id] == "<pad>"; }) - t);
-    const int adj = at("too") + 1, eq = len - 2, answer = t[len - 1];
+    const int adj = at("too") + 1, answer = t[len - 1];
     lengths.insert(len);
-    REQUIRE(x.scored(b) == std::vector<int>{eq});
-    CHECK(v[t[eq]] == "=");
-    CHECK(v[t[eq - 1]] == "it");
+    REQUIRE(x.scored(b) == std::vector<int>{adj});
+    CHECK(adj == len - 2);
     CHECK(std::all_of(t + len, t + T, [&](int id) { return v[id] == "<pad>"; }));
+    // The referent role marks the answer's noun from the clue.
+    const std::vector<RolePattern> r = task->roles_on(t, T);
+    const bool first = answer == t[at("didn't") - 1];
+    const int noun = first ? at("didn't") - 1 : at("because") - 1;
+    CHECK(r[0].keys[adj * T + noun] == 1);
+    CHECK(r[first ? 1 : 2].keys[adj * T + noun] == 1);  // who for creatures, where for places
+    CHECK(r[first ? 2 : 1].keys[adj * T + noun] == 0);
     if (answer == t[at("didn't") - 1]) {
       first_role.insert(t[adj]);
     } else {
@@ -318,13 +331,27 @@ TEST_CASE("coref answers the noun that the adjective decides", "[tasks]") {
       second_role.insert(t[adj]);
     }
   }
-  CHECK(lengths == std::set<int>{15, 16, 17, 18});
+  CHECK(lengths == std::set<int>{12, 13, 14, 15});
   CHECK(first_role.size() >= 4);
   CHECK(second_role.size() >= 4);
   for (int adj : first_role) CHECK(second_role.count(adj) == 0);
   auto id = [&](const char* w) { return static_cast<int>(std::find(v.begin(), v.end(), w) - v.begin()); };
   CHECK(first_role.count(id("tired")) == 1);
   CHECK(second_role.count(id("wide")) == 1);
+}
+
+TEST_CASE("coref-it answers after a second 'it', as a reader asks", "[tasks]") {
+  std::unique_ptr<Task> task = build(spec_for("coref-it"));
+  const int T = task->seq_len();
+  CHECK(T == 18);
+  const Batch p = probe_of(*task);
+  CHECK(words(*task, p.tok(0), T) == "the animal didn't cross the street because it was too tired . it = animal");
+  CHECK(p.scored(0) == std::vector<int>{13});
+  const std::vector<RolePattern> roles = task->roles_on(p.tok(0), T);
+  REQUIRE(roles.size() == 1);
+  CHECK(roles[0].name == "antecedent");
+  for (int i = 0; i < T; ++i)
+    for (int j = 0; j < T; ++j) CHECK(roles[0].keys[i * T + j] == ((i == 12 || i == 13) && j == 1));  // "animal"
 }
 
 TEST_CASE("text models every next character of the user's text", "[tasks]") {
@@ -466,11 +493,12 @@ TEST_CASE("induction is learnable by 2 layers", "[tasks]") {
   check_learns("induction", s, 0.4f, 0.6f);
 }
 
-TEST_CASE("coref is learnable", "[tasks]") {
+TEST_CASE("coref and coref-it are learnable", "[tasks]") {
   Setup s;  // chance: 1 of 2 nouns at best, 1/50 before training
   s.ctx = 18;
   s.steps = 200;
   check_learns("coref", s, 0.1f, 0.9f);
+  check_learns("coref-it", s, 0.1f, 0.9f);
 }
 
 TEST_CASE("copy, reverse and sort are learnable", "[tasks]") {

@@ -103,12 +103,18 @@ TEST_CASE("a typed probe is scored and given roles as the task's own probe is", 
   CHECK(t3 == std::vector<int>{plain[1], plain[2], -1});
 
   const auto coref = task_for("coref");
-  const std::vector<int> c = read(*coref, "the dog didn't cross the road because it was too wide . it = road");
+  const std::vector<int> c = read(*coref, "the dog didn't cross the road because it was too wide road");
   const std::vector<RolePattern> refer = coref->roles_on(c.data(), static_cast<int>(c.size()));
-  REQUIRE(refer.size() == 1);
+  REQUIRE(refer.size() == 3);
   const int n = static_cast<int>(c.size());
   for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) CHECK(refer[0].keys[i * n + j] == ((i == 12 || i == 13) && j == 5));  // "road"
+    for (int j = 0; j < n; ++j) {
+      CHECK(refer[0].keys[i * n + j] == (i == 10 && j == 5));  // from "wide" to "road"
+      CHECK(refer[2].keys[i * n + j] == (i == 10 && j == 5));  // where
+    }
+  std::vector<int> scored(n);
+  coref->probe_targets(c.data(), n, scored.data());
+  for (int i = 0; i < n; ++i) CHECK(scored[i] == (i == 10 ? c[11] : -1));  // the answer, at the clue
 }
 
 }  // namespace headlab

@@ -91,8 +91,10 @@ try {
   let pic = null;
   try { pic = decodePng(Buffer.from(png)); } catch (e) { console.log(`     ${e.message}`); }
   const grid = s.ui['panel:grid'];
-  check(pic && Math.abs(pic.width - grid[2]) <= 1 && Math.abs(pic.height - grid[3]) <= 1 && regionStats(pic, 0, 0, pic.width, pic.height).colours > 50,
-        `exportPng() is a PNG of the grid panel (${pic ? `${pic.width}x${pic.height}` : 'not a PNG'}, panel ${grid[2]}x${grid[3]})`);
+  // The grid panel, and under it a line of 18 px saying the step and settings (text: several colours).
+  check(pic && Math.abs(pic.width - grid[2]) <= 1 && Math.abs(pic.height - grid[3] - 18) <= 1 && regionStats(pic, 0, 0, pic.width, grid[3]).colours > 50,
+        `exportPng() is a PNG of the grid panel (${pic ? `${pic.width}x${pic.height}` : 'not a PNG'}, panel ${grid[2]}x${grid[3]} and a line)`);
+  check(pic && regionStats(pic, 0, pic.height - 16, Math.min(pic.width, 300), 14).colours > 3, 'the PNG states its step and settings on its last line');
   s = await state(page);
   const problem = runJsonProblem(await page.evaluate(() => window.headlabApp.exportRun()), s);
   check(problem === '', `exportRun() is the run JSON headlab-train --out writes${problem ? ': ' + problem : ''}`);

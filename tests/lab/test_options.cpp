@@ -45,7 +45,7 @@ TEST_CASE("bad values give one line naming the option and its range", "[options]
       {{"--lr", "nan"}, "lr: expected a number in (0, 1e6]"},
       {{"--lr", "1e7"}, "lr: expected a number in (0, 1e6]"},
       {{"--lr", ""}, "lr: expected a number"},
-      {{"--task", "poetry"}, "task: expected one of induction|addsub|coref|copy|reverse|sort|modadd|text, got 'poetry'"},
+      {{"--task", "poetry"}, "task: expected one of induction|addsub|coref|coref-it|copy|reverse|sort|modadd|text, got 'poetry'"},
       {{"--init", "zeros"}, "init: expected one of random|clone-qkv|clone-all|clone-all-eps"},
       {{"--seed", "-3"}, "seed: expected an integer in 0.."},
       {{"--bogus", "1"}, "unknown option 'bogus'"},

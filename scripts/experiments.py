@@ -47,6 +47,10 @@ CONFIGS = {
                                   ["task=addsub", "layers=2", "init=clone-all"], STEPS),
     "addsub-random-2-layers": ("4 random heads per layer, 2 layers", ["task=addsub", "layers=2"], STEPS),
     "induction": ("the default run: induction, 2 layers x 4 random heads (the redundancy experiment)", ["task=induction"], STEPS),
+    "coref": ("coref, the referent named at the clue: 1 layer x 4 random heads (the coreference experiment)",
+              ["task=coref", "layers=1"], 1000),
+    "coref-it": ("coref-it, the referent named after a second \"it\": 2 layers x 4 random heads", ["task=coref-it"], 1000),
+    "coref-it-1-layer": ("coref-it with 1 layer x 4 random heads", ["task=coref-it", "layers=1"], 1000),
 }
 # Controls a sceptic would run (more steps, another width, another layer count): half the seeds each.
 CONTROLS = {"addsub-clone-all-long", "addsub-clone-all-d48", "addsub-random-2-layers"}
@@ -99,6 +103,11 @@ def measure(run):
     }
     if "subtract" in last["roles"]:
         m["first_subtracter"] = first_step(run, lambda s: any("subtract" in row for row in badges(s)))
+    for role in ("referent", "antecedent", "who", "where"):  # coreference: measured on held-out sentences
+        if role in last.get("roles_heldout", {}):
+            m[role + "_heldout"] = last["roles_heldout"][role]
+    if "referent" in last.get("roles_heldout", {}):
+        m["first_referent"] = first_step(run, lambda s: max(max(row) for row in s["roles_heldout"]["referent"]) >= LEARNED)
     return m
 
 
@@ -168,6 +177,25 @@ def summarise(name, runs):
     if "first_subtracter" in runs[0]:
         s["first_subtracter"] = spread([r["first_subtracter"] for r in runs])
         s["with_subtracter"] = sum(any("subtract" in row for row in r["badges"]) for r in runs)
+    for role in ("referent", "antecedent"):
+        key = role + "_heldout"
+        if key in runs[0]:
+            best = [max(max(row) for row in r[key]) for r in runs]
+            s[role] = {"best_head": spread(best), "with_head_over_0.9": sum(b >= 0.9 for b in best)}
+            if role == "referent":
+                s["first_referent"] = spread([r["first_referent"] for r in runs])
+                # Per head: a creature resolver (who >= 0.9, where < 0.5), a place resolver, or both (>= 0.9).
+                kinds = {"who only": 0, "where only": 0, "both": 0}
+                split = 0
+                for r in runs:
+                    who, where = r["who_heldout"][0], r["where_heldout"][0]
+                    only = [(w >= 0.9 and p < 0.5, p >= 0.9 and w < 0.5) for w, p in zip(who, where)]
+                    kinds["who only"] += sum(a for a, _ in only)
+                    kinds["where only"] += sum(b for _, b in only)
+                    kinds["both"] += sum(w >= 0.9 and p >= 0.9 for w, p in zip(who, where))
+                    split += any(a for a, _ in only) and any(b for _, b in only)
+                s["heads_by_kind"] = kinds
+                s["runs_with_a_creature_and_a_place_resolver"] = split
     # Heads whose removal costs the model (loss rise > 0.1, or 5 points of accuracy) vs those that do not.
     heads = [(r["loss_rise"][l][h], r["accuracy_with_all"] - r["accuracy_without"][l][h])
              for r in runs for l in range(len(r["loss_rise"])) for h in range(len(r["loss_rise"][l]))]

@@ -76,7 +76,8 @@ struct WebApp {
   double drew_at = 0;      // emscripten_get_now() when the previous frame started rendering; 0: it did not draw
   double next_draw = 0;    // time before which a training frame only trains
   bool gl_lost = false;    // drawing waits for the browser to restore the WebGL context
-  bool suspended = false;  // off screen or in a hidden tab: no frames at all
+  bool suspended = false;  // off screen or in a hidden tab: no frames at all, no training
+  bool play_on_return = false;  // it was playing when it was suspended
   long frames = 0;         // frames drawn (state().frames: tests wait for one after an input)
   // Reader features (issue 12): keys typed into the canvas since the last
   // frame, a picture asked for by the page (frames to wait until the canvas
@@ -536,15 +537,18 @@ EMSCRIPTEN_KEEPALIVE int headlab_apply() {
   });
 }
 
+// Off screen, play() and pause() say what happens on return.
 EMSCRIPTEN_KEEPALIVE void headlab_play() {
   wake();
-  if (g_app) g_app->runner->play();
-  else g_options.view.autoplay = true;
+  if (!g_app) g_options.view.autoplay = true;
+  else if (g_app->suspended) g_app->play_on_return = true;
+  else g_app->runner->play();
 }
 EMSCRIPTEN_KEEPALIVE void headlab_pause() {
   wake();
-  if (g_app) g_app->runner->pause();
-  else g_options.view.autoplay = false;
+  if (!g_app) return void(g_options.view.autoplay = false);
+  g_app->play_on_return = false;
+  g_app->runner->pause();
 }
 
 // The page's step(n): pauses and asks for n more steps, which the trainer
@@ -574,15 +578,23 @@ EMSCRIPTEN_KEEPALIVE int headlab_pump(double budget_ms) {
 
 // Off screen or in a hidden tab the frame loop stops altogether (no training,
 // no drawing); the run and the play/pause choice are kept for when it returns.
+// A worker trains on its own: it is paused too, and plays again on return if it was playing.
 EMSCRIPTEN_KEEPALIVE void headlab_set_visible(int visible) {
-  if (!g_app || g_app->suspended == !visible) return;
-  g_app->suspended = !visible;
-  if (visible) {
-    wake();
-    emscripten_resume_main_loop();
-  } else {
-    emscripten_pause_main_loop();
-  }
+  guarded("visibility", 0, [&] {
+    if (!g_app || g_app->suspended == !visible) return 0;
+    WebApp& a = *g_app;
+    a.suspended = !visible;
+    if (visible) {
+      if (std::exchange(a.play_on_return, false)) a.runner->play();
+      wake();
+      emscripten_resume_main_loop();
+    } else {
+      a.play_on_return = a.runner->view().playing;
+      if (a.play_on_return) a.runner->pause();
+      emscripten_pause_main_loop();
+    }
+    return 0;
+  });
 }
 
 // Gives the widget a new canvas and WebGL context (Module.headlabNewCanvas
@@ -616,7 +628,9 @@ EMSCRIPTEN_KEEPALIVE const char* headlab_state() {
     if (!g_app) {
       g_text = "{\"ready\":false}";
     } else {
-      g_text = web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->gl_lost, g_app->frames);
+      g_app->runner->frame(0.0);  // the views that arrived (a paused or off-screen widget draws no frames)
+      g_text = web::state_json(*g_app->runner, g_app->app, g_app->suspended, g_app->play_on_return, g_app->gl_lost,
+                               g_app->frames);
     }
     return g_text.c_str();
   });

@@ -45,13 +45,14 @@ std::string snapshot_json(const LabView& v) {
 
 }  // namespace
 
-std::string state_json(const RunHost& runner, const ui::App& app, bool suspended, bool context_lost, long frames) {
+std::string state_json(const RunHost& runner, const ui::App& app, bool suspended, bool play_on_return, bool context_lost,
+                       long frames) {
   const LabView& v = runner.view();
   const ui::FrameStats& st = app.stats();
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
   std::string s = "{\"ready\":" + flag(app.ready()) + ",\"step\":" + std::to_string(v.step) +
                   ",\"loss\":" + json_number(v.loss) + ",\"accuracy\":" + json_number(v.accuracy >= 0 ? v.accuracy : NAN) +
-                  ",\"playing\":" + flag(v.playing) + ",\"replaying\":" + flag(app.replaying()) +
+                  ",\"playing\":" + flag(v.playing || play_on_return) + ",\"replaying\":" + flag(app.replaying()) +
                   ",\"suspended\":" + flag(suspended) +
                   ",\"contextLost\":" + flag(context_lost) + ",\"fault\":" +
                   (v.fault == Fault::None ? std::string("null") : json_string(v.fault_message)) +

@@ -11,8 +11,10 @@
 
 namespace headlab::web {
 
-// frames: how many frames the widget has drawn (a test waits for one after an input).
+// frames: how many frames the widget has drawn (a test waits for one after an input);
+// play_on_return: suspended while playing, so "playing" still (it plays on return).
 // "trainer" says where training runs ("worker", or "page (why)").
-std::string state_json(const RunHost& runner, const ui::App& app, bool suspended, bool context_lost, long frames);
+std::string state_json(const RunHost& runner, const ui::App& app, bool suspended, bool play_on_return, bool context_lost,
+                       long frames);
 
 }  // namespace headlab::web

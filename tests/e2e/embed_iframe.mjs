@@ -207,7 +207,7 @@ try {
   const everything = await page.evaluate(() => JSON.stringify(window.inbox));
   check(fileErrors.length === 2 && fileErrors.every((e) => e === fileErrors[0]) && /could not be opened/.test(fileErrors[0]),
         `both frames' subscribers hear the same fixed sentence for a JSON file and a missing one (${fileErrors.join(' | ')})`);
-  check(!everything.includes(SECRET) && !everything.includes('apiToken') && !/404|last read/.test(everything),
+  check(!everything.includes(SECRET) && !everything.includes('apiToken') && !/HTTP \d{3}|last read|not found/.test(everything),
         'no message from any frame holds the file\'s text, a key of it, or an HTTP status');
 
   await page.screenshot({path: path.join(outDir, 'embed-iframe.png')});

@@ -20,6 +20,7 @@
 #include "core/params.h"
 #include "core/task.h"
 #include "lab/experiments.h"
+#include "lab/json.h"
 #include "lab/run_task.h"
 #include "lab/snapshot.h"
 
@@ -472,6 +473,8 @@ const std::vector<OptionInfo>& option_table() {
       integer<&ProgramOptions::threads>("threads", kScopeCli | kScopeDesktop, 0, 256,
                                         "threads for a training step (0 = every core); results do not depend on it"),
       flag<&ProgramOptions::help>("help", kScopeCli | kScopeDesktop, "print this help"),
+      flag<&ProgramOptions::options_json>("options-json", kScopeCli,
+                                          "print every option as JSON (key, kind, scope, range, choices, default, help) and exit"),
   };
   return table;
 }
@@ -635,6 +638,28 @@ std::string parse_compare(const std::string& spec, std::string* key, std::string
   *key = row->key;
   *value = v;
   return "";
+}
+
+std::string options_json() {
+  static const char* const kKinds[] = {"int", "float", "flag", "choice", "list", "text", "file", "path", "heads", "compare", "preset"};
+  const Options defaults;
+  std::string out = "[";
+  for (const OptionInfo& row : option_table()) {
+    std::string scope;
+    for (const auto& [bit, name] : {std::pair<unsigned, const char*>{kScopeRun, "run"}, {kScopeLive, "live"}, {kScopeView, "view"},
+                                    {kScopeCli, "cli"}, {kScopeDesktop, "desktop"}})
+      if (row.scope & bit) scope += std::string(scope.empty() ? "" : ",") + json_string(name);
+    std::string choices;
+    if (row.choices)
+      for (const std::string& c : row.choices()) choices += (choices.empty() ? "" : ",") + json_string(c);
+    out += std::string(out.size() > 1 ? ",\n" : "\n") + "{\"key\":" + json_string(row.key) +
+           ",\"kind\":" + json_string(kKinds[static_cast<int>(row.kind)]) + ",\"scope\":[" + scope + "]" +
+           ",\"lo\":" + json_number(row.lo, 17) + ",\"hi\":" + json_number(row.hi, 17) +
+           ",\"loOpen\":" + (row.lo_open ? "true" : "false") + ",\"choices\":[" + choices + "]" +
+           ",\"default\":" + (row.field->text ? json_string(row.field->text(defaults, row)) : "null") +
+           ",\"help\":" + json_string(row.help) + "}";
+  }
+  return out + "\n]\n";
 }
 
 std::string help_text(unsigned scopes) {

@@ -90,6 +90,7 @@ struct ProgramOptions {
   std::string screenshot;   // desktop: PNG of the last frame
   int threads = 0;          // threads for a training step (core/parallel.h); 0 = every core
   bool help = false;
+  bool options_json = false;  // CLI: print the option table as JSON (the kit's TypeScript declarations are made from it)
 };
 
 struct Options {
@@ -187,5 +188,7 @@ constexpr const char* kNeedsNewRun = "these options change the model or data; st
 std::vector<std::string> changed_options(const RunOptions& a, const RunOptions& b, unsigned scopes);
 
 std::string help_text(unsigned scopes);
+// Every option as a JSON array: key, kind, scope, lo, hi, loOpen, choices, default (as text), help.
+std::string options_json();
 
 }  // namespace headlab

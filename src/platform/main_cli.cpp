@@ -86,6 +86,10 @@ int main(int argc, char** argv) {
         help_text(kScopes).c_str());
     return 0;
   }
+  if (opt.program.options_json) {
+    std::fputs(options_json().c_str(), stdout);
+    return 0;
+  }
   if (!opt.view.replay.empty()) return print_recorded(opt);
   // Fail before training, not after, if an output cannot be written.
   error = check_output_files(opt.program);

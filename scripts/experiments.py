@@ -103,11 +103,18 @@ def measure(run):
     }
     if "subtract" in last["roles"]:
         m["first_subtracter"] = first_step(run, lambda s: any("subtract" in row for row in badges(s)))
+    if len(last["diversity"]) == 2 and "reads +" in last["roles"]:
+        # Composition: layer 0 fetches b at "+" and layer 1 reads "+" at "=" (the badges' threshold).
+        composed = lambda s: max(s["roles"]["b at +"][0]) >= BADGE and max(s["roles"]["reads +"][1]) >= BADGE
+        m["composed"] = composed(last)
+        m["first_composed"] = first_step(run, composed)
     for role in ("referent", "antecedent", "who", "where"):  # coreference: measured on held-out sentences
         if role in last.get("roles_heldout", {}):
             m[role + "_heldout"] = last["roles_heldout"][role]
-    if "referent" in last.get("roles_heldout", {}):
-        m["first_referent"] = first_step(run, lambda s: max(max(row) for row in s["roles_heldout"]["referent"]) >= LEARNED)
+    if "who" in last.get("roles_heldout", {}):
+        # Resolved: for each kind of clue, some head puts >= 0.9 of its attention at the clue on the referent.
+        m["first_resolved"] = first_step(run, lambda s: all(max(max(row) for row in s["roles_heldout"][k]) >= LEARNED
+                                                            for k in ("who", "where")))
     return m
 
 
@@ -177,25 +184,35 @@ def summarise(name, runs):
     if "first_subtracter" in runs[0]:
         s["first_subtracter"] = spread([r["first_subtracter"] for r in runs])
         s["with_subtracter"] = sum(any("subtract" in row for row in r["badges"]) for r in runs)
+    if "composed" in runs[0]:
+        s["composed"] = sum(r["composed"] for r in runs)
+        s["composed_interval"] = wilson(s["composed"], n)
+        s["first_composed"] = spread([r["first_composed"] for r in runs if r["composed"]])
     for role in ("referent", "antecedent"):
         key = role + "_heldout"
         if key in runs[0]:
             best = [max(max(row) for row in r[key]) for r in runs]
             s[role] = {"best_head": spread(best), "with_head_over_0.9": sum(b >= 0.9 for b in best)}
-            if role == "referent":
-                s["first_referent"] = spread([r["first_referent"] for r in runs])
-                # Per head: a creature resolver (who >= 0.9, where < 0.5), a place resolver, or both (>= 0.9).
-                kinds = {"who only": 0, "where only": 0, "both": 0}
-                split = 0
-                for r in runs:
-                    who, where = r["who_heldout"][0], r["where_heldout"][0]
-                    only = [(w >= 0.9 and p < 0.5, p >= 0.9 and w < 0.5) for w, p in zip(who, where)]
-                    kinds["who only"] += sum(a for a, _ in only)
-                    kinds["where only"] += sum(b for _, b in only)
-                    kinds["both"] += sum(w >= 0.9 and p >= 0.9 for w, p in zip(who, where))
-                    split += any(a for a, _ in only) and any(b for _, b in only)
-                s["heads_by_kind"] = kinds
-                s["runs_with_a_creature_and_a_place_resolver"] = split
+    if "first_resolved" in runs[0]:
+        s["resolved"] = sum(r["first_resolved"] is not None for r in runs)
+        s["resolved_interval"] = wilson(s["resolved"], n)
+        s["first_resolved"] = spread([r["first_resolved"] for r in runs])
+        # Per head at the end: a creature resolver (who >= 0.9, where < 0.5), a place resolver, or one for both.
+        kinds = {"who only": 0, "where only": 0, "both": 0}
+        split = both = 0
+        for r in runs:
+            pairs = list(zip(r["who_heldout"][0], r["where_heldout"][0]))
+            who_only = sum(w >= 0.9 and p < 0.5 for w, p in pairs)
+            where_only = sum(p >= 0.9 and w < 0.5 for w, p in pairs)
+            either = sum(w >= 0.9 and p >= 0.9 for w, p in pairs)
+            kinds["who only"] += who_only
+            kinds["where only"] += where_only
+            kinds["both"] += either
+            split += bool(who_only and where_only)
+            both += bool(either)
+        s["heads_by_kind"] = kinds
+        s["runs_with_a_creature_and_a_place_resolver"] = split
+        s["runs_with_a_head_for_both"] = both
     # Heads whose removal costs the model (loss rise > 0.1, or 5 points of accuracy) vs those that do not.
     heads = [(r["loss_rise"][l][h], r["accuracy_with_all"] - r["accuracy_without"][l][h])
              for r in runs for l in range(len(r["loss_rise"])) for h in range(len(r["loss_rise"][l]))]
@@ -260,7 +277,8 @@ def pct(x):
 
 
 def rate(s, k="learned"):
-    return "%d of %d (%s; 95%% interval %s-%s)" % (s[k], s["runs"], pct(s[k] / s["runs"]), pct(s["interval"][0]), pct(s["interval"][1]))
+    lo, hi = s["interval" if k == "learned" else k + "_interval"]
+    return "%d of %d (%s; 95%% interval %s-%s)" % (s[k], s["runs"], pct(s[k] / s["runs"]), pct(lo), pct(hi))
 
 
 def med(sp, unit=""):
@@ -285,6 +303,12 @@ def readme_section():
     lines.append("| configuration (addsub) | learned it | held-out accuracy: median (range) | first subtracting head: step, median (range) | step reaching 90%: median (range) |")
     lines.append("|---|---|---|---|---|")
     lines += rows
+    c = load("addsub-clone-all-2-layers")["summary"]
+    lines.append("")
+    lines.append("Two layers of identical heads (the composition experiment): learned in %s; in %s layer 0's heads "
+                 "fetch b at \"+\" (badge *b@+*) and layer 1's read \"+\" at \"=\" (badge *read+*), first at step %s "
+                 "(median, range). Their maps stay identical within each layer: diversity exactly 0." % (
+                     rate(c), rate(c, "composed"), med(c["first_composed"])))
     t = load("takeover")["summary"]
     lines.append("")
     lines.append("Switching the subtracter off (`%s`): of the %d seeds whose 4 random heads had learned addsub "
@@ -310,6 +334,27 @@ def readme_section():
     lines.append("Induction (`%s`, seeds %s): learned (>= 90%%) in %s; all four layer-1 heads wear the *induct* "
                  "badge at the end in %d of %d; switching any one layer-1 head off costs at most 5 points of "
                  "accuracy in %d of %d." % (ind["command"], ind["seeds"], rate(s), all_induct, s["runs"], any_one, s["runs"]))
+    cor = load("coref")
+    cs = cor["summary"]
+    kinds = cs["heads_by_kind"]
+    lines.append("")
+    lines.append("Coreference (`%s`, seeds %s): learned in %s. At the clue (\"tired\", \"wide\"), for each kind of clue "
+                 "a head puts >= 0.9 of its attention on the noun \"it\" refers to, on held-out sentences, in %s, first "
+                 "at step %s (median, range). Heads at the end: %d attend to the creature at a creature's clue only, "
+                 "%d to the place at a place's clue only, %d do both; %d of %d runs split the job between a creature "
+                 "head and a place head, %d of %d have a head that does both." % (
+                     cor["command"], cor["seeds"], rate(cs), "%d of %d runs" % (cs["resolved"], cs["runs"]),
+                     med(cs["first_resolved"]), kinds["who only"], kinds["where only"], kinds["both"],
+                     cs["runs_with_a_creature_and_a_place_resolver"], cs["runs"], cs["runs_with_a_head_for_both"], cs["runs"]))
+    for name in ("coref-it", "coref-it-1-layer"):
+        r = load(name)
+        s = r["summary"]
+        lines.append("")
+        lines.append("%s (`%s`): learned in %s; the best head's attention from \"it =\" on the referent, held out: "
+                     "median %.2f (range %.2f-%.2f); runs with a head >= 0.9: %d of %d." % (
+                         r["what"], r["command"], rate(s), s["antecedent"]["best_head"]["median"],
+                         s["antecedent"]["best_head"]["min"], s["antecedent"]["best_head"]["max"],
+                         s["antecedent"]["with_head_over_0.9"], s["runs"]))
     return "\n".join(lines)
 
 
@@ -330,11 +375,11 @@ def measured_header():
     take = load("takeover")
     mine = next((r for r in take["runs"] if r["seed"] == sym["seed"]), None)
     comp = load("addsub-clone-all-2-layers")
-    comp_seed = near_median([r for r in comp["runs"] if r["learned"]], ["step_90"]) if comp["summary"]["learned"] else comp["runs"][0]
+    comp_seed = near_median([r for r in comp["runs"] if r["learned"] and r["composed"]], ["first_composed", "step_90"])
     ind = load("induction")
     ind_seed = near_median(ind["runs"], ["step_90"])
     cor = load("coref")
-    cor_seed = near_median(cor["runs"], ["first_referent"])
+    cor_seed = near_median(cor["runs"], ["first_resolved"])
     cs, ts, ins = cor["summary"], take["summary"], ind["summary"]
     all_four = sum(all(b == "induction" for b in run["badges"][1]) for run in ind["runs"])
     lines = [
@@ -350,25 +395,28 @@ def measured_header():
         "constexpr Rate kOneHeadLearns = %s;" % rate("addsub-1-head"),
         "constexpr Rate kTwoHeadsLearns = %s;" % rate("addsub-2-heads"),
         "constexpr Rate kCompositionLearns = %s;  // 4 identical heads per layer, 2 layers" % rate("addsub-clone-all-2-layers"),
+        "constexpr Rate kComposes = %s;  // ... with layer 0 fetching b at \"+\" and layer 1 reading \"+\"" % rate("addsub-clone-all-2-layers", "composed"),
         "constexpr int kSubtracterMedian = %d, kSubtracterMin = %d, kSubtracterMax = %d;  // step of the first subtracting head" % (
             rnd["summary"]["first_subtracter"]["median"], rnd["summary"]["first_subtracter"]["min"], rnd["summary"]["first_subtracter"]["max"]),
         "constexpr int kStep90Median = %d;" % rnd["summary"]["step_90"]["median"],
         "constexpr Rate kTakeover = {%d, %d};  // the subtracter off at step %d: another head took over within %d steps" % (
             ts["recovered"], ts["eligible"], TAKEOVER_AT, TAKEOVER_MORE),
         "constexpr Rate kInductionAllFour = {%d, %d};  // all four layer-1 heads wear the induct badge" % (all_four, ins["runs"]),
-        "constexpr Rate kReferentHead = {%d, %d};  // coref, 1 layer: a head puts >= 0.9 on the referent (held out)" % (
-            cs["referent"]["with_head_over_0.9"], cs["runs"]),
-        "constexpr int kReferentStepMedian = %d;" % cs["first_referent"]["median"],
-        "constexpr Rate kCreatureAndPlaceResolvers = {%d, %d};  // runs with a head for each kind of clue" % (
+        "constexpr Rate kCorefResolved = {%d, %d};  // coref, 1 layer: for each kind of clue a head puts >= 0.9 on the referent (held out)" % (
+            cs["resolved"], cs["runs"]),
+        "constexpr int kResolvedStepMedian = %d;" % cs["first_resolved"]["median"],
+        "constexpr Rate kCreatureAndPlaceResolvers = {%d, %d};  // a head for creatures' clues, another for places'" % (
             cs["runs_with_a_creature_and_a_place_resolver"], cs["runs"]),
+        "constexpr Rate kOneHeadResolvesBoth = {%d, %d};  // a head that resolves both kinds" % (cs["runs_with_a_head_for_both"], cs["runs"]),
         "",
         "// The experiments' seeds, and what their runs did (step counts).",
         "constexpr int kAddsubSeed = %d, kAddsubSubtracter = %d, kAddsub90 = %d;" % (sym["seed"], sym["first_subtracter"], sym["step_90"]),
         "constexpr int kAddsubTakeoverSteps = %d;  // -1: none within the sweep's steps" % (
             mine["steps_to_recover"] if mine and mine.get("steps_to_recover") is not None else -1),
-        "constexpr int kCompositionSeed = %d, kComposition90 = %d;" % (comp_seed["seed"], comp_seed["step_90"] or -1),
+        "constexpr int kCompositionSeed = %d, kComposed = %d, kComposition90 = %d;" % (
+            comp_seed["seed"], comp_seed["first_composed"], comp_seed["step_90"]),
         "constexpr int kInductionSeed = %d, kInduction90 = %d;" % (ind_seed["seed"], ind_seed["step_90"]),
-        "constexpr int kCorefSeed = %d, kCorefReferent = %d;" % (cor_seed["seed"], cor_seed["first_referent"]),
+        "constexpr int kCorefSeed = %d, kCorefResolvedStep = %d;" % (cor_seed["seed"], cor_seed["first_resolved"]),
         "", "}  // namespace headlab::measured", "",
     ]
     with open(os.path.join(ROOT, "src", "lab", "measured.h"), "w") as f:

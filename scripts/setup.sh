@@ -80,8 +80,11 @@ if [ $need_imgui -eq 1 ]; then
 fi
 [ $updated -eq 1 ] || echo "setup: system packages and Dear ImGui already present"
 
-# Browser-test driver from npm (the browser itself is Debian's chromium).
-if [ ! -d tests/e2e/node_modules/playwright-core ] && [ -f tests/e2e/package.json ]; then
-  echo "setup: npm install (tests/e2e)"
-  (cd tests/e2e && npm install --silent --no-audit --no-fund >/dev/null)
+# From npm, at the versions of tests/e2e/package-lock.json: the browser-test
+# driver (the browser itself is Debian's chromium), and Vite and TypeScript
+# for the package test's author site.
+if [ -f tests/e2e/package.json ] && { [ ! -d tests/e2e/node_modules/playwright-core ] ||
+     [ ! -d tests/e2e/node_modules/vite ] || [ ! -d tests/e2e/node_modules/typescript ]; }; then
+  echo "setup: npm ci (tests/e2e)"
+  (cd tests/e2e && npm ci --silent --no-audit --no-fund >/dev/null)
 fi

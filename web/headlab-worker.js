@@ -4,7 +4,9 @@
 // compiled, so nothing is downloaded or compiled twice), which owns the run
 // here and never draws (src/platform/web_trainer.cpp).
 //
-// Messages in:  {module}      the compiled engine, first
+// Messages in:  {module, engine}  the compiled engine and the URL of its
+//                             headlab-engine.js, first (a URL, not an import:
+//                             a bundler may rename or move the engine)
 //               {bytes}       a command from the page's client (lab/trainer_link.h)
 //               {ack: true}   the page applied the last view: the next may be sent
 //               {peer: port}  compare mode: the twin's worker, for the lockstep (null: alone again)
@@ -12,8 +14,6 @@
 // Messages out: {view}        what changed in the run, as bytes (transferred)
 //               {failure}     the engine could not load or stopped
 // Peer port, both ways: {run, step}, sent whenever this trainer's changed.
-import createHeadlabEngine from './headlab-engine.js';
-
 const TRAIN_MS = 40;  // trained between two looks at the inbox: commands wait at most this long
 
 let engine = null, waitingForAck = false, scheduled = false;
@@ -94,7 +94,7 @@ let pendingPeer;  // a peer port that came before the engine
 onmessage = (e) => {
   const m = e.data;
   if (m.module) {
-    createHeadlabEngine({
+    import(m.engine).then(({default: createHeadlabEngine}) => createHeadlabEngine({
       instantiateWasm(imports, receive) {
         WebAssembly.instantiate(m.module, imports).then((instance) => receive(instance, m.module), fail);
         return {};
@@ -102,7 +102,7 @@ onmessage = (e) => {
       onAbort: fail,
       print: (text) => console.log(text),
       printErr: (text) => console.error(text),
-    }).then((instance) => {
+    })).then((instance) => {
       engine = instance;
       engine._headlab_trainer_init();
       if (pendingPeer !== undefined) setPeer(pendingPeer);

@@ -146,6 +146,16 @@ function optionPairs(options) {
   return pairs;
 }
 
+// A worker's script must come from the page's origin. A kit served from
+// another origin (a CDN) starts its worker through a same-origin blob: module
+// that imports the kit's worker script (a CORS request, like the engine's).
+let crossOriginShim = null;
+function newWorker() {
+  if (new URL(WORKER_JS).origin === location.origin) return new Worker(WORKER_JS, {type: 'module'});
+  crossOriginShim ||= URL.createObjectURL(new Blob([`import ${JSON.stringify(WORKER_JS)};`], {type: 'text/javascript'}));
+  return new Worker(crossOriginShim, {type: 'module'});
+}
+
 // The widget's trainers: one module worker per run (compare mode's twin has
 // its own, on another core), each running the same engine
 // (headlab-worker.js), and the channel src/platform/worker_channel.cpp talks
@@ -160,7 +170,7 @@ function trainers(wasm) {
       if (refused) return -1;
       let worker;
       try {
-        worker = new Worker(WORKER_JS, {type: 'module'});
+        worker = newWorker();
       } catch (e) {
         refused = `no worker (${e.message || e})`;
         return -1;
@@ -175,7 +185,7 @@ function trainers(wasm) {
         e.preventDefault();
         w.failure = e.message || `${WORKER_JS} could not run`;
       };
-      worker.postMessage({module: wasm});
+      worker.postMessage({module: wasm, engine: ENGINE_JS});
       workers.set(id, w);
       return id;
     },

@@ -76,7 +76,7 @@ endforeach()
 
 # --- Web app -------------------------------------------------------------------
 if(EMSCRIPTEN)
-  add_executable(headlab_web src/platform/main_web.cpp src/platform/web_page.cpp src/platform/web_state.cpp
+  add_executable(headlab_web src/platform/web_app.cpp src/platform/web_api.cpp src/platform/web_page.cpp src/platform/web_state.cpp
                  src/platform/worker_channel.cpp src/platform/web_trainer.cpp)
   target_link_libraries(headlab_web PRIVATE headlab_ui)
   headlab_warnings(headlab_web)
@@ -97,6 +97,8 @@ if(EMSCRIPTEN)
     COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/web ${HEADLAB_WEB_DIR}
     COMMENT "Copying web/ to ${HEADLAB_WEB_DIR}")
   add_dependencies(headlab_web headlab_web_page)
+  include(cmake/PageConstants.cmake)
+  headlab_page_constants(${HEADLAB_WEB_DIR}/headlab-constants.js)
 endif()
 
 # --- Desktop app ---------------------------------------------------------------

@@ -19,262 +19,34 @@
 // values are bounded (LIMITS), NUL is refused, every copy into the engine checks
 // its allocation, and a failed engine call is reported through 'error'.
 
+import {LIMITS, callWithBytes, callWithStrings, cString, downloadWatchers, loadEngine, optionPairs, trainers}
+  from './engine.js';
+import * as C from './headlab-constants.js';
 import {keep, nextKeepKey} from './keep.js';
+import {buildDom, keptRunBar, loadingView, makeCanvas, probeDialog, statusLine} from './overlay.js';
+import {recordCanvas} from './record.js';
 import {canvasPng, shareAction} from './share.js';
 
-const ENGINE_JS = new URL('headlab-engine.js', import.meta.url).href;
-const ENGINE_WASM = new URL('headlab-engine.wasm', import.meta.url).href;
-const WORKER_JS = new URL('headlab-worker.js', import.meta.url).href;
+export {LIMITS};
+
 const STEP_POLL_MS = 20;  // with a worker, how often a command's promise looks whether it was carried out
 const EVENTS = ['ready', 'step', 'snapshot', 'error'];
-// Bits of the engine's onHeadlabEvents(bits), in the order of EVENTS (src/platform/main_web.cpp).
-const EVENT_BITS = {ready: 1, step: 2, snapshot: 4, error: 8};
-const SCOPE_RUN = 1;  // headlab_option_scope(): needs a new run (reset), else changes at once (set)
-const ENGINE_ERROR = 16;  // onHeadlabEvents bit: an engine call failed (e.g. out of memory); a message comes with it
-const ENGINE_PLAYING = 32;  // onHeadlabEvents bit: training started or paused
+// Bits of the engine's onHeadlabEvents(bits) for EVENTS ('error': a fault; lab/page_constants.h).
+const EVENT_BITS = {ready: C.EVENT_READY, step: C.EVENT_STEP, snapshot: C.EVENT_SNAPSHOT, error: C.EVENT_FAULT};
+// The largest run file openRun() takes (the engine's own limit), the pieces it
+// goes to the engine in (each read in under 30 ms in the page's frames, where
+// no worker reads them), and how long a download may stall.
+const MAX_RUN_BYTES = C.MAX_RUN_FILE_BYTES;
+const RUN_PIECE = 128 << 10;
+const NO_ANSWER_MS = 30000;
 const MAX_STEPS = 100000;  // step(n): n is clamped to 0..MAX_STEPS
 const SLICE_MS = 8;  // step(n) trains in slices of about this long, one per task, so the page keeps answering
 
-// What a page may hand the engine in one call (mount, set, reset, an attribute
-// change, a postMessage command): option names of at most 64 characters (the
-// longest real one has 14), values of at most 4 MiB of UTF-8 (the engine's own
-// limit, for task=text's training text), at most 64 options and 4 MiB + 64 KiB
-// of names and values together. Anything longer is refused with one warning
-// before it is copied anywhere, as is NUL in a name or value (C strings would
-// silently cut it short).
-// The largest run file openRun() takes (the engine's kMaxRunJsonBytes), the
-// pieces it goes to the engine in (each read in under 30 ms in the page's
-// frames, where no worker reads them), and how long a download may stall.
-const MAX_RUN_BYTES = 512 << 20;
-const RUN_PIECE = 128 << 10;
-const NO_ANSWER_MS = 30000;
-export const LIMITS = Object.freeze({name: 64, value: 4 << 20, options: 64, total: (4 << 20) + (64 << 10)});
-
-// A short printable form of a name or value for warnings (never the whole of a huge one).
-function shown(s) {
-  return JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s);
-}
-
-let engine = null;  // Promise<{factory, wasm: WebAssembly.Module}>, shared by every widget on the page
-const downloadWatchers = new Set();  // fn(loadedBytes, totalBytes or 0) of widgets waiting for the engine
-let downloading = null;  // resolves when the engine's bytes start arriving (and compiling)
-let startDownloading = null;
-
-function loadEngine() {
-  downloading ||= new Promise((resolve) => { startDownloading = resolve; });
-  engine ||= Promise.all([import(ENGINE_JS), compileWasm()]).then(([js, wasm]) => ({factory: js.default, wasm}));
-  engine.catch(() => { engine = null; });  // a later mount may try again
-  return engine;
-}
-
-async function compileWasm() {
-  const response = await fetch(ENGINE_WASM);
-  startDownloading();
-  if (!response.ok) throw new Error(`could not load ${ENGINE_WASM} (HTTP ${response.status})`);
-  if (response.body) countDownload(response.clone());
-  try {
-    // Streaming compilation needs the server to send application/wasm; other servers get the slow path.
-    return await WebAssembly.compileStreaming(response.clone());
-  } catch (e) {
-    if (/Content.Security.Policy|unsafe-eval/i.test(String(e))) {
-      throw new Error("the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src");
-    }
-    return WebAssembly.compile(await response.arrayBuffer());
-  }
-}
-
-// Reads a copy of the response only to tell downloadWatchers how many bytes
-// have arrived (the engine compiles from another copy, while it downloads).
-// The total is known only when the body is not compressed in transit
-// (Content-Length then counts the bytes the stream delivers).
-async function countDownload(copy) {
-  const encoding = copy.headers.get('content-encoding');
-  const total = !encoding || encoding === 'identity' ? Number(copy.headers.get('content-length')) || 0 : 0;
-  const reader = copy.body.getReader();
-  let loaded = 0;
-  try {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      loaded += r.value.byteLength;
-      downloadWatchers.forEach((fn) => fn(loaded, total));
-    }
-  } catch (e) {
-    // the download itself reports its failure
-  }
-}
-
-// {dModel: 64, autoplay: true, panels: ['grid', 'loss']} -> [['d-model', '64'], ['autoplay', '1'], ['panels', 'grid,loss']]
-// An option over the LIMITS, or with NUL in it, is left out with one warning.
-function optionPairs(options) {
-  const pairs = [];
-  let total = 0;
-  const refuse = (why) => console.warn(`headlab: ${why} (ignored)`);
-  for (const [name, value] of Object.entries(options || {})) {
-    if (name.length > LIMITS.name) {
-      refuse(`an option name of ${name.length} characters (${shown(name)}): names have at most ${LIMITS.name}`);
-      continue;
-    }
-    const key = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    if (key === 'trainer' || key === 'replay') continue;  // read by createWidget, not staged in the engine
-    if (key.includes('\0')) {
-      refuse(`option ${shown(key)}: a name may not contain NUL`);
-      continue;
-    }
-    if (value === undefined || value === null) continue;
-    let text;
-    if (typeof value === 'boolean') text = value ? '1' : '0';
-    else if (typeof value === 'number' || typeof value === 'string') text = String(value);
-    else if (Array.isArray(value) && value.length <= LIMITS.options) text = value.join(',');
-    else {
-      refuse(`${key}: expected a string, number, boolean or list of at most ${LIMITS.options}`);
-      continue;
-    }
-    if (text.length > LIMITS.value) {
-      refuse(`${key}: a value of ${text.length} characters: values have at most ${LIMITS.value} bytes`);
-      continue;
-    }
-    if (text.includes('\0')) {
-      refuse(`${key}: a value may not contain NUL`);
-      continue;
-    }
-    if (pairs.length === LIMITS.options || total + key.length + text.length > LIMITS.total) {
-      refuse(`${key}: more than ${LIMITS.options} options or ${LIMITS.total} characters in one call`);
-      continue;
-    }
-    total += key.length + text.length;
-    pairs.push([key, text]);
-  }
-  return pairs;
-}
-
-// A worker's script must come from the page's origin. A kit served from
-// another origin (a CDN) starts its worker through a same-origin blob: module
-// that imports the kit's worker script (a CORS request, like the engine's).
-let crossOriginShim = null;
-function newWorker() {
-  if (new URL(WORKER_JS).origin === location.origin) return new Worker(WORKER_JS, {type: 'module'});
-  crossOriginShim ||= URL.createObjectURL(new Blob([`import ${JSON.stringify(WORKER_JS)};`], {type: 'text/javascript'}));
-  return new Worker(crossOriginShim, {type: 'module'});
-}
-
-// The widget's trainers: one module worker per run (compare mode's twin has
-// its own, on another core), each running the same engine
-// (headlab-worker.js), and the channel src/platform/worker_channel.cpp talks
-// through (Module.headlabTrainers). Where workers cannot start (an old
-// browser, a policy without worker-src 'self'), start() returns -1 and the
-// engine trains in the page's frames instead, saying why in state().trainer.
-function trainers(wasm) {
-  const workers = new Map();  // id -> {worker, inbox, failure}
-  let next = 0, refused = null;
-  return {
-    start() {
-      if (refused) return -1;
-      let worker;
-      try {
-        worker = newWorker();
-      } catch (e) {
-        refused = `no worker (${e.message || e})`;
-        return -1;
-      }
-      const id = next++;
-      const w = {worker, inbox: [], failure: null};
-      worker.onmessage = (e) => {
-        if (e.data.view) w.inbox.push(e.data.view);
-        else if (e.data.failure) w.failure = e.data.failure;
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        w.failure = e.message || `${WORKER_JS} could not run`;
-      };
-      worker.postMessage({module: wasm, engine: ENGINE_JS});
-      workers.set(id, w);
-      return id;
-    },
-    post(id, bytes) { workers.get(id)?.worker.postMessage({bytes}, [bytes.buffer]); },
-    inbox(id) { return workers.get(id)?.inbox || []; },
-    took(id) { workers.get(id)?.worker.postMessage({ack: true}); },
-    failure(id) { return id < 0 ? refused : workers.get(id)?.failure || null; },
-    // Compare mode: the two runs' workers talk directly (a channel of their
-    // own), so the lockstep never waits for the page's thread; b = -1: alone again.
-    pair(a, b) {
-      if (b < 0) return workers.get(a)?.worker.postMessage({peer: null});
-      const link = new MessageChannel();
-      workers.get(a)?.worker.postMessage({peer: link.port1}, [link.port1]);
-      workers.get(b)?.worker.postMessage({peer: link.port2}, [link.port2]);
-    },
-    // Closed by a message rather than terminate(), which would abort a worker still loading its script.
-    close(id) {
-      workers.get(id)?.worker.postMessage({close: true});
-      workers.delete(id);
-    },
-    closeAll() { for (const id of [...workers.keys()]) this.close(id); },
-  };
-}
-
-// A call the engine could not carry out (out of memory, a value too long once
-// encoded); reported through 'error', and the widget carries on unchanged.
-class Refused extends Error {}
-
-const OVERLAY_STYLE = {
-  position: 'absolute', inset: '0', display: 'flex', alignItems: 'center', justifyContent: 'center',
-  padding: '16px', textAlign: 'center', font: '14px/1.45 system-ui, sans-serif', pointerEvents: 'none',
-};
-
-// Screen readers hear what the canvas cannot tell them: play, pause, steps, loss.
-const VISUALLY_HIDDEN = {position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)',
-                         whiteSpace: 'nowrap', margin: '-1px', padding: '0', border: '0'};
-
-// Whether the reader last used the keyboard (Tab) rather than a pointer: only
-// then does a focused widget show its focus ring (not when a page focuses it on load).
-let keyboardModality = false;
-function watchModality() {
-  if (watchModality.done) return;
-  watchModality.done = true;
-  document.addEventListener('keydown', (e) => { if (e.key === 'Tab') keyboardModality = true; }, true);
-  document.addEventListener('pointerdown', () => { keyboardModality = false; }, true);
-}
-
-// Builds the widget's DOM: a wrapper filling `element` (or a 3:2 box if the
-// element has no height of its own), the canvas, a status line on top and a
-// live region for screen readers.
-function buildDom(element, dark) {
-  const box = document.createElement('div');
-  Object.assign(box.style, {position: 'relative', width: '100%', height: '100%', overflow: 'hidden',
-                            background: dark ? '#111318' : '#e9ecf1'});
-  const canvas = makeCanvas(box);
-  const status = document.createElement('div');
-  status.setAttribute('role', 'status');
-  Object.assign(status.style, OVERLAY_STYLE, {color: dark ? '#8b93a1' : '#69707d'});
-  const live = document.createElement('div');
-  live.setAttribute('aria-live', 'polite');
-  Object.assign(live.style, VISUALLY_HIDDEN);
-  box.append(canvas, status, live);
-  element.append(box);
-  if (box.clientHeight === 0) Object.assign(box.style, {height: 'auto', aspectRatio: '3 / 2'});
-  return {box, canvas, status, live};
-}
-
-// The widget's canvas (also made again when a lost WebGL context is replaced).
-function makeCanvas(box) {
-  const canvas = document.createElement('canvas');
-  canvas.tabIndex = 0;  // focusable, so keys reach the widget only while the reader works in it
-  canvas.setAttribute('aria-label', 'headlab: a small transformer training live, with every attention head drawn');
-  // Emscripten's GLFW removes the canvas's inline width and height when it
-  // creates its window; min and max sizes survive that and pin the CSS box.
-  Object.assign(canvas.style, {display: 'block', outline: 'none', width: '100%', height: '100%', minWidth: '100%',
-                               maxWidth: '100%', minHeight: '100%', maxHeight: '100%'});
-  // A focus ring for keyboard users only (set here: the page may allow no stylesheets of ours).
-  watchModality();
-  canvas.addEventListener('focus', () => {
-    if (keyboardModality) Object.assign(box.style, {outline: '2px solid #4c9dff', outlineOffset: '-2px'});
-  });
-  canvas.addEventListener('blur', () => { box.style.outline = ''; });
-  return canvas;
-}
-
 // Creates a widget at once (calls made before the engine is ready are queued)
-// and returns [controller, promise of the controller once started, update(options, removed)],
-// where update applies view and live options at once and starts a new run for run
-// options; of the `removed` option names, the flags turn off.
+// and returns {controller, ready: a promise of the controller once started,
+// update(options, removed)}, where update applies view and live options at
+// once and starts a new run for run options; of the `removed` option names,
+// the flags turn off.
 function createWidget(element, options) {
   // replay=URL opens a recorded run once the engine runs; until then nothing trains.
   const replaySource = options?.replay;
@@ -291,34 +63,10 @@ function createWidget(element, options) {
   let mod = null, started = false, destroyed = false, failure = null;
   let onScreen = false;  // until the IntersectionObserver's first report, which comes right after observe()
 
-  const encoder = new TextEncoder(), decoder = new TextDecoder();
+  const encoder = new TextEncoder();
   let workers = null;  // this widget's trainers (Module.headlabTrainers), or null: training in the page's frames
-  // Calls an engine function with JS strings as C strings. Every copy checks its
-  // allocation: when the engine's memory cannot grow, _malloc returns 0, and
-  // writing there would overwrite the engine's own data.
-  function call(fn, ...strings) {
-    const ptrs = [];
-    try {
-      for (const s of strings) {
-        const bytes = encoder.encode(s);
-        if (bytes.length > LIMITS.value) throw new Refused(`${shown(s)}: more than ${LIMITS.value} bytes`);
-        const p = mod._malloc(bytes.length + 1);
-        if (!p) throw new Refused(`out of memory (could not copy ${bytes.length + 1} bytes into the engine)`);
-        ptrs.push(p);
-        mod.HEAPU8.set(bytes, p);  // read HEAPU8 each time: memory growth replaces it
-        mod.HEAPU8[p + bytes.length] = 0;
-      }
-      return fn(...ptrs);
-    } finally {
-      ptrs.forEach((p) => mod._free(p));
-    }
-  }
-  function cString(p) {
-    const heap = mod.HEAPU8;
-    let end = p;
-    while (heap[end]) end++;
-    return decoder.decode(heap.subarray(p, end));
-  }
+  const call = (fn, ...strings) => callWithStrings(mod, fn, ...strings);
+  const text = (p) => cString(mod, p);
   const whenStarted = (fn) => {
     if (destroyed || failure) return;
     if (started) fn();
@@ -326,26 +74,7 @@ function createWidget(element, options) {
   };
 
   // Status line: text (never HTML), and optionally buttons ({label, action}); a button closes it.
-  function showStatus(text, ...buttons) {
-    const line = document.createElement('div');
-    line.textContent = text || '';
-    status.replaceChildren(line);
-    if (buttons.length) {
-      const row = document.createElement('div');
-      Object.assign(row.style, {display: 'flex', gap: '8px', justifyContent: 'center', marginTop: '10px'});
-      for (const button of buttons) {
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.textContent = button.label;
-        Object.assign(b.style, {pointerEvents: 'auto', font: 'inherit', cursor: 'pointer', padding: '4px 10px'});
-        b.addEventListener('click', button.action);
-        row.append(b);
-      }
-      status.append(row);
-    }
-    Object.assign(status.style, {flexDirection: 'column', background: buttons.length ? (dark ? '#111318e0' : '#e9ecf1e0') : ''});
-    status.hidden = !text;
-  }
+  const showStatus = statusLine(status, dark);
   // 'error' listeners get a second argument, {file: true}, when the message is
   // about a run file (it may quote the file): embed.js never passes those on.
   function emit(event, payload, detail) {
@@ -400,10 +129,10 @@ function createWidget(element, options) {
 
   // Engine events arrive inside its frame (or inside a call): handled after it returns.
   function onEngineEvents(bits, error) {
-    if (bits & ENGINE_ERROR) report(error);
+    if (bits & C.EVENT_ERROR) report(error);
     queueMicrotask(() => {
-      if (destroyed) return;
-      if (bits & ENGINE_PLAYING) announce();
+      if (destroyed || failure) return;  // (a widget that failed keeps saying why)
+      if (bits & C.EVENT_PLAYING) announce();
       if (bits & EVENT_BITS.ready && !status.querySelector('button')) showStatus('');  // not a question asked meanwhile
       const wanted = EVENTS.filter((e) => bits & EVENT_BITS[e] && listeners.get(e).size);
       if (!wanted.length) return;
@@ -547,7 +276,7 @@ function createWidget(element, options) {
       attempt('open', () => mod._headlab_open_end());
       ended = true;
       let why;
-      while ((why = attempt('open', () => cString(mod._headlab_open_result()), 'the engine could not open it')) === 'pending' && live())
+      while ((why = attempt('open', () => text(mod._headlab_open_result()), 'the engine could not open it')) === 'pending' && live())
         await (mod._headlab_trains_in_worker() ? sleep(STEP_POLL_MS) : nextSlice());
       if (why) throw new Error(why === 'pending' ? 'another run file was opened instead' : why);
       return controller.state();
@@ -558,16 +287,7 @@ function createWidget(element, options) {
   }
   // One piece into the engine; returns how many commands the trainer has not carried out yet.
   function feed(piece) {
-    return attempt('open', () => {
-      const p = mod._malloc(piece.length);
-      if (!p) throw new Refused(`out of memory (could not copy ${piece.length} bytes into the engine)`);
-      try {
-        mod.HEAPU8.set(piece, p);
-        return mod._headlab_open_data(p, piece.length);
-      } finally {
-        mod._free(p);
-      }
-    }, 0);
+    return attempt('open', () => callWithBytes(mod, mod._headlab_open_data, piece), 0);
   }
   // A file picked or dropped, a slice at a time (every browser reads Blob slices).
   async function* blobPieces(blob) {
@@ -651,7 +371,7 @@ function createWidget(element, options) {
     // {ready, step, loss, accuracy, playing, suspended, contextLost, snapshot: {step, diversity}, options, ...}
     state() {
       if (!started || destroyed || failure) return {ready: false, step: 0, loss: null, accuracy: null, playing: false, error: failure, destroyed};
-      const s = JSON.parse(cString(mod._headlab_state()));
+      const s = JSON.parse(text(mod._headlab_state()));
       s.memoryBytes = mod.HEAPU8.length;
       return s;
     },
@@ -680,7 +400,7 @@ function createWidget(element, options) {
     // The run as the JSON headlab-train --out writes: settings, loss curve, every recorded snapshot.
     exportRun() {
       if (!started || destroyed || failure) return null;
-      return attempt('export', () => cString(mod._headlab_run_json()), null);
+      return attempt('export', () => text(mod._headlab_run_json()), null);
     },
     // Frees the engine instance, its WebGL context, observers and listeners, and removes the widget's DOM.
     destroy() {
@@ -713,14 +433,14 @@ function createWidget(element, options) {
     },
   };
 
-  // Share menu entries and pictures: the engine calls back (src/platform/main_web.cpp).
+  // Share menu entries and pictures: the engine calls back (src/platform/web_app.cpp).
   const captures = [];
   const notice = (text) => whenStarted(() => call(mod._headlab_notice, text));
   // A problem the reader must read (e.g. why a file did not open): on the widget until closed.
   const problem = (text) => showStatus(text, {label: 'Close', action: () => showStatus('')});
   const reader = {controller, notice, problem};
   function onAction(id) {
-    if (id === 'edit-probe') return probeDialog();
+    if (id === 'edit-probe') return editProbe();
     if (id === 'capture') {
       const s = controller.state();
       captures.splice(0).forEach((c) => canvasPng(canvas, s).then(c.resolve, c.reject));
@@ -729,112 +449,39 @@ function createWidget(element, options) {
     shareAction(reader, id).catch((e) => notice(`${id}: ${e.message}`));
   }
 
-  // The grid's "Type your own input" on the web: an HTML field (phones'
-  // keyboards, paste, input methods, screen readers) over the widget. Draw
-  // restarts the run drawn on the text; a refusal stays on screen, under it.
-  let dialog = null;
-  function closeDialog() {
-    dialog?.remove();
-    dialog = null;
-    canvas.focus();
-  }
-  function probeDialog() {
-    if (!started || destroyed || failure || dialog) return;
+  // The grid's "Type your own input": an HTML field over the widget; Draw restarts the run drawn on the text.
+  let closeDialog = null;
+  function editProbe() {
+    if (!started || destroyed || failure || closeDialog) return;
     const s = controller.state();
-    dialog = document.createElement('form');
-    dialog.setAttribute('role', 'dialog');
-    dialog.setAttribute('aria-label', 'Type your own input');
-    Object.assign(dialog.style, OVERLAY_STYLE, {flexDirection: 'column', gap: '8px', pointerEvents: 'auto',
-                                                color: dark ? '#d7dbe2' : '#1d2330', background: dark ? '#111318e8' : '#e9ecf1e8'});
-    const label = document.createElement('label');
-    label.textContent = s.options.task === 'text' ? "Your input: any text made of the training text's characters"
-                                                   : "Your input: this task's tokens, separated by spaces";
-    const input = document.createElement('input');
-    Object.assign(input, {type: 'text', value: s.probeText, maxLength: 4096, spellcheck: false, autocomplete: 'off'});
-    input.setAttribute('autocapitalize', 'off');
-    input.setAttribute('autocorrect', 'off');
-    Object.assign(input.style, {display: 'block', marginTop: '6px', width: 'min(80vw, 520px)', boxSizing: 'border-box',
-                                font: '15px/1.4 ui-monospace, monospace', padding: '6px 8px'});
-    label.append(input);
-    const note = document.createElement('div');
-    note.textContent = 'The run restarts on this input: it learns exactly as before, only what is drawn changes.';
-    Object.assign(note.style, {fontSize: '13px', opacity: '0.75', maxWidth: 'min(80vw, 520px)'});
-    const error = document.createElement('div');
-    error.setAttribute('role', 'alert');
-    Object.assign(error.style, {color: dark ? '#ff8a80' : '#b3261e', maxWidth: 'min(80vw, 520px)'});
-    const row = document.createElement('div');
-    Object.assign(row.style, {display: 'flex', gap: '8px', justifyContent: 'center'});
-    const draw = document.createElement('button');
-    draw.type = 'submit';
-    draw.textContent = 'Draw';
-    const cancel = document.createElement('button');
-    cancel.type = 'button';
-    cancel.textContent = 'Cancel';
-    for (const b of [draw, cancel]) Object.assign(b.style, {font: 'inherit', cursor: 'pointer', padding: '4px 14px'});
-    row.append(draw, cancel);
-    dialog.append(label, note, error, row);
-    dialog.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const why = attempt('probe', () => cString(call(mod._headlab_set_probe, input.value)), 'the engine could not restart the run');
-      if (why) {
-        error.textContent = why;
-        input.focus();
-      } else {
-        closeDialog();
-      }
+    closeDialog = probeDialog(box, dark, {
+      task: s.options.task, text: s.probeText,
+      submit: (typed) => attempt('probe', () => text(call(mod._headlab_set_probe, typed)), 'the engine could not restart the run'),
+      onClose() {
+        closeDialog = null;
+        canvas.focus();
+      },
     });
-    cancel.addEventListener('click', closeDialog);
-    dialog.addEventListener('keydown', (e) => {
-      e.stopPropagation();  // the widget's keys (Space, S, R) are not for the field
-      if (e.key === 'Escape') closeDialog();
-    });
-    box.append(dialog);
-    input.focus();
-    input.select();
   }
 
-  // recordReplay(): the canvas as a video while the engine replays the run
-  // (MediaRecorder; the stream ends when the replay does, or on stop(error)).
+  // recordReplay(): the canvas as a video while the engine replays the run.
   let recording = null;
-  function recordReplay(seconds) {
-    if (destroyed || failure || !started) return Promise.reject(new Error('the widget is not running'));
-    if (recording) return Promise.reject(new Error('a recording is already under way'));
-    if (typeof MediaRecorder === 'undefined' || !canvas.captureStream) {
-      return Promise.reject(new Error('this browser cannot record video (no MediaRecorder)'));
-    }
-    const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
-    if (!type) return Promise.reject(new Error('this browser cannot record WebM'));
+  async function recordReplay(seconds) {
+    if (destroyed || failure || !started) throw new Error('the widget is not running');
+    if (recording) throw new Error('a recording is already under way');
     const length = seconds === undefined ? NaN : Number(seconds);
     if (seconds !== undefined && !(length >= 2 && length <= 60)) {
-      return Promise.reject(new Error(`recordReplay(seconds): expected 2..60, got ${String(seconds).slice(0, 40)}`));
+      throw new Error(`recordReplay(seconds): expected 2..60, got ${String(seconds).slice(0, 40)}`);
     }
-    return new Promise((resolve, reject) => {
-      const stream = canvas.captureStream(30);
-      const recorder = new MediaRecorder(stream, {mimeType: type});
-      const chunks = [];
-      let error = null, seen = false;
-      const began = performance.now();
-      const watch = setInterval(() => {
-        const replaying = !destroyed && controller.state().replaying;
-        seen ||= replaying;
-        // Ended, or never started (e.g. no snapshot yet) within 2 s.
-        if ((seen && !replaying) || (!seen && performance.now() - began > 2000)) recording.stop(seen ? null : new Error('the replay did not start'));
-      }, 100);
-      recording = {stop(e) {
-        error = e;
-        clearInterval(watch);
-        if (recorder.state !== 'inactive') recorder.stop();
-      }};
-      recorder.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
-      recorder.onstop = () => {
-        stream.getTracks().forEach((t) => t.stop());
-        recording = null;
-        if (error) reject(error);
-        else resolve(new Blob(chunks, {type: 'video/webm'}));
-      };
-      recorder.start(1000);
-      attempt('replay', () => mod._headlab_replay(length));
+    recording = recordCanvas(canvas, {
+      start: () => attempt('replay', () => mod._headlab_replay(length)),
+      replaying: () => !destroyed && controller.state().replaying,
     });
+    try {
+      return await recording.done;
+    } finally {
+      recording = null;
+    }
   }
 
   // A run file dropped on the widget opens as a recorded run.
@@ -866,50 +513,17 @@ function createWidget(element, options) {
       settings() {
         const o = controller.state().options || {};
         return JSON.stringify(Object.keys(o).sort()
-          .filter((k) => k === 'compare' || call(mod._headlab_option_scope, k) === SCOPE_RUN).map((k) => [k, o[k]]));
+          .filter((k) => k === 'compare' || call(mod._headlab_option_scope, k) === C.SCOPE_RUN).map((k) => [k, o[k]]));
       },
       checkpoint(twin) {
         const n = attempt('keep', () => mod._headlab_checkpoint(twin), 0);
         return n ? {bytes: mod.HEAPU8.slice(mod._headlab_bytes(), mod._headlab_bytes() + n), step: mod._headlab_bytes_step()} : null;
       },
       load(bytes, twin) {
-        return attempt('resume', () => {
-          const p = mod._malloc(bytes.length);
-          if (!p) throw new Refused(`out of memory (could not copy ${bytes.length} bytes into the engine)`);
-          try {
-            mod.HEAPU8.set(bytes, p);
-            return cString(mod._headlab_load_checkpoint(p, bytes.length, twin));
-          } finally {
-            mod._free(p);
-          }
-        }, 'could not resume');
+        return attempt('resume', () => callWithBytes(mod, (p, n) => text(mod._headlab_load_checkpoint(p, n, twin)), bytes),
+                       'could not resume');
       },
-      // A slim bar along the widget's bottom edge, not a veil over it: the
-      // widget (an article's, say) stays readable and usable while it asks.
-      prompt(text, buttons) {
-        const bar = document.createElement('div');
-        bar.setAttribute('role', 'group');
-        bar.setAttribute('aria-label', 'A kept run');
-        Object.assign(bar.style, {position: 'absolute', left: '0', right: '0', bottom: '0', display: 'flex', flexWrap: 'wrap',
-                                  gap: '6px 10px', alignItems: 'center', padding: '6px 10px', font: '13px/1.35 system-ui, sans-serif',
-                                  color: dark ? '#d7dbe2' : '#1d2330', background: dark ? '#1b1f27f0' : '#f4f6f9f0'});
-        const words = document.createElement('span');
-        words.textContent = text;
-        Object.assign(words.style, {flex: '1 1 16em'});
-        bar.append(words);
-        for (const b of buttons) {
-          const button = document.createElement('button');
-          button.type = 'button';
-          button.textContent = b.label;
-          Object.assign(button.style, {font: 'inherit', cursor: 'pointer', padding: '2px 10px'});
-          button.addEventListener('click', () => {
-            bar.remove();
-            b.action();
-          });
-          bar.append(button);
-        }
-        box.append(bar);
-      },
+      prompt: (words, buttons) => keptRunBar(box, dark, words, buttons),
     }, keepKey);
   }
 
@@ -919,7 +533,7 @@ function createWidget(element, options) {
     whenStarted(() => attempt('set', () => {
       // Of the removed option names (attributes taken off an element), the flags turn off.
       removed.filter((k) => call(mod._headlab_option_is_flag, k)).forEach((k) => changes.push([k, '0']));
-      const run = changes.filter(([k]) => call(mod._headlab_option_scope, k) === SCOPE_RUN);
+      const run = changes.filter(([k]) => call(mod._headlab_option_scope, k) === C.SCOPE_RUN);
       if (!mod._headlab_stage_current_options()) return;
       stage(changes.filter((p) => !run.includes(p)));
       mod._headlab_apply();
@@ -930,36 +544,10 @@ function createWidget(element, options) {
     }));
   }
 
-  // While loading: the shape of what is coming (two layers of four attention
-  // maps, lower-triangular as a causal model's), the stage, and a progress bar.
-  function placeholder() {
-    const ink = dark ? '#3d4a66' : '#b7c3da';
-    const grid = document.createElement('div');
-    Object.assign(grid.style, {display: 'grid', gridTemplateColumns: 'repeat(4, 28px)', gap: '8px',
-                               justifyContent: 'center', marginBottom: '12px'});
-    for (let i = 0; i < 8; ++i) {
-      const map = document.createElement('div');
-      Object.assign(map.style, {width: '28px', height: '28px', border: `1px solid ${ink}`, boxSizing: 'border-box',
-                                background: `linear-gradient(to top right, ${ink} 50%, transparent 50%)`});
-      grid.append(map);
-    }
-    return grid;
-  }
-  showStatus('Loading headlab…');
-  const stageLine = status.firstChild;
-  status.prepend(placeholder());
-  const bar = document.createElement('progress');  // indeterminate until the total is known
-  Object.assign(bar.style, {display: 'block', margin: '8px auto 0', width: '60%', maxWidth: '240px',
-                           colorScheme: dark ? 'dark' : 'light'});
-  status.append(bar);
-  function showDownload(loaded, total) {
-    if (destroyed || failure) return;
-    stageLine.textContent = `Loading headlab… ${(loaded / 1048576).toFixed(1)} MB` +
-                                    (total ? ` of ${(total / 1048576).toFixed(1)} MB` : '');
-    if (total) Object.assign(bar, {max: total, value: Math.min(loaded, total)});
-  }
+  const loadingStatus = loadingView(status, dark, showStatus);
+  const showDownload = (loaded, total) => { if (!destroyed && !failure) loadingStatus.progress(loaded, total); };
   downloadWatchers.add(showDownload);
-  const loading = loadEngine();
+  const {loading, downloading} = loadEngine();
   // Making a WebGL context can take as long as loading the engine (0.3-0.8 s
   // with a software renderer), so it is made while the engine downloads and
   // compiles, with the attributes Emscripten's GLFW asks for: GLFW then finds it on the canvas.
@@ -972,8 +560,7 @@ function createWidget(element, options) {
   const aborted = new Promise((_, reject) => { abort = reject; });
   const ready = loading.finally(() => downloadWatchers.delete(showDownload)).then(({factory, wasm}) => {
     if (destroyed) return controller;
-    showStatus('Starting headlab…');
-    status.prepend(placeholder());
+    loadingStatus.starting();
     if (String(options?.trainer ?? 'worker') !== 'page') workers = trainers(wasm);
     return Promise.race([aborted, factory({
       canvas,
@@ -997,7 +584,7 @@ function createWidget(element, options) {
       mod = m;
       mod._headlab_set_system_dark(prefersDark.matches ? 1 : 0);
       stage(pairs);
-      const error = cString(mod._headlab_start());
+      const error = text(mod._headlab_start());
       if (error) throw new Error(error);
       started = true;
       updateVisibility();
@@ -1017,7 +604,7 @@ function createWidget(element, options) {
     fail(e);
     throw e;
   });
-  return [controller, ready, update];
+  return {controller, ready, update};
 }
 
 // Creates a widget in `element` (sized by the element's CSS box) and resolves
@@ -1025,7 +612,7 @@ function createWidget(element, options) {
 // engine not found), after showing why in the element.
 export function mount(element, options) {
   if (!(element instanceof Element)) return Promise.reject(new TypeError('headlab.mount: expected an element'));
-  return createWidget(element, options)[1];
+  return createWidget(element, options).ready;
 }
 
 // Attributes of <headlab-widget> that are not options.
@@ -1045,7 +632,7 @@ export class HeadlabWidget extends HTMLElement {
     this.replaceChildren();
     const options = {};
     for (const a of this.attributes) if (!HTML_ATTRIBUTES.test(a.name)) options[a.name] = a.value;
-    const [widget, ready, update] = createWidget(this, options);
+    const {controller: widget, ready, update} = createWidget(this, options);
     this.widget = widget;
     this.update = update;
     ready.catch(() => {});  // shown in the element and sent as headlab-error

@@ -1,5 +1,5 @@
 // share.js: what the widget's Share menu does (web/headlab.js wires it to the
-// engine, src/platform/main_web.cpp lists the entries): a link to the full app
+// engine, src/platform/web_app.cpp lists the entries): a link to the full app
 // with the run's settings, an <iframe> embed code, a PNG of the attention
 // grid, the run as the JSON headlab-train --out writes, a video of its replay
 // and opening a recorded run (a run file) to replay it. No HTML is built

@@ -21,6 +21,7 @@
 #include "core/task.h"
 #include "lab/experiments.h"
 #include "lab/json.h"
+#include "lab/page_constants.h"
 #include "lab/run_task.h"
 #include "lab/snapshot.h"
 
@@ -30,7 +31,7 @@ namespace {
 
 // [SECTION] Values: strict text <-> typed member, one pair per kind
 
-constexpr size_t kMaxText = 4u << 20;  // 4 MiB of training text
+constexpr size_t kMaxText = page::kMaxOptionValueBytes;  // 4 MiB of training text
 constexpr size_t kMaxProbe = 4096;     // a probe has at most ctx (256) tokens, each a few bytes
 
 std::string joined(const std::vector<std::string>& items, const char* sep) {

@@ -16,6 +16,7 @@
 
 #include "core/config.h"
 #include "core/text.h"
+#include "lab/page_constants.h"
 
 namespace headlab {
 
@@ -111,6 +112,7 @@ enum OptionScope : unsigned {
 };
 // A run's complete settings: what describe() lists and a checkpoint stores.
 constexpr unsigned kScopeRunAndLive = kScopeRun | kScopeLive;
+static_assert(kScopeRun == page::kScopeRun, "web/headlab.js reads the scope bits of lab/page_constants.h");
 
 enum class OptionKind {
   Int,     // decimal digits only, within [lo, hi]

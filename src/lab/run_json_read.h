@@ -24,10 +24,11 @@
 #include "lab/json_push.h"
 #include "lab/run_json.h"
 #include "lab/lab_view.h"
+#include "lab/page_constants.h"
 
 namespace headlab {
 
-constexpr size_t kMaxRunJsonBytes = size_t{512} << 20;
+constexpr size_t kMaxRunJsonBytes = page::kMaxRunFileBytes;
 
 class RunFileEvents;
 

@@ -1,7 +1,7 @@
 // The engine's side of the host page: the JS glue (EM_JS) that makes
 // Emscripten 3.1.6's GLFW behave inside an article, sizes the canvas, watches
 // the WebGL context and reports events to web/headlab.js; and the one ImGui
-// question the page's wheel listener asks. Used only by main_web.cpp.
+// question the page's wheel listener asks. Used by web_app.cpp and web_api.cpp.
 #pragma once
 
 namespace headlab::web {

@@ -30,7 +30,7 @@ headlab-widget { display: block; width: 480px; height: 320px; }`;
 const script = `import * as headlab from '/headlab.js'; window.headlab = headlab;`;
 
 // The embedding API's modules (web/headlab.js and what it imports), served again under `dir`.
-const modules = (dir) => Object.fromEntries(['headlab.js', 'share.js', 'keep.js'].map((f) =>
+const modules = (dir) => Object.fromEntries(['headlab.js', 'engine.js', 'overlay.js', 'record.js', 'headlab-constants.js', 'share.js', 'keep.js'].map((f) =>
   [dir + f, {body: fs.readFileSync(path.join(root, f), 'utf8'), type: 'text/javascript'}]));
 const srv = await serve(root, {headers: () => ({'Content-Security-Policy': STRICT_CSP}), extra: {
   '/test.html': {body: page}, '/test.css': {body: css, type: 'text/css'}, '/test.js': {body: script, type: 'text/javascript'},
@@ -267,16 +267,20 @@ try {
   await p.evaluate(() => document.getElementById('far').scrollIntoView());
   far = await waitFor(() => state('far'), (s) => !s.suspended && s.step >= 3, 60000);
   check(!far.suspended && far.step >= 3, `scrolled into view it trains (step ${far.step})`);
+  // A worker may finish the steps it had in hand when the pause reached it: the step settles, then stays.
+  const settledStep = async () => {
+    let last = -1;
+    for (let t1 = Date.now(); Date.now() - t1 < 20000;) {
+      const now = (await state('far')).step;
+      if (now === last) break;
+      last = now;
+      await sleep(700);
+    }
+    return last;
+  };
   await p.evaluate(() => window.scrollTo(0, 0));
   await waitFor(() => state('far'), (s) => s.suspended, 30000);
-  // A worker may finish the steps it had in hand when the pause reached it: the step settles, then stays.
-  let left = -1;
-  for (let t1 = Date.now(); Date.now() - t1 < 20000;) {
-    const now = (await state('far')).step;
-    if (now === left) break;
-    left = now;
-    await sleep(700);
-  }
+  const left = await settledStep();
   await sleep(1500);
   far = await state('far');
   check(far.suspended && far.step === left && far.playing, `scrolled away it pauses and stays set to play (step ${far.step})`);
@@ -288,7 +292,8 @@ try {
     Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
     document.dispatchEvent(new Event('visibilitychange'));
   });
-  await sleep(300);
+  await waitFor(() => state('far'), (s) => s.suspended, 30000);
+  await settledStep();
   const hiddenAt = await state('far');
   await sleep(1500);
   far = await state('far');

@@ -87,10 +87,11 @@ step="$(/usr/bin/python3 bench/roles_step.py "$OUT/induction.json" induction || 
 run $CHROMIUM induction app-dir="$APP_DIR" step="$step"
 run $CHROMIUM induction app-dir="$APP_DIR" step="$step" trainer=page
 run $CHROMIUM induction app-dir="$APP_DIR" step="$(n 400 50)"
-# The division experiment as the page shows it (experiment=division: seed 2).
-build/bench-native/headlab-train task=addsub layers=1 seed=2 steps="$(n 1500 100)" out="$OUT/addsub.json" >/dev/null
+# The division experiment as the page shows it (its seed: src/lab/measured.h).
+seed="$(sed -n 's/.*kAddsubSeed = \([0-9]*\).*/\1/p' src/lab/measured.h)"
+build/bench-native/headlab-train task=addsub layers=1 seed="$seed" steps="$(n 1500 100)" out="$OUT/addsub.json" >/dev/null
 step="$(/usr/bin/python3 bench/roles_step.py "$OUT/addsub.json" addsub || echo "$(n 1500 100)")"
-run $CHROMIUM induction app-dir="$APP_DIR" task=addsub layers=1 seed=2 step="$step"
+run $CHROMIUM induction app-dir="$APP_DIR" task=addsub layers=1 seed="$seed" step="$step"
 
 # Opening the same run files in the page (worker; and in the page's frames for the largest).
 for size in 1 27 100; do
@@ -99,7 +100,7 @@ for size in 1 27 100; do
 done
 
 # Each experiment's promise (its line in the app) on screen, from Play.
-for name in symmetry division redundancy; do
+for name in symmetry division composition redundancy coreference; do
   run $CHROMIUM experiment app-dir="$APP_DIR" name=$name
 done
 

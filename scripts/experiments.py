@@ -8,7 +8,9 @@
         rates and 95% intervals, the command and the commit that produced it.
     scripts/experiments.py readme
         writes the tables of README.md's "What headlab shows" (between the
-        <!-- results --> markers) from docs/results/*.json.
+        <!-- results --> markers), src/lab/measured.h (the numbers the app
+        says, and each experiment's seed) and the numbers the example article
+        quotes, from docs/results/*.json.
 
 A run "learns" addsub when its held-out accuracy at the end is >= 90%. A head
 "subtracts" (or "adds", ...) when the grid would give it that badge: its
@@ -54,8 +56,8 @@ CONFIGS = {
 }
 # Controls a sceptic would run (more steps, another width, another layer count): half the seeds each.
 CONTROLS = {"addsub-clone-all-long", "addsub-clone-all-d48", "addsub-random-2-layers"}
-TAKEOVER = ("takeover", "addsub-random: its subtracter switched off at step 1,000, then 2,000 more steps")
-TAKEOVER_AT, TAKEOVER_MORE = 1000, 2000
+TAKEOVER = ("takeover", "addsub-random: its subtracter switched off at step 1,000, then 3,000 more steps")
+TAKEOVER_AT, TAKEOVER_MORE = 1000, 3000
 
 
 def wilson(k, n, z=1.96):
@@ -118,7 +120,16 @@ def measure(run):
     return m
 
 
-def train(train_bin, args, out):
+def train(train_bin, args, out, last_step=None):
+    """headlab-train's run file for args; one a killed sweep already wrote (ending at last_step) is read instead."""
+    if last_step is not None:
+        try:
+            with open(out) as f:
+                run = json.load(f)
+            if run["history"][-1]["step"] == last_step and run["config"].get("snapshot-every") == SNAPSHOT_EVERY:
+                return run
+        except (OSError, ValueError, KeyError, IndexError):
+            pass
     cmd = [train_bin] + args + ["threads=1", "snapshot-every=%d" % SNAPSHOT_EVERY, "out=" + out]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with open(out) as f:
@@ -145,14 +156,15 @@ def takeover(train_bin, work, seed):
     """Seed's random run to TAKEOVER_AT, its subtracter switched off, then TAKEOVER_MORE steps."""
     ckpt = os.path.join(work, "takeover-%d.ckpt" % seed)
     before = train(train_bin, ADDSUB + ["seed=%d" % seed, "steps=%d" % TAKEOVER_AT, "save=" + ckpt],
-                   os.path.join(work, "takeover-%d-before.json" % seed))
+                   os.path.join(work, "takeover-%d-before.json" % seed), TAKEOVER_AT if os.path.exists(ckpt) else None)
     last = before["snapshots"][-1]
     sub = last["roles"]["subtract"][0]
     victim = max(range(len(sub)), key=lambda h: sub[h])
     m = {"seed": seed, "accuracy_before": before["history"][-1]["acc"], "had_subtracter": sub[victim] >= BADGE,
          "switched_off": "L0H%d" % victim}
-    after = train(train_bin, ["load=" + ckpt, "off=L0H%d" % victim, "steps=%d" % (TAKEOVER_AT + TAKEOVER_MORE)],
-                  os.path.join(work, "takeover-%d-after.json" % seed))
+    # With load=, steps counts the steps trained after the checkpoint.
+    after = train(train_bin, ["load=" + ckpt, "off=L0H%d" % victim, "steps=%d" % TAKEOVER_MORE],
+                  os.path.join(work, "takeover-%d-after.json" % seed), TAKEOVER_AT + TAKEOVER_MORE)
     hist = after["history"]
     m["accuracy_just_after"] = next(p["acc"] for p in hist if p["step"] >= TAKEOVER_AT + 50)
     m["accuracy_after"] = hist[-1]["acc"]
@@ -250,7 +262,7 @@ def sweep(args):
         with ThreadPoolExecutor(args.jobs) as pool:
             if name == "takeover":
                 what, cmd = TAKEOVER[1], ("headlab-train %s seed=S steps=%d save=S.ckpt; headlab-train load=S.ckpt "
-                                         "off=<its subtracter> steps=%d" % (" ".join(ADDSUB), TAKEOVER_AT, TAKEOVER_AT + TAKEOVER_MORE))
+                                         "off=<its subtracter> steps=%d" % (" ".join(ADDSUB), TAKEOVER_AT, TAKEOVER_MORE))
                 runs = list(pool.map(lambda s: takeover(args.train, work, s), seeds))
             else:
                 what, opts, steps = CONFIGS[name]
@@ -375,7 +387,10 @@ def measured_header():
     take = load("takeover")
     mine = next((r for r in take["runs"] if r["seed"] == sym["seed"]), None)
     comp = load("addsub-clone-all-2-layers")
-    comp_seed = near_median([r for r in comp["runs"] if r["learned"] and r["composed"]], ["first_composed", "step_90"])
+    # A composing run whose tiles end with the badges the line names (a layer-0 head may wear "add" instead:
+    # at "=" it also gathers a and c).
+    comp_seed = near_median([r for r in comp["runs"] if r["learned"] and r["composed"] and "b at +" in r["badges"][0]
+                             and "reads +" in r["badges"][1]], ["first_composed", "step_90"])
     ind = load("induction")
     ind_seed = near_median(ind["runs"], ["step_90"])
     cor = load("coref")
@@ -399,8 +414,9 @@ def measured_header():
         "constexpr int kSubtracterMedian = %d, kSubtracterMin = %d, kSubtracterMax = %d;  // step of the first subtracting head" % (
             rnd["summary"]["first_subtracter"]["median"], rnd["summary"]["first_subtracter"]["min"], rnd["summary"]["first_subtracter"]["max"]),
         "constexpr int kStep90Median = %d;" % rnd["summary"]["step_90"]["median"],
-        "constexpr Rate kTakeover = {%d, %d};  // the subtracter off at step %d: another head took over within %d steps" % (
-            ts["recovered"], ts["eligible"], TAKEOVER_AT, TAKEOVER_MORE),
+        "constexpr Rate kTakeover = {%d, %d};  // the subtracter off at step %d: another head took over within kTakeoverWindow steps" % (
+            ts["recovered"], ts["eligible"], TAKEOVER_AT),
+        "constexpr int kTakeoverWindow = %d, kTakeoverMedian = %d;" % (TAKEOVER_MORE, ts["steps_to_recover"]["median"]),
         "constexpr Rate kInductionAllFour = {%d, %d};  // all four layer-1 heads wear the induct badge" % (all_four, ins["runs"]),
         "constexpr Rate kCorefResolved = {%d, %d};  // coref, 1 layer: for each kind of clue a head puts >= 0.9 on the referent (held out)" % (
             cs["resolved"], cs["runs"]),
@@ -413,6 +429,8 @@ def measured_header():
         "constexpr int kAddsubSeed = %d, kAddsubSubtracter = %d, kAddsub90 = %d;" % (sym["seed"], sym["first_subtracter"], sym["step_90"]),
         "constexpr int kAddsubTakeoverSteps = %d;  // -1: none within the sweep's steps" % (
             mine["steps_to_recover"] if mine and mine.get("steps_to_recover") is not None else -1),
+        "constexpr int kAddsubOffPercent = %d;  // accuracy 50 steps after its subtracter was switched off" % round(
+            100 * mine["accuracy_just_after"]),
         "constexpr int kCompositionSeed = %d, kComposed = %d, kComposition90 = %d;" % (
             comp_seed["seed"], comp_seed["first_composed"], comp_seed["step_90"]),
         "constexpr int kInductionSeed = %d, kInduction90 = %d;" % (ind_seed["seed"], ind_seed["step_90"]),
@@ -423,6 +441,44 @@ def measured_header():
         f.write("\n".join(lines))
 
 
+def article_values():
+    """The numbers web/examples/why-heads-differ.html quotes, by the name in its data-measured spans."""
+    def of(name, key="learned"):
+        x = load(name)["summary"]
+        return "%d of %d" % (x[key], x["runs"])
+    t, c, cor = load("takeover")["summary"], load("addsub-clone-all-2-layers")["summary"], load("coref")["summary"]
+    ind = load("induction")
+    all_four = sum(all(b == "induction" for b in run["badges"][1]) for run in ind["runs"])
+    return {
+        "random-learns": of("addsub-random"), "clone-all-learns": of("addsub-clone-all"),
+        "clone-all-best": pct(load("addsub-clone-all")["summary"]["accuracy"]["max"]),
+        "one-head-learns": of("addsub-1-head"), "two-heads-learn": of("addsub-2-heads"),
+        "clone-qkv-learns": of("addsub-clone-qkv"), "composition-learns": of("addsub-clone-all-2-layers"),
+        "composes": "%d of %d" % (c["composed"], c["runs"]),
+        "takeover": "%d of %d" % (t["recovered"], t["eligible"]), "takeover-window": "{:,}".format(TAKEOVER_MORE),
+        "takeover-median": "{:,}".format(round(t["steps_to_recover"]["median"])),
+        "induction-all-four": "%d of %d" % (all_four, ind["summary"]["runs"]),
+        "coref-resolved": "%d of %d" % (cor["resolved"], cor["runs"]),
+        "coref-split": "%d of %d" % (cor["runs_with_a_creature_and_a_place_resolver"], cor["runs"]),
+        "coref-step": "{:,}".format(round(cor["first_resolved"]["median"])),
+    }
+
+
+def article():
+    """Fills each <span data-measured="NAME">...</span> of the example article from article_values()."""
+    import re
+    path = os.path.join(ROOT, "web", "examples", "why-heads-differ.html")
+    with open(path) as f:
+        text = f.read()
+    values = article_values()
+    missing = set(re.findall(r'data-measured="([\w-]+)"', text)) - set(values)
+    if missing:
+        sys.exit("experiments: the article names unknown numbers: %s" % ", ".join(sorted(missing)))
+    text = re.sub(r'(<span data-measured="([\w-]+)">)[^<]*(</span>)', lambda m: m.group(1) + values[m.group(2)] + m.group(3), text)
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def readme(_args):
     path = os.path.join(ROOT, "README.md")
     with open(path) as f:
@@ -430,10 +486,15 @@ def readme(_args):
     begin, end = "<!-- results: generated by scripts/experiments.py readme -->", "<!-- /results -->"
     a, b = text.index(begin) + len(begin), text.index(end)
     text = text[:a] + "\n" + readme_section() + "\n" + text[b:]
+    # The rates the README's opening quotes: <!--m:NAME-->...<!--/m-->, named as the article's.
+    import re
+    values = article_values()
+    text = re.sub(r"(<!--m:([\w-]+)-->)[^<]*(<!--/m-->)", lambda m: m.group(1) + values[m.group(2)] + m.group(3), text)
     with open(path, "w") as f:
         f.write(text)
     measured_header()
-    print("README.md and src/lab/measured.h: written from docs/results/")
+    article()
+    print("README.md, src/lab/measured.h and web/examples/why-heads-differ.html: written from docs/results/")
 
 
 def main():

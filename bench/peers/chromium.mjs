@@ -187,7 +187,8 @@ try {
       symmetry: (s) => s.compare && s.step === s.compare.step && s.snapshot?.badges.flat().includes('sub'),
       division: (s) => s.snapshot?.badges.flat().includes('sub'),
       redundancy: (s) => s.snapshot?.badges[1]?.every((b) => b === 'induct'),
-      composition: (s) => s.accuracy >= 0.9,
+      composition: (s) => s.snapshot?.badges[0]?.includes('b@+') && s.snapshot?.badges[1]?.includes('read+'),
+      coreference: (s) => s.snapshot?.badges.flat().includes('who') && s.snapshot?.badges.flat().includes('where'),
     }[args.name];
     const page = await openApp(`experiment=${args.name}&keep=0`);
     const t0 = Date.now();

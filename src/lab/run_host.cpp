@@ -80,8 +80,13 @@ std::string RunHost::set_live(const LiveOptions& live) {
     if (!error.empty()) return error;
   }
   const std::string error = main_->set_live(live);
-  if (error.empty() && twin_) twin_->set_live(twin.live);
-  return error;
+  if (!error.empty()) return error;
+  if (twin_) twin_->set_live(twin.live);
+  if (trimmed_) {  // the views shown at the common step say so at once too, as the clients' own do
+    main_trim_.options.live = live;
+    twin_trim_.options.live = twin.live;
+  }
+  return "";
 }
 
 std::string RunHost::switch_head(HeadId head) {

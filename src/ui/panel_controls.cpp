@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "imgui_stdlib.h"  // after imgui.h, which it needs
 #include "lab/run_checks.h"
+#include "lab/measured.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -62,15 +63,19 @@ bool choice_combo(const char* id, const char* key, std::string* value) {
   return picked;
 }
 
-const char* const kInitHelp =
-    "How each head's weights start.\n"
-    "random: every head drawn independently (the normal case).\n"
-    "clone-qkv: all heads of a layer start with the same query/key/value weights, but the output "
-    "projection reads each head differently. They compute the same pattern at step 0, yet receive "
-    "different gradients, so they split.\n"
-    "clone-all: query/key/value AND output weights identical. Swapping two heads changes nothing, so "
-    "their gradients are identical and they stay identical for ever.\n"
-    "clone-all-eps: clone-all plus a tiny random nudge; the symmetry breaks, slowly.";
+std::string init_help() {
+  using measured::Rate;
+  auto of = [](Rate r) { return std::to_string(r.k) + " of " + std::to_string(r.n); };
+  return "How each head's weights start.\n"
+         "random: every head drawn independently (the normal case).\n"
+         "clone-qkv: all heads of a layer start with the same query/key/value weights, but the output "
+         "projection reads each head differently. They compute the same pattern at step 0, yet receive "
+         "different gradients, so they usually split (addsub, one layer: learned in " +
+         of(measured::kCloneQkvLearns) + " seeds).\n"
+         "clone-all: query/key/value AND output weights identical. Swapping two heads changes nothing, so "
+         "their gradients are identical and they stay identical for ever.\n"
+         "clone-all-eps: clone-all plus a tiny random nudge; the symmetry breaks, slowly.";
+}
 
 }  // namespace
 
@@ -161,7 +166,8 @@ void panel_controls(RunHost& runner, const LabView& v, UiState& s) {
   std::string init = head_init_name(p.init);
   if (choice_combo("##init", "init", &init)) parse_head_init(init, &p.init);
   ImGui::SameLine();
-  help_marker(kInitHelp);
+  static const std::string help = init_help();
+  help_marker(help.c_str());
   if (p.init == HeadInit::CloneAllEps) {
     const OptionInfo& nudge = *find_option("nudge");
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - help_w);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "lab/measured.h"
 #include "ui/panels.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -16,27 +17,34 @@ namespace {
 
 constexpr float kBadgeThreshold = 0.4f;  // attention mass on the role's pattern
 
-const char* explanation(HeadInit init) {
+// What the init means for the run on screen; rates from the sweep (lab/measured.h).
+const std::string& explanation(HeadInit init) {
+  using namespace measured;
+  auto of = [](Rate r) { return std::to_string(r.k) + " of " + std::to_string(r.n); };
+  static const std::string clone_qkv =
+      "clone-qkv: the heads start with the same query/key/value weights, so at step 0 they draw the same map, but "
+      "the rows of W_O that read them differ. That difference is the only asymmetry; it makes their gradients "
+      "differ (cosine < 1), and gradient descent amplifies it until they split. How soon depends on the seed "
+      "(on addsub, one layer: learned in " + of(kCloneQkvLearns) + " seeds).";
+  static const std::string clone_all =
+      "clone-all: the heads start as exact copies, W_O rows included. Swapping two heads changes nothing, so "
+      "their gradients are identical (cosine 1) and they stay identical, bit for bit (diversity exactly 0). In "
+      "one layer they act as one head: on addsub they learned it in " + of(kCloneAllLearns) +
+      " seeds. With two layers they can still divide the work across positions: " + of(kCompositionLearns) + ".";
+  static const std::string clone_all_eps =
+      "clone-all-eps: exact copies plus a tiny random nudge. The nudge is the only asymmetry; gradient descent "
+      "amplifies it exponentially (a straight line on the log scale of Similarity) until the heads split.";
+  static const std::string random =
+      "random: each head starts from its own random weights - the only difference between heads. Each therefore "
+      "receives a different gradient (cosine < 1), and training amplifies the differences. Whether the heads end "
+      "in different roles depends on the task: see Roles and Ablation.";
   switch (init) {
-    case HeadInit::CloneQKV:
-      return "clone-qkv: the heads start with the same query/key/value weights, so at step 0 they draw the "
-             "same map, but the rows of W_O that read them differ. That difference is the only asymmetry; "
-             "it makes their gradients differ (cosine < 1), and gradient descent amplifies it until they "
-             "split. How soon depends on the seed.";
-    case HeadInit::CloneAll:
-      return "clone-all: the heads start as exact copies, W_O rows included. Swapping two heads changes "
-             "nothing, so their gradients are identical (cosine 1) and they stay identical, bit for bit "
-             "(diversity exactly 0). The layer has effectively one head: on addsub it stays near chance.";
-    case HeadInit::CloneAllEps:
-      return "clone-all-eps: exact copies plus a tiny random nudge. The nudge is the only asymmetry; "
-             "gradient descent amplifies it exponentially (a straight line on the log scale of Similarity) "
-             "until the heads split.";
-    case HeadInit::Random:
-      break;
+    case HeadInit::CloneQKV: return clone_qkv;
+    case HeadInit::CloneAll: return clone_all;
+    case HeadInit::CloneAllEps: return clone_all_eps;
+    case HeadInit::Random: break;
   }
-  return "random: each head starts from its own random weights - the only difference between heads. Each "
-         "therefore receives a different gradient (cosine < 1), and training amplifies the differences. "
-         "Whether the heads end in different roles depends on the task: see Roles and Ablation.";
+  return random;
 }
 
 // Shares the tab between a curve and an H x H matrix: side by side when wide
@@ -269,8 +277,9 @@ void panel_why_heads(const LabView& v, UiState& s) {
               "head's gradient depends on its own weights, so gradient descent amplifies small "
               "differences - and keeps identical heads identical. Whether heads end up doing different "
               "jobs depends on the task: when it rewards several different lookups at once (addsub) "
-              "they divide the work; when one lookup per layer is enough (induction) they converge on "
-              "it and any one of them can be removed. Gradients: how far each head's gradient is from "
+              "they usually divide the work (identical heads can still divide it across positions and "
+              "layers); when one lookup per layer is enough (induction) they converge on it and any one "
+              "of them can be removed. Gradients: how far each head's gradient is from "
               "the layer's average, |g - mean| / |mean| on a log scale (the bottom line: exactly 0, identical "
               "heads), and how alike any two are (cosine). Similarity: how different their maps are. Roles: which lookup each does. "
               "Ablation: what the model loses without each head.");
@@ -280,7 +289,7 @@ void panel_why_heads(const LabView& v, UiState& s) {
     return;
   }
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(explanation(v.options.init));
+  ImGui::TextUnformatted(explanation(v.options.init).c_str());
   ImGui::PopTextWrapPos();
   s.layer = std::clamp(s.layer, 0, now->L - 1);
   for (int l = 0; l < now->L; ++l) {

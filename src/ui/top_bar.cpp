@@ -280,6 +280,7 @@ void experiment_strip(RunHost& runner, const LabView& v, UiState& s, bool with_t
     const bool on = &e == now;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
     const bool clicked = ImGui::Button(e.title.c_str());
+    s.remember_item(("experiment:" + e.key).c_str());
     if (on) ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.expect.c_str());
     if (!clicked) continue;

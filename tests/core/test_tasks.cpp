@@ -485,7 +485,7 @@ void check_learns(const std::string& name, const Setup& s, float max_loss_ratio,
 // Margins: each bound sits well below what these setups reach natively, since
 // WASM rounds differently and so follows a slightly different trajectory.
 
-TEST_CASE("induction is learnable by 2 layers", "[tasks]") {
+TEST_CASE("induction is learnable by 2 layers", "[tasks][learn]") {
   // Chance is 1/26; the induction circuit forms after a plateau of a few hundred steps.
   Setup s;
   s.steps = 500;
@@ -493,7 +493,7 @@ TEST_CASE("induction is learnable by 2 layers", "[tasks]") {
   check_learns("induction", s, 0.4f, 0.6f);
 }
 
-TEST_CASE("coref and coref-it are learnable", "[tasks]") {
+TEST_CASE("coref and coref-it are learnable", "[tasks][learn]") {
   Setup s;  // chance: 1 of 2 nouns at best, 1/50 before training
   s.ctx = 18;
   s.steps = 200;
@@ -501,7 +501,7 @@ TEST_CASE("coref and coref-it are learnable", "[tasks]") {
   check_learns("coref-it", s, 0.1f, 0.9f);
 }
 
-TEST_CASE("copy, reverse and sort are learnable", "[tasks]") {
+TEST_CASE("copy, reverse and sort are learnable", "[tasks][learn]") {
   Setup s;  // chance 1/16
   s.steps = 150;
   check_learns("copy", s, 0.2f, 0.9f);
@@ -510,7 +510,7 @@ TEST_CASE("copy, reverse and sort are learnable", "[tasks]") {
   check_learns("sort", s, 0.3f, 0.8f);
 }
 
-TEST_CASE("modadd is learnable", "[tasks]") {
+TEST_CASE("modadd is learnable", "[tasks][learn]") {
   Setup s;  // chance 1/13 (default modulus)
   s.d_model = 64;
   s.batch = 64;
@@ -518,7 +518,7 @@ TEST_CASE("modadd is learnable", "[tasks]") {
   check_learns("modadd", s, 0.3f, 0.7f);
 }
 
-TEST_CASE("text is learnable", "[tasks]") {
+TEST_CASE("text is learnable", "[tasks][learn]") {
   Setup s;  // the most frequent character, space, is 1/5 of the text
   check_learns("text", s, 0.3f, 0.6f);
 }

@@ -53,7 +53,7 @@ try {
   // The twin is a solo run of its settings: the same step, the same numbers.
   s = await page.evaluate(() => window.headlabApp.pause());
   s = await page.evaluate(() => window.headlabApp.reset({}).then(() => window.headlabApp.step(40)));
-  const solo = await openPage(browser, `${srv.url}?task=addsub&layers=1&seed=2&init=clone-all&keep=0`);
+  const solo = await openPage(browser, `${srv.url}?task=addsub&layers=1&seed=${s.options.seed}&init=clone-all&keep=0`);
   await appReady(solo.page, 'solo clone-all');
   const alone = await solo.page.evaluate(() => window.headlabApp.step(40));
   check(s.step === 40 && s.compare.step === 40 && alone.step === 40, `both runs and the solo run at step 40 (${s.step}, ${s.compare.step}, ${alone.step})`);

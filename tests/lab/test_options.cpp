@@ -285,7 +285,7 @@ TEST_CASE("experiment presets set the run where they appear; later options chang
   CHECK(o.run.task == "induction");
   CHECK(o.view.compare.empty());
   CHECK(parse({"experiment=magic"}, o, scopes) ==
-        "experiment: expected one of symmetry|division|redundancy, got 'magic'");
+        "experiment: expected one of symmetry|division|composition|redundancy|coreference, got 'magic'");
   for (const auto& [key, value] : describe(o.run)) CHECK(key != "experiment");  // applied, never stored
 }
 

@@ -42,7 +42,7 @@ if [ "$what" = all ] || [ "$what" = sanitize ]; then
   step "AddressSanitizer + UBSan build and fuzz targets (build/native-asan)"
   cmake --preset native-asan >/dev/null
   cmake --build --preset native-asan -j "$JOBS"
-  step "unit tests under ASan + UBSan, then each fuzzer for 30 s"
+  step "unit tests under ASan + UBSan, then each fuzzer for 20 s"
   ctest --preset native-asan -j "$JOBS"
   step "ThreadSanitizer build of the desktop app's training thread (build/native-tsan)"
   cmake --preset native-tsan >/dev/null

@@ -470,6 +470,9 @@ const std::vector<OptionInfo>& option_table() {
       path<&ProgramOptions::save>("save", kScopeCli | kScopeDesktop, "FILE", "write a checkpoint at the end"),
       path<&ProgramOptions::load>("load", kScopeCli | kScopeDesktop, "FILE", "start from a checkpoint"),
       integer<&ProgramOptions::frames>("frames", kScopeDesktop, 0, 10000000, "quit after N frames (0 = run until closed)"),
+      integer<&ProgramOptions::until_step>("until-step", kScopeDesktop, 0, 10000000,
+                                           "quit once the run has reached step N (0 = no limit); with autoplay=1 and "
+                                           "--screenshot, a picture of an experiment at its promised step"),
       path<&ProgramOptions::screenshot>("screenshot", kScopeDesktop, "FILE.png", "write the last frame as PNG"),
       integer<&ProgramOptions::threads>("threads", kScopeCli | kScopeDesktop, 0, 256,
                                         "threads for a training step (0 = every core); results do not depend on it"),

@@ -88,6 +88,7 @@ struct ProgramOptions {
   std::string out;          // CLI: JSON run file to write
   std::string save, load;   // checkpoint paths
   int frames = 0;           // desktop: quit after N frames (0 = run until closed)
+  int until_step = 0;       // desktop: quit once the run has reached step N (0 = no limit)
   std::string screenshot;   // desktop: PNG of the last frame
   int threads = 0;          // threads for a training step (core/parallel.h); 0 = every core
   bool help = false;

@@ -40,6 +40,7 @@
 #include "lab/run_json_read.h"
 #include "platform/thread_channel.h"
 #include "ui/app.h"
+#include "ui/panels.h"
 #include "ui/gl.h"
 
 using namespace headlab;
@@ -334,7 +335,8 @@ int main(int argc, char** argv) {
       }
       if (g_stop_signal) glfwSetWindowShouldClose(window, GLFW_TRUE);  // seen within kIdleWaitSeconds
       const bool last = glfwWindowShouldClose(window) ||
-                        (opt.program.frames > 0 && has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames));
+                        (opt.program.frames > 0 && has_run() && pacer.frames() + 1 >= static_cast<size_t>(opt.program.frames)) ||
+                        (opt.program.until_step > 0 && has_run() && runner.view().step >= opt.program.until_step);
       if (!last && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {  // nothing to draw; training goes on
         keys.clear();
         glfwWaitEventsTimeout(0.1);
@@ -380,8 +382,8 @@ int main(int argc, char** argv) {
     }
     const LabView& v = runner.view();
     const std::string twin = runner.twin_view() ? " twin_step=" + std::to_string(runner.twin_view()->step) : "";
-    std::printf("headlab: frames=%zu step=%d%s loss=%.4f %s train_ms_per_step=%.1f\n", pacer.frames(), v.step,
-                twin.c_str(), v.loss, pacer.summary().c_str(), v.ms_per_step);
+    std::printf("headlab: frames=%zu step=%d%s loss=%.4f acc=%.3f badges=%s %s train_ms_per_step=%.1f\n", pacer.frames(),
+                v.step, twin.c_str(), v.loss, v.accuracy, ui::badge_summary(v).c_str(), pacer.summary().c_str(), v.ms_per_step);
     app.shutdown();
   }
 

@@ -31,13 +31,10 @@ std::string snapshot_json(const LabView& v) {
   std::string s = "{\"step\":" + std::to_string(snap.step) + ",\"diversity\":[";
   for (size_t l = 0; l < snap.diversity.size(); ++l) s += (l ? "," : "") + json_number(snap.diversity[l]);
   s += "],\"badges\":[";
-  for (int l = 0; l < snap.L; ++l) {
+  const auto badges = ui::role_badges(v);
+  for (size_t l = 0; l < badges.size(); ++l) {
     s += l ? ",[" : "[";
-    for (int h = 0; h < snap.H; ++h) {
-      float score = 0;
-      const int role = ui::top_role(snap, l, h, &score);
-      s += (h ? "," : "") + json_string(role >= 0 ? ui::role_short(v, role) : "");
-    }
+    for (size_t h = 0; h < badges[l].size(); ++h) s += (h ? "," : "") + json_string(badges[l][h]);
     s += "]";
   }
   return s + "]}";

@@ -270,6 +270,30 @@ int top_role(const Snapshot& s, int l, int h, float* score) {
   return best;
 }
 
+std::vector<std::vector<std::string>> role_badges(const LabView& v) {
+  std::vector<std::vector<std::string>> out;
+  if (v.snapshots.empty()) return out;
+  const Snapshot& snap = *v.snapshots.back();
+  for (int l = 0; l < snap.L; ++l) {
+    out.emplace_back();
+    for (int h = 0; h < snap.H; ++h) {
+      float score = 0;
+      const int role = top_role(snap, l, h, &score);
+      out.back().push_back(role >= 0 ? role_short(v, role) : "");
+    }
+  }
+  return out;
+}
+
+std::string badge_summary(const LabView& v) {
+  std::string s;
+  for (const auto& layer : role_badges(v)) {
+    s += s.empty() ? "" : "/";
+    for (size_t h = 0; h < layer.size(); ++h) s += (h ? "," : "") + (layer[h].empty() ? std::string("-") : layer[h]);
+  }
+  return s.empty() ? "-" : s;
+}
+
 void panel_why_heads(const LabView& v, UiState& s) {
   panel_intro("Same input, different heads: the evidence.",
               "All heads of a layer read the same tokens. The one thing that differs between them is "

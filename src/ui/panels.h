@@ -2,6 +2,7 @@
 // layout decides windows and tabs). Each opens with a caption and a (?)
 // marker that explains the panel to a tutorial reader.
 #pragma once
+#include <string>
 #include <vector>
 
 #include "lab/run_host.h"
@@ -50,6 +51,10 @@ std::string token_label(const LabView& v, int i);
 int top_role(const Snapshot& s, int l, int h, float* score);
 // Short role names for badges ("prev", "sub", ...), indexed like Snapshot::roles.
 const char* role_short(const LabView& v, int role);
+// The latest snapshot's badges as the grid draws them, [layer][head] ("" for none),
+// and the same on one line ("b@+,b@+,-,-/read+,..."; "-" for none) for the desktop's summary.
+std::vector<std::vector<std::string>> role_badges(const LabView& v);
+std::string badge_summary(const LabView& v);
 // "prev (previous token): ..." for a tooltip.
 std::string role_explanation(const LabView& v, int role);
 

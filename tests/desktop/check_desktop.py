@@ -14,7 +14,10 @@
 4. Compare mode's keys (xdotool, in the same X server): S five times, Space
    twice, R, S three times, then SIGTERM: both runs end at step 3, so every
    key acted on both runs (each run on its own thread, in lockstep).
-5. Gives outputs that cannot be written (--save into a missing folder,
+5. The composition experiment with --until-step 800: every head of layer 0
+   wears b@+, every head of layer 1 read+ (the summary's badges=), accuracy
+   at least 0.9, and its screenshot is a real picture.
+6. Gives outputs that cannot be written (--save into a missing folder,
    --screenshot to a FIFO, --save and --screenshot naming one file) and
    checks each is refused at startup, exit 2 with a line naming the option,
    before any training that a failed save at window close would lose.
@@ -258,6 +261,28 @@ def check_compare_keys(args):
         fail("compare keys: exit %d, wanted 0 and both runs at step 3 (%s)" % (p.returncode, m.group(0) if m else "no summary"))
 
 
+def check_composition(args):
+    """The composition experiment (issue 19) on the desktop: two layers of identical heads, trained
+    to step 800 (its seed reaches 90 % at ~700 natively), wear b@+ in layer 0 and read+ in layer 1."""
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [args.xvfb_run, "-a", "-s", SCREEN, args.app, "experiment=composition", "autoplay=1",
+           "--until-step", "800", "--screenshot", "desktop-composition.png"]
+    print("$ " + " ".join(cmd), flush=True)
+    try:
+        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        fail("composition: timed out")
+    sys.stdout.write(p.stdout + p.stderr)
+    m = re.search(r"step=(\d+) loss=\S+ acc=(\S+) badges=(\S+)", p.stdout)
+    if p.returncode != 0 or not m:
+        fail("composition: exit %d, no summary with acc= and badges=" % p.returncode)
+    layers = [layer.split(",") for layer in m.group(3).split("/")]
+    if len(layers) != 2 or set(layers[0]) != {"b@+"} or set(layers[1]) != {"read+"} or float(m.group(2)) < 0.9:
+        fail("composition: wanted every layer-0 head b@+, every layer-1 head read+ and accuracy >= 0.9 at step %s, "
+             "got %s, %s" % (m.group(1), m.group(3), m.group(2)))
+    check_picture(os.path.join(args.out, "desktop-composition.png"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app", required=True)
@@ -290,6 +315,7 @@ def main():
 
     check_sigterm(args)
     check_compare_keys(args)
+    check_composition(args)
     fifo = os.path.join(args.out, "fifo")
     if os.path.exists(fifo):
         os.remove(fifo)
@@ -298,7 +324,7 @@ def main():
     check_refused(args, ["--screenshot", "fifo"], "--screenshot: will not replace")
     check_refused(args, ["--save", "same", "--screenshot", "same"], "name the same file")
     print("desktop test passed: %d frames, trained to step %d, checkpoint reloaded, SIGTERM saved, compare keys on "
-          "both runs, bad outputs refused"
+          "both runs, composition learned, bad outputs refused"
           % (frames, step))
 
 

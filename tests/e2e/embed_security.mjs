@@ -24,10 +24,10 @@ const watchViolations = () => {
 // --- 1. strict CSP, no COOP/COEP ---------------------------------------------------------------
 {
   const srv = await serve(root, {headers: () => ({'Content-Security-Policy': STRICT_CSP})});
-  for (const [name, url, count] of [['article', 'examples/why-heads-differ.html', 3], ['embed.html', 'embed.html?task=copy&batch=8', 1],
+  for (const [name, url, count] of [['article', 'examples/why-heads-differ.html', 5], ['embed.html', 'embed.html?task=copy&batch=8', 1],
                                     ['index.html', '?task=copy&batch=8', 1]]) {
     // Tall enough to show all of the article (widgets off screen rest and would not start).
-    const {context, page, log} = await openPage(browser, null, {viewport: {width: 1280, height: name === 'article' ? 3200 : 800}});
+    const {context, page, log} = await openPage(browser, null, {viewport: {width: 1280, height: name === 'article' ? 5200 : 800}});
     await page.addInitScript(watchViolations);
     const response = await page.goto(srv.url + url);
     const headers = response.headers();

@@ -175,7 +175,7 @@ TEST_CASE("coreference, as shown: at the clue a head looks back at the referent,
 }
 
 TEST_CASE("other seeds, wide margins: random heads learn addsub in one layer; identical heads rarely do",
-          "[.experiment][addsub]") {
+          "[.experiment][addsub][seeds]") {
   // Seeds 1-3 are not the sweep's (100-119): its rates are in README.md.
   for (uint64_t seed = 1; seed <= 3; ++seed) {
     INFO("seed " << seed);

@@ -188,7 +188,8 @@ try {
       division: (s) => s.snapshot?.badges.flat().includes('sub'),
       redundancy: (s) => s.snapshot?.badges[1]?.every((b) => b === 'induct'),
       composition: (s) => s.snapshot?.badges[0]?.includes('b@+') && s.snapshot?.badges[1]?.includes('read+'),
-      coreference: (s) => s.snapshot?.badges.flat().includes('who') && s.snapshot?.badges.flat().includes('where'),
+      // The probe's clue is "tired" (a creature's): the place resolver shows on a typed "wide".
+      coreference: (s) => s.snapshot?.badges[0]?.includes('who'),
     }[args.name];
     const page = await openApp(`experiment=${args.name}&keep=0`);
     const t0 = Date.now();

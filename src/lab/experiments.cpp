@@ -1,5 +1,7 @@
 #include "lab/experiments.h"
 
+#include <algorithm>
+
 #include "lab/measured.h"
 
 namespace headlab {
@@ -75,7 +77,10 @@ const Experiment* matching_experiment(const RunOptions& run, const std::string& 
   for (const Experiment& e : experiments()) {
     Options o;
     if (!set_option(o, "experiment", e.key, kScopeRun).empty()) continue;
-    if (o.view.compare == compare && changed_options(o.run, run, kScopeRun).empty()) return &e;
+    // A typed probe changes what is drawn, not what is trained (the coreference line asks for one).
+    std::vector<std::string> changed = changed_options(o.run, run, kScopeRun);
+    changed.erase(std::remove(changed.begin(), changed.end(), "probe"), changed.end());
+    if (o.view.compare == compare && changed.empty()) return &e;
   }
   return nullptr;
 }

@@ -27,6 +27,8 @@ const Term kTerms[] = {
     {"d_model", "Width of the residual stream: the length of the vector that stands for each token."},
     {"lr", "Learning rate: how large a step the optimiser (AdamW) takes along the gradient."},
     {"loss", "The model's average surprise at the next token (cross-entropy, nats). Lower is better."},
+    {"badge", "The word over a map (sub, add, b@+, read+, induct, who, where, ...): the role the head's attention "
+              "plays on the probe, shown once its score passes 0.4. Hover it for what the role means."},
     {"ablation", "Switching a head off (its output set to zero) to measure what the model loses without it."},
     {"if off", "The number over each map: how much the held-out loss would rise if that head were switched off "
                "now (+0.00: the model would not miss it). Measured at every snapshot on a fixed batch."},

@@ -60,11 +60,16 @@ void panel_head_view(const LabView& v, UiState& s) {
   const auto alike = look_alike_heads(rows, kAlikeTolerance);
   if (!alike.empty()) {
     std::string text;
+    bool exact = true;  // identical heads (clone-all) draw the very same lines: say so, not "nearly"
     for (const auto& g : alike) {
       text += text.empty() ? "Heads " : "; heads ";
-      for (size_t k = 0; k < g.size(); ++k) text += (k ? (k + 1 == g.size() ? " and " : ", ") : "") + std::to_string(g[k]);
+      for (size_t k = 0; k < g.size(); ++k) {
+        text += (k ? (k + 1 == g.size() ? " and " : ", ") : "") + std::to_string(g[k]);
+        exact = exact && rows[g[k]] == rows[g[0]];
+      }
     }
-    text += " draw nearly the same lines here (within 0.01): drawn side by side, not on top of each other.";
+    text += exact ? " draw exactly the same lines here: drawn side by side, not on top of each other."
+                  : " draw nearly the same lines here (within 0.01): drawn side by side, not on top of each other.";
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
     ImGui::TextWrapped("%s", text.c_str());
     ImGui::PopStyleColor();

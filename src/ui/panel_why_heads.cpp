@@ -114,7 +114,7 @@ void gradients_tab(const LabView& v, UiState& s, const Snapshot& now) {
   spec.y_min = kFloor;
   spec.x_max = std::max(static_cast<float>(v.step), 10.0f);
   spec.marker_x = s.playback.step();
-  spec.title = now.diversity[l] == 0.0f ? "gradients: identical (bottom line)" : "gradient vs the heads' mean";
+  spec.title = now.diversity[l] == 0.0f ? "identical (bottom line)" : "gradient vs the heads' mean";
   spec.y_format = "%.3g";
   plot("gradspread", spec, lines);
   if (sp.side) ImGui::SameLine();

@@ -111,10 +111,13 @@ float plot(const char* id, const PlotSpec& spec, const std::vector<PlotLine>& li
   // Y ticks: powers of ten (and 2, 5 between them when the range is short) on
   // log axes, 1-2-5 steps on linear ones.
   char buf[64];
+  float last_label_y = -FLT_MAX;  // a short plot keeps every grid line but not labels that would overlap
   auto ytick = [&](float v) {
     float y = sy(v);
     if (y < q0.y - 0.5f || y > q1.y + 0.5f) return;
     dl->AddLine(ImVec2(q0.x, y), ImVec2(q1.x, y), th.plot_grid);
+    if (std::fabs(y - last_label_y) < fs) return;
+    last_label_y = y;
     std::snprintf(buf, sizeof buf, "%g", v);
     ImVec2 ts = small->CalcTextSizeA(fs, FLT_MAX, 0, buf);
     dl->AddText(small, fs, ImVec2(q0.x - ts.x - 4, y - fs * 0.5f), th.text_dim, buf);

@@ -59,6 +59,7 @@ try {
   await phone.page.evaluate(async (probe) => { await window.headlabWidget.reset({probe}); await window.headlabWidget.play(); }, wide);
   s = await waitFor(embedState, (x) => x.probeText.startsWith(wide) && badges(x, 0).includes('where'), TRAIN_MS, 500);
   check(badges(s, 0).includes('where'), `typed with "wide", a head looks at the street (badges ${JSON.stringify(badges(s, 0))} at step ${s.step})`);
+  check(Boolean(s.ui.promise), 'the strip still shows the coreference line (a typed probe is not another run)');
   await phone.page.screenshot({path: path.join(outDir, 'experiment-coreference-wide-390x844.png')});
   noErrors(phone.log, 'coreference');
   await phone.context.close();

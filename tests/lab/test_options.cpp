@@ -3,6 +3,7 @@
 #include <catch.hpp>
 #include <functional>
 
+#include "lab/experiments.h"
 #include "lab/options.h"
 #include "lab/run_checks.h"
 
@@ -287,6 +288,22 @@ TEST_CASE("experiment presets set the run where they appear; later options chang
   CHECK(parse({"experiment=magic"}, o, scopes) ==
         "experiment: expected one of symmetry|division|composition|redundancy|coreference, got 'magic'");
   for (const auto& [key, value] : describe(o.run)) CHECK(key != "experiment");  // applied, never stored
+}
+
+TEST_CASE("the strip names the experiment running, whatever probe is typed, and nothing after a run option changes",
+          "[options][experiment]") {
+  Options o;
+  REQUIRE(parse({"experiment=coreference"}, o, kScopeRunAndLive | kScopeView) == "");
+  const Experiment* e = matching_experiment(o.run, o.view.compare);
+  REQUIRE(e != nullptr);
+  CHECK(e->key == "coreference");
+  REQUIRE(set_option(o, "probe", "the animal didn't cross the street because it was too wide street", kScopeRun) == "");
+  CHECK(matching_experiment(o.run, o.view.compare) == e);
+  REQUIRE(set_option(o, "seed", "7", kScopeRun) == "");
+  CHECK(matching_experiment(o.run, o.view.compare) == nullptr);
+  REQUIRE(parse({"experiment=symmetry"}, o, kScopeRunAndLive | kScopeView) == "");
+  CHECK(matching_experiment(o.run, "")->key == "division");  // the same run without the twin
+  CHECK(matching_experiment(o.run, o.view.compare)->key == "symmetry");
 }
 
 TEST_CASE("changed_from_defaults lists what a link needs", "[options]") {

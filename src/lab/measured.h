@@ -16,7 +16,7 @@ constexpr int kCloneAllBestPercent = 79;  // the best identical-heads run's held
 constexpr Rate kOneHeadLearns = {0, 20};
 constexpr Rate kTwoHeadsLearns = {3, 20};
 constexpr Rate kCompositionLearns = {20, 20};  // 4 identical heads per layer, 2 layers
-constexpr Rate kComposes = {18, 20};  // ... with layer 0 fetching b at "+" and layer 1 reading "+"
+constexpr Rate kComposes = {13, 20};  // ... with layer 0 fetching b at "+" and layer 1 reading "+"
 constexpr int kSubtracterMedian = 330, kSubtracterMin = 140, kSubtracterMax = 1360;  // step of the first subtracting head
 constexpr int kStep90Median = 625;
 constexpr Rate kTakeover = {12, 18};  // the subtracter off at step 1000: another head took over within kTakeoverWindow steps
@@ -31,7 +31,7 @@ constexpr Rate kOneHeadResolvesBoth = {7, 20};  // a head that resolves both kin
 constexpr int kAddsubSeed = 105, kAddsubSubtracter = 300, kAddsub90 = 600;
 constexpr int kAddsubTakeoverSteps = 450;  // -1: none within the sweep's steps
 constexpr int kAddsubOffPercent = 9;  // accuracy 50 steps after its subtracter was switched off
-constexpr int kCompositionSeed = 111, kComposed = 200, kComposition90 = 700;
+constexpr int kCompositionSeed = 111, kComposed = 360, kComposition90 = 700;
 constexpr int kInductionSeed = 101, kInduction90 = 400;
 constexpr int kCorefSeed = 101, kCorefResolvedStep = 80;
 

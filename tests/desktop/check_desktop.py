@@ -244,18 +244,25 @@ wait $pid
 """
 
 
+def in_xvfb(args, command, name, timeout, shown=None):
+    """Runs command in a virtual X server; its output is printed, a timeout fails the test."""
+    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
+    cmd = [args.xvfb_run, "-a", "-s", SCREEN] + command
+    print("$ " + (shown or " ".join(cmd)), flush=True)
+    try:
+        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        fail("%s: timed out" % name)
+    sys.stdout.write(p.stdout + p.stderr)
+    return p
+
+
 def check_compare_keys(args):
     """Space, S and R act on both runs of compare mode (issue 18: they acted on the first only)."""
     if not shutil.which("xdotool"):
         fail("xdotool is missing (scripts/setup.sh installs it)")
-    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
-    cmd = [args.xvfb_run, "-a", "-s", SCREEN, "sh", "-c", KEYS_SCRIPT, "keys", args.app]
-    print("$ xvfb-run ... headlab compare=init:clone-all (keys: s x5, space, space, r, s x3)", flush=True)
-    try:
-        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=240)
-    except subprocess.TimeoutExpired:
-        fail("compare keys: timed out")
-    sys.stdout.write(p.stdout + p.stderr)
+    p = in_xvfb(args, ["sh", "-c", KEYS_SCRIPT, "keys", args.app], "compare keys", 240,
+                "xvfb-run ... headlab compare=init:clone-all (keys: s x5, space, space, r, s x3)")
     m = re.search(r"frames=(\d+) step=(\d+) twin_step=(\d+)", p.stdout)
     if p.returncode != 0 or not m or (int(m.group(2)), int(m.group(3))) != (3, 3):
         fail("compare keys: exit %d, wanted 0 and both runs at step 3 (%s)" % (p.returncode, m.group(0) if m else "no summary"))
@@ -264,15 +271,8 @@ def check_compare_keys(args):
 def check_composition(args):
     """The composition experiment (issue 19) on the desktop: two layers of identical heads, trained
     to step 800 (its seed reaches 90 % at ~700 natively), wear b@+ in layer 0 and read+ in layer 1."""
-    env = dict(os.environ, LIBGL_ALWAYS_SOFTWARE="1")
-    cmd = [args.xvfb_run, "-a", "-s", SCREEN, args.app, "experiment=composition", "autoplay=1",
-           "--until-step", "800", "--screenshot", "desktop-composition.png"]
-    print("$ " + " ".join(cmd), flush=True)
-    try:
-        p = subprocess.run(cmd, env=env, cwd=args.out, capture_output=True, text=True, timeout=300)
-    except subprocess.TimeoutExpired:
-        fail("composition: timed out")
-    sys.stdout.write(p.stdout + p.stderr)
+    p = in_xvfb(args, [args.app, "experiment=composition", "autoplay=1", "--until-step", "800", "--screenshot",
+                       "desktop-composition.png"], "composition", 300)
     m = re.search(r"step=(\d+) loss=\S+ acc=(\S+) badges=(\S+)", p.stdout)
     if p.returncode != 0 or not m:
         fail("composition: exit %d, no summary with acc= and badges=" % p.returncode)

@@ -121,10 +121,8 @@ export interface HeadlabState {
 
 export type HeadlabEvent = 'ready' | 'step' | 'snapshot' | 'error';
 
-/** One widget. Every command resolves with the state once the engine has carried it out. */
-export interface HeadlabController {
-  readonly element: HTMLElement;
-  readonly canvas: HTMLCanvasElement;
+/** The commands of a widget. Every command resolves with the state once the engine has carried it out. */
+export interface HeadlabCommands {
   play(): Promise<HeadlabState>;
   pause(): Promise<HeadlabState>;
   /** Pauses and runs n optimiser steps (0..100000). */
@@ -144,6 +142,12 @@ export interface HeadlabController {
   recordReplay(seconds?: number): Promise<Blob>;
   /** The run as the JSON headlab-train --out writes, or null. */
   exportRun(): string | null;
+}
+
+/** One widget, as mount() gives it. */
+export interface HeadlabController extends HeadlabCommands {
+  readonly element: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
   destroy(): void;
 }
 
@@ -157,20 +161,9 @@ export declare function mount(element: HTMLElement, options?: HeadlabOptions): P
  * <headlab-widget>: every attribute but the usual HTML ones is an option. It has
  * the controller's methods (while connected; removing it destroys the widget).
  */
-export declare class HeadlabWidget extends HTMLElement {
-  play(): Promise<HeadlabState>;
-  pause(): Promise<HeadlabState>;
-  step(n?: number): Promise<HeadlabState>;
-  reset(opts?: HeadlabOptions): Promise<HeadlabState>;
-  set(opts: HeadlabOptions & {replay?: string}): Promise<HeadlabState>;
-  state(): HeadlabState;
-  on(event: 'error', fn: (message: string) => void): () => void;
-  on(event: Exclude<HeadlabEvent, 'error'>, fn: (state: HeadlabState) => void): () => void;
-  openRun(source: string | Blob, name?: string): Promise<HeadlabState>;
-  exportPng(): Promise<Blob>;
-  recordReplay(seconds?: number): Promise<Blob>;
-  exportRun(): string | null;
-}
+export declare class HeadlabWidget extends HTMLElement {}
+// (Declaration merging gives the element the controller's commands.)
+export interface HeadlabWidget extends HeadlabCommands {}
 
 declare global {
   interface HTMLElementTagNameMap {
